@@ -1,10 +1,82 @@
 package io.portcullis.app;
 
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 /** Entry point of the {@code portcullis} command. */
-public final class Main {
-  private Main() {}
+@Command(name = "portcullis", mixinStandardHelpOptions = true, version = "portcullis 0.1.0",
+    description = "A secure container registry.", subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.out);
+    return 0;
+  }
 
   public static void main(String[] args) {
-    System.out.println("portcullis");
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** {@code portcullis serve}: runs the registry until SIGTERM/SIGINT, then stops gracefully. */
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the registry.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (default 0.0.0.0:5000).")
+    String listen;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default ./data).")
+    Path dataDir;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<Setting, String> overrides = new EnumMap<>(Setting.class);
+      if (listen != null) {
+        overrides.put(Setting.LISTEN, listen);
+      }
+      if (dataDir != null) {
+        overrides.put(Setting.DATA_DIR, dataDir.toString());
+      }
+      Configuration configuration;
+      try {
+        configuration = Configuration.load(config, System.getenv(), overrides);
+      } catch (Configuration.InvalidConfiguration e) {
+        System.err.println("portcullis: " + e.getMessage());
+        return 2;
+      }
+      if (configuration.get(Setting.LOG_FORMAT).equals("text")) {
+        System.setProperty("logback.configurationFile", "logback-text.xml");
+      }
+      Portcullis portcullis;
+      try {
+        portcullis = Portcullis.start(configuration, System.out);
+      } catch (Configuration.InvalidConfiguration e) {
+        System.err.println("portcullis: " + e.getMessage());
+        return 2;
+      } catch (java.io.IOException e) {
+        System.err.println("portcullis: cannot start: " + e.getMessage());
+        return 1;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          portcullis.close();
+        } catch (Exception e) {
+          System.err.println("portcullis: error while stopping: " + e);
+        } finally {
+          stopped.countDown();
+        }
+      }, "shutdown"));
+      stopped.await();
+      return 0;
+    }
   }
 }

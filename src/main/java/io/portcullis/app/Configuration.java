@@ -1,0 +1,170 @@
+package io.portcullis.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Settings from, in increasing precedence: defaults, a YAML config file, {@code PORTCULLIS_*}
+ * environment variables, command-line options. Every value is validated when read, so bad
+ * configuration stops the start with one clear line.
+ */
+public final class Configuration {
+  private final Map<Setting, String> values;
+
+  private Configuration(Map<Setting, String> values) {
+    this.values = values;
+  }
+
+  /** Thrown for any invalid configuration; its message is the one line shown to the operator. */
+  public static final class InvalidConfiguration extends RuntimeException {
+    public InvalidConfiguration(String message) {
+      super(message);
+    }
+  }
+
+  public static Configuration load(Path file, Map<String, String> environment, Map<Setting, String> overrides) {
+    Map<Setting, String> values = new EnumMap<>(Setting.class);
+    for (Setting s : Setting.values()) {
+      values.put(s, s.defaultValue());
+    }
+    if (file != null) {
+      readFile(file, values);
+    }
+    for (Setting s : Setting.values()) {
+      String env = environment.get(s.environmentVariable());
+      if (env != null) {
+        values.put(s, env);
+      }
+    }
+    values.putAll(overrides);
+    Configuration configuration = new Configuration(values);
+    configuration.validate();
+    return configuration;
+  }
+
+  private static void readFile(Path file, Map<Setting, String> values) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new InvalidConfiguration("cannot read config file " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return;
+    }
+    if (!root.isObject()) {
+      throw new InvalidConfiguration("config file " + file + " must be a YAML mapping");
+    }
+    flatten("", root, values, file);
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<Setting, String> values, Path file) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String key = prefix + field.getKey();
+      if (field.getValue().isObject()) {
+        flatten(key + ".", field.getValue(), values, file);
+        continue;
+      }
+      Setting setting = Setting.byKey(key);
+      if (setting == null) {
+        throw new InvalidConfiguration("unknown setting '" + key + "' in " + file);
+      }
+      values.put(setting, field.getValue().isNull() ? "" : field.getValue().asText());
+    }
+  }
+
+  private void validate() {
+    listen();
+    dataDir();
+    positive(Setting.DATABASE_POOL_SIZE);
+    positive(Setting.MAX_BLOB_BYTES);
+    duration(Setting.AUTH_TOKEN_TTL);
+    duration(Setting.UPLOAD_EXPIRY);
+    if (get(Setting.TLS_CERTIFICATE).isEmpty() != get(Setting.TLS_KEY).isEmpty()) {
+      throw new InvalidConfiguration("tls.certificate and tls.key must be given together");
+    }
+    String format = get(Setting.LOG_FORMAT);
+    if (!format.equals("json") && !format.equals("text")) {
+      throw new InvalidConfiguration("log.format must be json or text, not '" + format + "'");
+    }
+    String url = get(Setting.DATABASE_URL);
+    if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
+      throw new InvalidConfiguration("database.url must be a jdbc:postgresql: URL, not '" + url + "'");
+    }
+    if (!url.isEmpty() && get(Setting.MASTER_KEY).isEmpty()) {
+      throw new InvalidConfiguration("master-key is required with database.url: replicas must share it");
+    }
+  }
+
+  public String get(Setting setting) {
+    return values.get(setting);
+  }
+
+  public InetSocketAddress listen() {
+    String value = get(Setting.LISTEN);
+    int colon = value.lastIndexOf(':');
+    if (colon < 0) {
+      throw new InvalidConfiguration("listen must be HOST:PORT, not '" + value + "'");
+    }
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    try {
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return InetSocketAddress.createUnresolved(host.isEmpty() ? "0.0.0.0" : host, port);
+    } catch (NumberFormatException e) {
+      throw new InvalidConfiguration("listen port must be 0-65535, not '" + value.substring(colon + 1) + "'");
+    }
+  }
+
+  public Path dataDir() {
+    String value = get(Setting.DATA_DIR);
+    if (value.isBlank()) {
+      throw new InvalidConfiguration("data-dir must not be empty");
+    }
+    return Path.of(value).toAbsolutePath().normalize();
+  }
+
+  public long longValue(Setting setting) {
+    return positive(setting);
+  }
+
+  public Duration duration(Setting setting) {
+    try {
+      Duration d = Duration.parse(get(setting));
+      if (d.isNegative() || d.isZero()) {
+        throw new InvalidConfiguration(setting.key() + " must be positive");
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      throw new InvalidConfiguration(setting.key() + " must be an ISO-8601 duration such as PT5M, not '" + get(setting) + "'");
+    }
+  }
+
+  private long positive(Setting setting) {
+    try {
+      long value = Long.parseLong(get(setting));
+      if (value <= 0) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new InvalidConfiguration(setting.key() + " must be a positive integer, not '" + get(setting) + "'");
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package io.portcullis.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.portcullis.audit.AuditLog;
+import io.portcullis.auth.BootstrapAccessController;
+import io.portcullis.auth.ScopeParser;
+import io.portcullis.auth.login.BootstrapAdminCredentials;
+import io.portcullis.auth.login.LoginThrottle;
+import io.portcullis.auth.login.PasswordHasher;
+import io.portcullis.auth.secret.SecretBox;
+import io.portcullis.auth.token.SigningKeys;
+import io.portcullis.auth.token.TokenService;
+import io.portcullis.auth.token.TokenSettings;
+import io.portcullis.events.EventBus;
+import io.portcullis.metadata.Database;
+import io.portcullis.metadata.JdbcSecretStore;
+import io.portcullis.registry.BlobService;
+import io.portcullis.registry.ManifestService;
+import io.portcullis.registry.UploadService;
+import io.portcullis.storage.fs.FsBlobStore;
+import io.portcullis.web.HttpServer;
+import io.portcullis.web.Metrics;
+import io.portcullis.web.api.ApiV1;
+import io.portcullis.web.token.TokenAuthorizer;
+import io.portcullis.web.token.TokenEndpoint;
+import io.portcullis.web.v2.RegistryApi;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: builds every component from the configuration and runs them. */
+public final class Portcullis implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Portcullis.class);
+
+  private final Database db;
+  private final EventBus events;
+  private final HttpServer http;
+  private final ScheduledExecutorService maintenance;
+  private volatile boolean ready;
+
+  private Portcullis(Database db, EventBus events, HttpServer http, ScheduledExecutorService maintenance) {
+    this.db = db;
+    this.events = events;
+    this.http = http;
+    this.maintenance = maintenance;
+  }
+
+  /** Builds and starts the registry; returns once it serves requests. */
+  public static Portcullis start(Configuration config, java.io.PrintStream console) throws Exception {
+    Clock clock = Clock.systemUTC();
+    Path dataDir = Files.createDirectories(config.dataDir());
+    ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
+    String databaseUrl = config.get(Setting.DATABASE_URL);
+    Database db = databaseUrl.isEmpty()
+        ? Database.embedded(dataDir)
+        : Database.postgres(databaseUrl, blankToNull(config.get(Setting.DATABASE_USER)),
+            blankToNull(config.get(Setting.DATABASE_PASSWORD)), (int) config.longValue(Setting.DATABASE_POOL_SIZE));
+    EventBus events = new EventBus();
+    FsBlobStore blobStore = new FsBlobStore(dataDir);
+    BlobService blobs = new BlobService(db, blobStore, events, clock);
+    UploadService uploads = new UploadService(db, blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES));
+    ManifestService manifests = new ManifestService(db, events, clock);
+    AuditLog audit = new AuditLog(db);
+    audit.subscribeTo(events);
+
+    JdbcSecretStore secrets = new JdbcSecretStore(db, clock);
+    SecretBox box = new SecretBox(masterKey(config, dataDir));
+    SigningKeys keys = SigningKeys.loadOrCreate(secrets, box);
+    String service = config.get(Setting.AUTH_SERVICE);
+    TokenSettings tokenSettings = new TokenSettings(config.get(Setting.AUTH_ISSUER), service,
+        config.duration(Setting.AUTH_TOKEN_TTL), TokenSettings.DEFAULT_CLOCK_SKEW,
+        TokenSettings.DEFAULT_VERIFICATION_CACHE_SIZE);
+    TokenService tokens = new TokenService(tokenSettings, keys, new BootstrapAccessController(), clock);
+    BootstrapAdminCredentials admin = new BootstrapAdminCredentials(config.get(Setting.ADMIN_USERNAME), secrets,
+        PasswordHasher.withOwaspDefaults());
+    bootstrapAdmin(admin, config, console);
+
+    InetSocketAddress listen = config.listen();
+    String publicUrl = config.get(Setting.PUBLIC_URL).replaceAll("/+$", "");
+    ScopeParser scopes = new ScopeParser(ownHosts(publicUrl, listen));
+    TokenAuthorizer authorizer = new TokenAuthorizer(tokens, service, publicUrl);
+    RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, authorizer, json);
+    TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, admin, LoginThrottle.withDefaults(), scopes, service, json);
+    ApiV1 api = new ApiV1(audit, tokens, admin, json);
+    Metrics metrics = new Metrics();
+
+    Portcullis[] self = new Portcullis[1];
+    List<HttpServer.Mount> mounts = List.of(
+        new HttpServer.Mount("/v2/", registryApi::handle),
+        new HttpServer.Mount("/auth/token", tokenEndpoint::handle),
+        new HttpServer.Mount("/api/v1/", api::handle),
+        new HttpServer.Mount("/healthz", ex -> {
+          ex.route("healthz");
+          boolean up = self[0] != null && self[0].ready;
+          ex.sendText(up ? 200 : 503, "text/plain", up ? "ok\n" : "starting\n");
+        }),
+        new HttpServer.Mount("/metrics", ex -> {
+          ex.route("metrics");
+          ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metricsText(metrics));
+        }));
+    var tls = config.get(Setting.TLS_CERTIFICATE).isEmpty() ? null
+        : TlsKeyStore.fromPem(Path.of(config.get(Setting.TLS_CERTIFICATE)), Path.of(config.get(Setting.TLS_KEY)));
+    InetSocketAddress bind = new InetSocketAddress(listen.getHostString(), listen.getPort());
+    HttpServer http = new HttpServer(bind, tls, metrics, mounts);
+
+    ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofVirtual().name("maintenance").factory());
+    long expiry = config.duration(Setting.UPLOAD_EXPIRY).toMillis();
+    maintenance.scheduleWithFixedDelay(() -> {
+      try {
+        int purged = uploads.purgeStale(expiry);
+        if (purged > 0) {
+          log.info("purged {} expired uploads", purged);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("purging expired uploads failed", e);
+      }
+    }, 1, 60, TimeUnit.MINUTES);
+
+    Portcullis portcullis = new Portcullis(db, events, http, maintenance);
+    self[0] = portcullis;
+    http.start();
+    portcullis.ready = true;
+    log.info("Portcullis listening on {}:{} (data {}, metadata {})", listen.getHostString(), http.port(), dataDir,
+        db.dialect().name().toLowerCase(java.util.Locale.ROOT));
+    return portcullis;
+  }
+
+  private static byte[] metricsText(Metrics metrics) throws IOException {
+    var out = new java.io.ByteArrayOutputStream(16 * 1024);
+    io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, metrics.registry().scrape());
+    return out.toByteArray();
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  private static void bootstrapAdmin(BootstrapAdminCredentials admin, Configuration config, java.io.PrintStream console) {
+    if (admin.hasPassword()) {
+      return;
+    }
+    String configured = config.get(Setting.ADMIN_PASSWORD);
+    if (!configured.isEmpty()) {
+      try {
+        admin.setPassword(configured);
+      } catch (IllegalArgumentException e) {
+        throw new Configuration.InvalidConfiguration("admin.password: " + e.getMessage());
+      }
+      log.info("bootstrap administrator '{}' created with the configured password", config.get(Setting.ADMIN_USERNAME));
+      return;
+    }
+    byte[] random = new byte[18];
+    new SecureRandom().nextBytes(random);
+    String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    admin.setPassword(generated);
+    console.println("Portcullis bootstrap administrator: " + config.get(Setting.ADMIN_USERNAME)
+        + " / password (shown once): " + generated);
+    console.flush();
+  }
+
+  private static byte[] masterKey(Configuration config, Path dataDir) throws IOException {
+    String configured = config.get(Setting.MASTER_KEY);
+    if (!configured.isEmpty()) {
+      byte[] bytes = configured.getBytes(StandardCharsets.UTF_8);
+      if (bytes.length < SecretBox.MIN_MASTER_SECRET_BYTES) {
+        throw new Configuration.InvalidConfiguration("master-key must be at least "
+            + SecretBox.MIN_MASTER_SECRET_BYTES + " bytes");
+      }
+      return bytes;
+    }
+    Path file = dataDir.resolve("master.key");
+    if (!Files.exists(file)) {
+      byte[] random = new byte[32];
+      new SecureRandom().nextBytes(random);
+      Path temp = dataDir.resolve("master.key.tmp");
+      Files.deleteIfExists(temp);
+      Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(temp, Base64.getEncoder().encodeToString(random));
+      try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    return Files.readString(file).trim().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Set<String> ownHosts(String publicUrl, InetSocketAddress listen) {
+    Set<String> hosts = new LinkedHashSet<>();
+    if (!publicUrl.isEmpty()) {
+      URI uri = URI.create(publicUrl);
+      hosts.add(uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort());
+    }
+    hosts.add("localhost:" + listen.getPort());
+    hosts.add("127.0.0.1:" + listen.getPort());
+    return hosts;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  /** Stops taking requests, lets in-flight ones finish, flushes events and closes the database. */
+  @Override
+  public void close() throws Exception {
+    ready = false;
+    maintenance.shutdownNow();
+    http.close();
+    events.close();
+    db.close();
+  }
+}

@@ -1,0 +1,62 @@
+package io.portcullis.app;
+
+/**
+ * Every configuration setting: its key in the config file, its environment variable
+ * ({@code PORTCULLIS_} + key in upper case with dots and dashes as underscores), default and meaning.
+ * docs/configuration.md lists the same table.
+ */
+public enum Setting {
+  LISTEN("listen", "0.0.0.0:5000", "address and port to listen on (HOST:PORT)"),
+  DATA_DIR("data-dir", "./data", "directory for the embedded database, blobs and uploads"),
+  PUBLIC_URL("public-url", "", "external base URL (https://registry.example.com); derived from requests when empty"),
+  DATABASE_URL("database.url", "", "JDBC URL of PostgreSQL; empty for the embedded SQLite database"),
+  DATABASE_USER("database.user", "", "PostgreSQL user"),
+  DATABASE_PASSWORD("database.password", "", "PostgreSQL password"),
+  DATABASE_POOL_SIZE("database.pool-size", "16", "PostgreSQL connections per replica"),
+  TLS_CERTIFICATE("tls.certificate", "", "PEM file with the server certificate chain; enables TLS with tls.key"),
+  TLS_KEY("tls.key", "", "PEM file with the server's private key (PKCS#8, PKCS#1 or SEC1)"),
+  AUTH_SERVICE("auth.service", "portcullis", "service name in token challenges and the tokens' audience"),
+  AUTH_ISSUER("auth.issuer", "portcullis", "issuer of registry tokens"),
+  AUTH_TOKEN_TTL("auth.token-ttl", "PT5M", "lifetime of registry tokens (ISO-8601 duration)"),
+  ADMIN_USERNAME("admin.username", "admin", "name of the bootstrap administrator"),
+  ADMIN_PASSWORD("admin.password", "", "bootstrap administrator's password on first start; generated and printed once when empty"),
+  MASTER_KEY("master-key", "", "secret that encrypts stored secrets; kept in DATA_DIR/master.key when empty (embedded only)"),
+  MAX_BLOB_BYTES("limits.max-blob-bytes", "107374182400", "largest blob an upload may create"),
+  UPLOAD_EXPIRY("uploads.expiry", "PT24H", "idle time after which an unfinished upload is discarded"),
+  LOG_FORMAT("log.format", "json", "json (structured) or text");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public String environmentVariable() {
+    return "PORTCULLIS_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  static Setting byKey(String key) {
+    for (Setting s : values()) {
+      if (s.key.equals(key)) {
+        return s;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,113 @@
+package io.portcullis.registry;
+
+import io.portcullis.events.EventBus;
+import io.portcullis.events.RegistryEvent;
+import io.portcullis.metadata.Database;
+import io.portcullis.shared.Caller;
+import io.portcullis.shared.Digest;
+import io.portcullis.shared.RegistryError;
+import io.portcullis.shared.RepositoryName;
+import io.portcullis.storage.BlobSource;
+import io.portcullis.storage.BlobStore;
+import io.portcullis.storage.StagedUpload;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.OptionalLong;
+import org.jdbi.v3.core.Handle;
+
+/** Blobs as seen through repositories: a blob is readable in a repository once linked to it. */
+public final class BlobService {
+  private final Database db;
+  private final BlobStore store;
+  private final EventBus events;
+  private final Clock clock;
+
+  public BlobService(Database db, BlobStore store, EventBus events, Clock clock) {
+    this.db = db;
+    this.store = store;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /** Size of the blob if it is linked to the repository. */
+  public OptionalLong size(RepositoryName repository, Digest digest) {
+    return db.read(h -> linkedSize(h, repository.value(), digest.toString(), ""));
+  }
+
+  /** Where to read a linked blob from; BLOB_UNKNOWN when it is not linked. */
+  public BlobSource open(RepositoryName repository, Digest digest) throws IOException {
+    OptionalLong size = size(repository, digest);
+    if (size.isEmpty()) {
+      throw RegistryError.BLOB_UNKNOWN.exception(digest.toString());
+    }
+    return store.source(digest, size.getAsLong());
+  }
+
+  /** Unlinks the blob from the repository; its bytes go when no repository or manifest needs them. */
+  public void delete(RepositoryName repository, Digest digest, Caller caller) {
+    int removed = db.write(h -> h.createUpdate("DELETE FROM repository_blobs WHERE repository = ? AND digest = ?")
+        .bind(0, repository.value()).bind(1, digest.toString()).execute());
+    if (removed == 0) {
+      throw RegistryError.BLOB_UNKNOWN.exception(digest.toString());
+    }
+    publish(RegistryEvent.Type.BLOB_DELETED, repository, digest, caller);
+  }
+
+  /**
+   * Links a blob readable in {@code from} into {@code target}. Returns false (nothing changed) when
+   * the blob is not in {@code from}; the caller then falls back to a normal upload.
+   */
+  public boolean mount(RepositoryName target, RepositoryName from, Digest digest, Caller caller) {
+    boolean mounted = db.write(h -> {
+      OptionalLong size = linkedSize(h, from.value(), digest.toString(), db.dialect().forShare());
+      if (size.isEmpty()) {
+        return false;
+      }
+      long now = clock.millis();
+      Repositories.ensure(h, target.value(), now);
+      link(h, target.value(), digest.toString(), now);
+      return true;
+    });
+    if (mounted) {
+      publish(RegistryEvent.Type.BLOB_MOUNTED, target, digest, caller);
+    }
+    return mounted;
+  }
+
+  /**
+   * Makes fully written, verified, fsync'd upload bytes the blob {@code digest} and links it to the
+   * repository, atomically: after this returns the blob is durable and readable.
+   */
+  void commit(Handle h, RepositoryName repository, StagedUpload staged, Digest digest, long size, long now) {
+    Repositories.ensure(h, repository.value(), now);
+    // The upsert takes the blob row's lock: the collector cannot remove these bytes until commit.
+    h.createUpdate("INSERT INTO blobs(digest, size, created_at) VALUES (?, ?, ?) "
+            + "ON CONFLICT (digest) DO UPDATE SET created_at = excluded.created_at")
+        .bind(0, digest.toString()).bind(1, size).bind(2, now).execute();
+    try {
+      store.promote(staged, digest);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    link(h, repository.value(), digest.toString(), now);
+  }
+
+  private static void link(Handle h, String repository, String digest, long now) {
+    h.createUpdate("INSERT INTO repository_blobs(repository, digest, created_at) VALUES (?, ?, ?) "
+            + "ON CONFLICT (repository, digest) DO NOTHING")
+        .bind(0, repository).bind(1, digest).bind(2, now).execute();
+  }
+
+  static OptionalLong linkedSize(Handle h, String repository, String digest, String lock) {
+    return h.createQuery("SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest "
+            + "WHERE rb.repository = ? AND rb.digest = ?" + lock)
+        .bind(0, repository).bind(1, digest)
+        .mapTo(Long.class).findOne().map(OptionalLong::of).orElse(OptionalLong.empty());
+  }
+
+  private void publish(RegistryEvent.Type type, RepositoryName repository, Digest digest, Caller caller) {
+    events.publish(new RegistryEvent(type, repository.value(), digest.toString(), null, null,
+        caller.actor(), caller.client(), caller.requestId(), clock.instant()));
+  }
+}

@@ -1,0 +1,19 @@
+package io.portcullis.storage;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+
+/** Where the bytes of a blob can be read from, so the edge can pick the cheapest transfer. */
+public sealed interface BlobSource {
+  long size();
+
+  /** A local file: the edge may map or sendfile it. */
+  record LocalFile(Path path, long size) implements BlobSource {}
+
+  /** Object storage that can hand out a short-lived URL: the client fetches it directly. */
+  record Redirect(URI location, long size) implements BlobSource {}
+
+  /** Anything else: a stream the edge copies. */
+  record Stream(InputStream stream, long size) implements BlobSource {}
+}

@@ -1,0 +1,289 @@
+package io.portcullis.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.shared.ByteSource;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * One HTTP exchange with a blocking API (handlers run on virtual threads). The only place besides
+ * {@link HttpServer} that touches Jetty; endpoints talk to this.
+ */
+public final class Exchange {
+  /** Largest window of a file mapped at once when sending it. */
+  private static final long MAP_WINDOW = 64L << 20;
+
+  private final Request request;
+  private final Response response;
+  private final Callback callback;
+  private final String requestId;
+  private Fields query;
+  private boolean completed;
+  private long bytesIn;
+  private long bytesOut;
+  private String route = "other";
+
+  Exchange(Request request, Response response, Callback callback, String requestId) {
+    this.request = request;
+    this.response = response;
+    this.callback = callback;
+    this.requestId = requestId;
+  }
+
+  public String method() {
+    return request.getMethod();
+  }
+
+  public String path() {
+    return request.getHttpURI().getDecodedPath();
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public String clientAddress() {
+    return Request.getRemoteAddr(request);
+  }
+
+  public java.net.InetAddress clientInetAddress() {
+    return request.getConnectionMetaData().getRemoteSocketAddress() instanceof java.net.InetSocketAddress a
+        ? a.getAddress() : java.net.InetAddress.getLoopbackAddress();
+  }
+
+  public boolean isSecure() {
+    return request.isSecure();
+  }
+
+  /** Scheme and authority the client used, e.g. {@code https://registry.example.com}. */
+  public String baseUrl() {
+    var uri = request.getHttpURI();
+    String scheme = uri.getScheme() == null ? (isSecure() ? "https" : "http") : uri.getScheme();
+    String host = request.getHeaders().get(HttpHeader.HOST);
+    if (host == null) {
+      host = Request.getServerName(request) + ":" + Request.getServerPort(request);
+    }
+    return scheme + "://" + host;
+  }
+
+  public String header(String name) {
+    return request.getHeaders().get(name);
+  }
+
+  public String header(HttpHeader name) {
+    return request.getHeaders().get(name);
+  }
+
+  public long contentLength() {
+    return request.getLength();
+  }
+
+  public String query(String name) {
+    if (query == null) {
+      query = Request.extractQueryParameters(request);
+    }
+    return query.getValue(name);
+  }
+
+  /** Every value of a repeated query parameter, in order. */
+  public java.util.List<String> queryValues(String name) {
+    if (query == null) {
+      query = Request.extractQueryParameters(request);
+    }
+    java.util.List<String> values = query.getValues(name);
+    return values == null ? java.util.List.of() : values;
+  }
+
+  public void route(String name) {
+    this.route = name;
+  }
+
+  public String route() {
+    return route;
+  }
+
+  public long bytesIn() {
+    return bytesIn;
+  }
+
+  public long bytesOut() {
+    return bytesOut;
+  }
+
+  public int status() {
+    return response.getStatus();
+  }
+
+  public boolean isCompleted() {
+    return completed;
+  }
+
+  public Exchange status(int status) {
+    response.setStatus(status);
+    return this;
+  }
+
+  public Exchange header(String name, String value) {
+    response.getHeaders().put(name, value);
+    return this;
+  }
+
+  public Exchange addHeader(String name, String value) {
+    response.getHeaders().add(new HttpField(name, value));
+    return this;
+  }
+
+  /** The request body, streamed in the buffers the server received it in. */
+  public ByteSource body() {
+    return sink -> {
+      while (true) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          try (Blocker.Runnable demand = Blocker.runnable()) {
+            request.demand(demand);
+            demand.block();
+          }
+          continue;
+        }
+        try {
+          if (Content.Chunk.isFailure(chunk)) {
+            Throwable failure = chunk.getFailure();
+            throw failure instanceof IOException io ? io : new IOException(failure);
+          }
+          ByteBuffer buffer = chunk.getByteBuffer();
+          bytesIn += buffer.remaining();
+          if (buffer.hasRemaining()) {
+            sink.accept(buffer);
+          }
+          if (chunk.isLast()) {
+            return;
+          }
+        } finally {
+          chunk.release();
+        }
+      }
+    };
+  }
+
+  /** Reads the whole body, refusing more than {@code limit} bytes. */
+  public byte[] readBody(int limit) throws IOException {
+    long declared = contentLength();
+    if (declared > limit) {
+      throw new BodyTooLargeException(limit);
+    }
+    var out = new java.io.ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+    body().forEach(buffer -> {
+      if (out.size() + buffer.remaining() > limit) {
+        throw new BodyTooLargeException(limit);
+      }
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      out.write(bytes);
+    });
+    return out.toByteArray();
+  }
+
+  public void send(int status, String contentType, byte[] body) throws IOException {
+    response.setStatus(status);
+    if (contentType != null) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    }
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    boolean head = "HEAD".equals(method());
+    write(head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), true);
+    bytesOut += head ? 0 : body.length;
+  }
+
+  /** Sends headers only, declaring {@code length} as the Content-Length (HEAD and empty answers). */
+  public void sendEmpty(int status, long length) throws IOException {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+    write(ByteBuffer.allocate(0), true);
+  }
+
+  public void sendJson(int status, ObjectMapper mapper, Object body) throws IOException {
+    send(status, "application/json", mapper.writeValueAsBytes(body));
+  }
+
+  public void sendText(int status, String contentType, String body) throws IOException {
+    send(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Sends {@code length} bytes of a file from {@code offset}, mapping it in windows so the kernel copies
+   * page cache straight to the socket.
+   */
+  public void sendFile(int status, String contentType, Path file, long offset, long length) throws IOException {
+    response.setStatus(status);
+    if (contentType != null) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    }
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+    if ("HEAD".equals(method()) || length == 0) {
+      write(ByteBuffer.allocate(0), true);
+      return;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long position = offset;
+      long end = offset + length;
+      while (position < end) {
+        long window = Math.min(MAP_WINDOW, end - position);
+        ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, position, window);
+        position += window;
+        write(mapped, position >= end);
+        bytesOut += window;
+      }
+    }
+  }
+
+  private void write(ByteBuffer buffer, boolean last) throws IOException {
+    try (Blocker.Callback done = Blocker.callback()) {
+      response.write(last, buffer, done);
+      done.block();
+    } catch (InterruptedIOException e) {
+      throw e;
+    }
+    if (last) {
+      complete();
+    }
+  }
+
+  /** Finishes the exchange; further writes are errors. */
+  void complete() {
+    if (!completed) {
+      completed = true;
+      callback.succeeded();
+    }
+  }
+
+  void fail(Throwable failure) {
+    if (!completed) {
+      completed = true;
+      callback.failed(failure);
+    }
+  }
+
+  boolean isCommitted() {
+    return response.isCommitted();
+  }
+
+  /** The body is larger than the endpoint accepts. */
+  public static final class BodyTooLargeException extends RuntimeException {
+    public BodyTooLargeException(long limit) {
+      super("request body exceeds " + limit + " bytes", null, false, false);
+    }
+  }
+}

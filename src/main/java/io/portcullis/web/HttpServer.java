@@ -1,0 +1,181 @@
+package io.portcullis.web;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The HTTP server: Jetty's core API with every request on its own virtual thread, optional TLS, and a
+ * graceful stop that lets in-flight requests finish. Routing is by path prefix.
+ */
+public final class HttpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+  private static final Logger access = LoggerFactory.getLogger("io.portcullis.access");
+
+  /** A handler of all requests under one path prefix. */
+  @FunctionalInterface
+  public interface Endpoint {
+    void handle(Exchange exchange) throws Exception;
+  }
+
+  /** A path prefix and the endpoint that serves it. */
+  public record Mount(String prefix, Endpoint endpoint) {}
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  public HttpServer(InetSocketAddress listen, java.security.KeyStore tlsKeyStore, Metrics metrics,
+      java.util.List<Mount> mounts) {
+    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+    threads.setName("http");
+    threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    http.setOutputBufferSize(64 * 1024);
+    http.setRequestHeaderSize(16 * 1024);
+    http.setRelativeRedirectAllowed(true);
+    ConnectionFactory[] factories;
+    if (tlsKeyStore != null) {
+      http.addCustomizer(new SecureRequestCustomizer(false));
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStore(tlsKeyStore);
+      ssl.setKeyStorePassword("");
+      factories = new ConnectionFactory[] {new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http)};
+    } else {
+      factories = new ConnectionFactory[] {new HttpConnectionFactory(http)};
+    }
+    connector = new ServerConnector(server, 1, 1, factories);
+    connector.setHost(listen.getHostString());
+    connector.setPort(listen.getPort());
+    connector.setAcceptQueueSize(1024);
+    server.addConnector(connector);
+    GracefulHandler graceful = new GracefulHandler(new Router(metrics, mounts));
+    server.setHandler(graceful);
+    server.setStopTimeout(30_000);
+    server.setStopAtShutdown(false);
+  }
+
+  public void start() throws Exception {
+    server.start();
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** Stops accepting, waits for in-flight requests (up to the stop timeout), then closes. */
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+
+  private static final class Router extends Handler.Abstract {
+    private final Metrics metrics;
+    private final java.util.List<Mount> mounts;
+
+    Router(Metrics metrics, java.util.List<Mount> mounts) {
+      super(InvocationType.BLOCKING);
+      this.metrics = metrics;
+      this.mounts = mounts;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      long started = System.nanoTime();
+      String requestId = requestId(request);
+      response.getHeaders().put("X-Request-Id", requestId);
+      Exchange ex = new Exchange(request, response, callback, requestId);
+      MDC.put("request_id", requestId);
+      try {
+        Endpoint endpoint = route(ex.path());
+        if (endpoint == null) {
+          ex.route("unknown");
+          ex.sendText(404, "text/plain", "not found\n");
+        } else {
+          endpoint.handle(ex);
+        }
+        if (!ex.isCompleted()) {
+          ex.complete();
+        }
+      } catch (Throwable e) {
+        onFailure(ex, e);
+      } finally {
+        long nanos = System.nanoTime() - started;
+        metrics.record(ex, nanos);
+        if (access.isDebugEnabled() || ex.status() >= 400 || !isRead(ex.method())) {
+          access.info("{} {} {} {}ms in={} out={} client={}", ex.method(), ex.path(), ex.status(),
+              nanos / 1_000_000, ex.bytesIn(), ex.bytesOut(), ex.clientAddress());
+        }
+        MDC.remove("request_id");
+      }
+      return true;
+    }
+
+    private Endpoint route(String path) {
+      for (Mount mount : mounts) {
+        if (path.startsWith(mount.prefix()) || path.equals(mount.prefix().replaceAll("/$", ""))) {
+          return mount.endpoint();
+        }
+      }
+      return null;
+    }
+
+    private static void onFailure(Exchange ex, Throwable e) {
+      if (ex.isCompleted()) {
+        return;
+      }
+      boolean clientGone = e instanceof java.io.EOFException || e instanceof org.eclipse.jetty.io.EofException
+          || e.getCause() instanceof org.eclipse.jetty.io.EofException;
+      if (clientGone) {
+        log.info("client went away: {}", e.toString());
+      } else {
+        log.error("request failed: {} {}", ex.method(), ex.path(), e);
+      }
+      if (!ex.isCommitted() && !clientGone) {
+        try {
+          ex.sendText(500, "application/json",
+              "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"internal error\",\"detail\":\"request " + ex.requestId() + "\"}]}");
+          return;
+        } catch (IOException | RuntimeException ignored) {
+          // fall through: the connection is unusable, fail it
+        }
+      }
+      ex.fail(e);
+    }
+
+    private static boolean isRead(String method) {
+      return "GET".equals(method) || "HEAD".equals(method);
+    }
+
+    private static String requestId(Request request) {
+      String given = request.getHeaders().get("X-Request-Id");
+      if (given != null && given.length() <= 64 && given.chars().allMatch(c -> c > 32 && c < 127)) {
+        return given;
+      }
+      return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    }
+  }
+
+}
