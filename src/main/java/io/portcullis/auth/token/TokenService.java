@@ -83,6 +83,8 @@ public final class TokenService {
     this.processor = newProcessor();
     this.verified = Caffeine.newBuilder()
         .maximumSize(settings.verificationCacheSize())
+        // Housekeeping is cheap; running it on the verifying thread keeps the bound exact.
+        .executor(Runnable::run)
         .expireAfter(Expiry.<String, VerifiedToken>creating((token, result) -> remainingValidity(result)))
         .build();
   }
