@@ -65,11 +65,6 @@ public record ResourceScope(
     this(type, Optional.empty(), name, actions);
   }
 
-  /** The same resource with other actions. */
-  public ResourceScope withActions(Set<Action> otherActions) {
-    return new ResourceScope(type, resourceClass, name, otherActions);
-  }
-
   /** Whether this is about the same resource; the resource class is ignored, as the specification requires. */
   public boolean sameResource(ResourceType otherType, String otherName) {
     return type == otherType && name.equals(otherName);

@@ -33,6 +33,7 @@ public record IssuedToken(String token, Duration expiresIn, Instant issuedAt, Li
     return granted.stream().map(ResourceScope::toString).collect(Collectors.joining(" "));
   }
 
+  /** Leaves the token itself out, so that logging an issued token cannot leak a usable credential. */
   @Override
   public String toString() {
     return "IssuedToken[issuedAt=" + issuedAt + ", expiresIn=" + expiresIn + ", granted=" + scope() + "]";

@@ -83,6 +83,8 @@ public final class TokenService {
     this.processor = newProcessor();
     this.verified = Caffeine.newBuilder()
         .maximumSize(settings.verificationCacheSize())
+        // Housekeeping is cheap; running it on the verifying thread keeps the bound exact.
+        .executor(Runnable::run)
         .expireAfter(Expiry.<String, VerifiedToken>creating((token, result) -> remainingValidity(result)))
         .build();
   }
@@ -152,32 +154,31 @@ public final class TokenService {
   }
 
   private List<ResourceScope> grantedScopes(Principal principal, List<ResourceScope> requested) {
-    Map<List<Object>, EnumSet<Action>> byResource = new LinkedHashMap<>();
-    Map<List<Object>, ResourceScope> firstRequest = new LinkedHashMap<>();
+    Map<Resource, EnumSet<Action>> byResource = new LinkedHashMap<>();
     for (ResourceScope scope : requested) {
       // Clamp to the request so a faulty controller cannot widen a token.
       Set<Action> granted = Action.allowed(scope.actions(), accessController.grant(principal, scope));
-      if (granted.isEmpty()) {
-        continue;
+      if (!granted.isEmpty()) {
+        byResource.computeIfAbsent(new Resource(scope.type(), scope.name()), r -> EnumSet.noneOf(Action.class))
+            .addAll(granted);
       }
-      List<Object> resource = List.of(scope.type(), scope.name());
-      byResource.computeIfAbsent(resource, r -> EnumSet.noneOf(Action.class)).addAll(granted);
-      firstRequest.putIfAbsent(resource, scope);
     }
-    List<ResourceScope> granted = new ArrayList<>();
-    byResource.forEach((resource, actions) -> {
-      ResourceScope scope = firstRequest.get(resource);
-      // Tokens carry no resource class: the specification deprecates it.
-      granted.add(new ResourceScope(scope.type(), scope.name(), actions));
-    });
-    return granted;
+    // Tokens carry no resource class: the specification deprecates it.
+    return byResource.entrySet().stream()
+        .map(e -> new ResourceScope(e.getKey().type(), e.getKey().name(), e.getValue()))
+        .toList();
   }
 
+  /** A resource irrespective of its deprecated class, for merging requests. */
+  private record Resource(ResourceType type, String name) {}
+
   private static Map<String, Object> accessEntry(ResourceScope scope) {
-    return Map.of(
-        "type", scope.type().wireName(),
-        "name", scope.name(),
-        "actions", scope.actions().stream().map(Action::wireName).toList());
+    // Ordered so every token lists type, name, actions as the specification's examples do.
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("type", scope.type().wireName());
+    entry.put("name", scope.name());
+    entry.put("actions", scope.actions().stream().map(Action::wireName).toList());
+    return entry;
   }
 
   private VerifiedToken verifyUncached(String token) {
