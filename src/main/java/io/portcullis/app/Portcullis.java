@@ -86,7 +86,8 @@ public final class Portcullis implements AutoCloseable {
     TokenSettings tokenSettings = new TokenSettings(config.get(Setting.AUTH_ISSUER), service,
         config.duration(Setting.AUTH_TOKEN_TTL), TokenSettings.DEFAULT_CLOCK_SKEW,
         TokenSettings.DEFAULT_VERIFICATION_CACHE_SIZE);
-    TokenService tokens = new TokenService(tokenSettings, keys, new BootstrapAccessController(), clock);
+    BootstrapAccessController accessController = new BootstrapAccessController();
+    TokenService tokens = new TokenService(tokenSettings, keys, accessController, clock);
     BootstrapAdminCredentials admin = new BootstrapAdminCredentials(config.get(Setting.ADMIN_USERNAME), secrets,
         PasswordHasher.withOwaspDefaults());
     bootstrapAdmin(admin, config, console);
@@ -94,7 +95,7 @@ public final class Portcullis implements AutoCloseable {
     InetSocketAddress listen = config.listen();
     String publicUrl = config.get(Setting.PUBLIC_URL).replaceAll("/+$", "");
     ScopeParser scopes = new ScopeParser(ownHosts(publicUrl, listen));
-    TokenAuthorizer authorizer = new TokenAuthorizer(tokens, service, publicUrl);
+    TokenAuthorizer authorizer = new TokenAuthorizer(tokens, accessController, service, publicUrl);
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, authorizer, json);
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, admin, LoginThrottle.withDefaults(), scopes, service, json);
     ApiV1 api = new ApiV1(audit, tokens, admin, json);

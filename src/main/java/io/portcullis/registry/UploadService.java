@@ -127,6 +127,17 @@ public final class UploadService {
     }
   }
 
+  /** Ends a session if it still exists, whatever its repository: cleanup after a failed one-shot upload. */
+  public void discard(String id) throws IOException {
+    sessions.remove(id);
+    db.write(h -> h.createUpdate("DELETE FROM uploads WHERE id = ?").bind(0, id).execute());
+    try (StagedUpload staged = store.staging(id, false)) {
+      staged.discard();
+    } catch (NoSuchFileException e) {
+      // already gone with the failed completion
+    }
+  }
+
   /** Forgets sessions idle for longer than {@code maxIdleMillis}, with their staged bytes. */
   public int purgeStale(long maxIdleMillis) throws IOException {
     long cutoff = clock.millis() - maxIdleMillis;

@@ -20,6 +20,12 @@ public interface Authorizer {
   /** Whether the request's credentials hold {@code action} on the resource; never throws for a denial. */
   boolean holds(Exchange exchange, ResourceType type, String name, Action action);
 
+  /**
+   * Whether the principal behind the request's credentials may perform {@code action} on the resource,
+   * whatever its token carries: filters listings such as the catalog.
+   */
+  boolean mayAccess(Exchange exchange, ResourceType type, String name, Action action);
+
   /** The {@code WWW-Authenticate} header value that answers {@code challenge}. */
   String challengeHeader(Exchange exchange, AccessChallenge challenge);
 

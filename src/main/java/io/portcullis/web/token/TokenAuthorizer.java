@@ -1,6 +1,9 @@
 package io.portcullis.web.token;
 
+import io.portcullis.auth.AccessController;
 import io.portcullis.auth.Action;
+import io.portcullis.auth.Principal;
+import io.portcullis.auth.ResourceScope;
 import io.portcullis.auth.ResourceType;
 import io.portcullis.auth.token.InvalidTokenException;
 import io.portcullis.auth.token.TokenService;
@@ -9,6 +12,7 @@ import io.portcullis.shared.Caller;
 import io.portcullis.web.Authorizer;
 import io.portcullis.web.Exchange;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -18,12 +22,14 @@ import org.eclipse.jetty.http.HttpHeader;
  */
 public final class TokenAuthorizer implements Authorizer {
   private final TokenService tokens;
+  private final AccessController access;
   private final String service;
   private final String publicUrl;
 
   /** @param publicUrl external base URL for the realm; empty to derive it from each request */
-  public TokenAuthorizer(TokenService tokens, String service, String publicUrl) {
+  public TokenAuthorizer(TokenService tokens, AccessController access, String service, String publicUrl) {
     this.tokens = tokens;
+    this.access = access;
     this.service = service;
     this.publicUrl = publicUrl;
   }
@@ -54,6 +60,20 @@ public final class TokenAuthorizer implements Authorizer {
     }
     try {
       return tokens.verify(bearer).permits(type, name, action);
+    } catch (InvalidTokenException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public boolean mayAccess(Exchange ex, ResourceType type, String name, Action action) {
+    String bearer = bearer(ex);
+    if (bearer == null) {
+      return false;
+    }
+    try {
+      Principal principal = tokens.verify(bearer).principal();
+      return !access.grant(principal, new ResourceScope(type, name, Set.of(action))).isEmpty();
     } catch (InvalidTokenException e) {
       return false;
     }

@@ -246,7 +246,7 @@ public final class RegistryApi {
       try {
         uploads.complete(name, status.id(), digest, null, declared, ex.body());
       } catch (RegistryException | IOException e) {
-        uploads.cancel(name, status.id());
+        uploads.discard(status.id());
         throw e;
       }
       blobCreated(ex, name, digest);
@@ -340,7 +340,7 @@ public final class RegistryApi {
     int n = pageSize(ex);
     String last = ex.query("last");
     List<String> page = n == 0 ? List.of()
-        : manifests.catalog(last, n, repo -> authorizer.holds(ex, ResourceType.REPOSITORY, repo, Action.PULL));
+        : manifests.catalog(last, n, repo -> authorizer.mayAccess(ex, ResourceType.REPOSITORY, repo, Action.PULL));
     ObjectNode body = json.createObjectNode();
     ArrayNode repositories = body.putArray("repositories");
     page.stream().limit(n).forEach(repositories::add);
@@ -395,7 +395,7 @@ public final class RegistryApi {
     if (artifactType != null) {
       ex.header("OCI-Filters-Applied", "artifactType");
     }
-    ex.sendJson(200, json, index);
+    ex.send(200, MediaTypes.OCI_INDEX, json.writeValueAsBytes(index));
   }
 
   // ---- helpers

@@ -1,0 +1,77 @@
+package io.portcullis.it;
+
+import io.portcullis.app.Configuration;
+import io.portcullis.app.Portcullis;
+import io.portcullis.app.Setting;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** A real Portcullis started in this JVM on a free port, on the embedded database or PostgreSQL. */
+final class TestRegistry implements AutoCloseable {
+  static final String ADMIN = "admin";
+  static final String ADMIN_PASSWORD = "integration-test-password";
+
+  enum Backend { SQLITE, POSTGRES }
+
+  private final Portcullis portcullis;
+  final Path dataDir;
+  final String host;
+
+  private TestRegistry(Portcullis portcullis, Path dataDir) {
+    this.portcullis = portcullis;
+    this.dataDir = dataDir;
+    this.host = "127.0.0.1:" + portcullis.port();
+  }
+
+  static TestRegistry start(Backend backend) throws Exception {
+    Path dataDir = Files.createTempDirectory("portcullis-it-");
+    Map<Setting, String> settings = new EnumMap<>(Setting.class);
+    settings.put(Setting.LISTEN, "127.0.0.1:0");
+    settings.put(Setting.DATA_DIR, dataDir.toString());
+    settings.put(Setting.ADMIN_PASSWORD, ADMIN_PASSWORD);
+    settings.put(Setting.LOG_FORMAT, "text");
+    if (backend == Backend.POSTGRES) {
+      String url = postgresUrl();
+      resetSchema(url);
+      settings.put(Setting.DATABASE_URL, url);
+      settings.put(Setting.MASTER_KEY, "integration-test-master-key-of-32-bytes");
+    }
+    Configuration config = Configuration.load(null, Map.of(), settings);
+    return new TestRegistry(Portcullis.start(config, System.out), dataDir);
+  }
+
+  /** PostgreSQL from bin/test (PORTCULLIS_TEST_POSTGRES_URL); required in CI, skipped elsewhere. */
+  static String postgresUrl() {
+    String url = System.getenv("PORTCULLIS_TEST_POSTGRES_URL");
+    if (url == null || url.isBlank()) {
+      if (System.getenv("CI") != null) {
+        throw new IllegalStateException("PORTCULLIS_TEST_POSTGRES_URL is not set: run the tests with bin/test");
+      }
+      org.junit.jupiter.api.Assumptions.abort("PostgreSQL not configured (run bin/test)");
+    }
+    return url;
+  }
+
+  private static void resetSchema(String url) throws Exception {
+    try (var connection = DriverManager.getConnection(url); var statement = connection.createStatement()) {
+      statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
+      statement.execute("CREATE SCHEMA public");
+    }
+  }
+
+  String baseUrl() {
+    return "http://" + host;
+  }
+
+  RegistryClient admin() {
+    return new RegistryClient(baseUrl(), ADMIN, ADMIN_PASSWORD);
+  }
+
+  @Override
+  public void close() throws Exception {
+    portcullis.close();
+  }
+}
