@@ -1,0 +1,203 @@
+package io.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pushes are running when the server is killed with SIGKILL at a random moment, several times over.
+ * After every restart everything acknowledged must be there and intact; at the end the database and
+ * the blob store must agree.
+ */
+class CrashSafetyIT {
+  private static final int CYCLES = 5;
+  private static final int WORKERS = 4;
+
+  @TempDir
+  Path dataDir;
+
+  record Acknowledged(String repo, String tag, String digest, byte[] manifest, List<byte[]> blobs) {}
+
+  @Test
+  void acknowledgedWritesSurviveSigkillAndStoreStaysConsistent() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String base = "http://127.0.0.1:" + port;
+    Random random = new Random(7);
+    List<Acknowledged> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+    // Tokens survive restarts (the signing key is stored), so each worker logs in once.
+    List<RegistryClient> clients = java.util.stream.IntStream.range(0, WORKERS)
+        .mapToObj(w -> new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD)).toList();
+    for (int cycle = 0; cycle < CYCLES; cycle++) {
+      Process server = startServer(port);
+      try {
+        awaitHealthy(base, server);
+        verify(base, acknowledged);
+        AtomicBoolean stop = new AtomicBoolean();
+        int before = acknowledged.size();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < WORKERS; w++) {
+          int worker = w;
+          int thisCycle = cycle;
+          workers.add(Thread.ofVirtual().start(() -> pushUntilStopped(clients.get(worker), thisCycle, worker, stop,
+              acknowledged)));
+        }
+        // Kill at a random moment once pushes are flowing, so every cycle interrupts real work.
+        for (int waited = 0; acknowledged.size() == before && waited < 1200; waited++) {
+          Thread.sleep(50);
+        }
+        Thread.sleep(200 + random.nextInt(1500));
+        server.destroyForcibly().waitFor();
+        stop.set(true);
+        for (Thread worker : workers) {
+          worker.join();
+        }
+      } finally {
+        server.destroyForcibly().waitFor();
+      }
+    }
+    assertThat(acknowledged).as("pushes were acknowledged before the kills").hasSizeGreaterThan(CYCLES);
+    Process server = startServer(port);
+    try {
+      awaitHealthy(base, server);
+      verify(base, acknowledged);
+    } finally {
+      server.destroy();
+      server.waitFor();
+    }
+    assertStoreAgreesWithDatabase();
+  }
+
+  private void pushUntilStopped(RegistryClient client, int cycle, int worker, AtomicBoolean stop,
+      List<Acknowledged> acknowledged) {
+    Random random = new Random(cycle * 100L + worker);
+    String repo = "crash/w" + worker;
+    for (int i = 0; !stop.get(); i++) {
+      try {
+        byte[] layer = new byte[1024 + random.nextInt(2 << 20)];
+        random.nextBytes(layer);
+        String tag = "c" + cycle + "-" + i;
+        byte[] manifest = random.nextBoolean() ? client.pushImage(repo, tag, layer) : pushChunked(client, repo, tag, layer);
+        acknowledged.add(new Acknowledged(repo, tag, RegistryClient.sha256(manifest), manifest, List.of(layer)));
+      } catch (Exception e) {
+        return; // the server died under us: whatever was not acknowledged may be lost
+      }
+    }
+  }
+
+  private static byte[] pushChunked(RegistryClient client, String repo, String tag, byte[] layer) throws Exception {
+    String scope = RegistryClient.push(repo);
+    byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes();
+    String configDigest = client.uploadBlob(repo, config);
+    HttpResponse<byte[]> started = client.send("POST", "/v2/" + repo + "/blobs/uploads/", scope, null);
+    String location = started.headers().firstValue("Location").orElseThrow();
+    int chunk = 256 * 1024;
+    for (int offset = 0; offset < layer.length; offset += chunk) {
+      int end = Math.min(layer.length, offset + chunk);
+      HttpResponse<byte[]> patched = client.send("PATCH", location, scope, java.util.Arrays.copyOfRange(layer, offset, end),
+          "Content-Range", offset + "-" + (end - 1));
+      if (patched.statusCode() != 202) {
+        throw new IllegalStateException("PATCH " + patched.statusCode());
+      }
+    }
+    String layerDigest = RegistryClient.sha256(layer);
+    if (client.send("PUT", location + "?digest=" + layerDigest, scope, null).statusCode() != 201) {
+      throw new IllegalStateException("upload not completed");
+    }
+    byte[] manifest = RegistryClient.manifest(configDigest, config.length, layerDigest, layer.length);
+    HttpResponse<byte[]> put = client.send("PUT", "/v2/" + repo + "/manifests/" + tag, scope, manifest,
+        "Content-Type", "application/vnd.oci.image.manifest.v1+json");
+    if (put.statusCode() != 201) {
+      throw new IllegalStateException("manifest " + put.statusCode());
+    }
+    return manifest;
+  }
+
+  private static void verify(String base, List<Acknowledged> acknowledged) throws Exception {
+    RegistryClient client = new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD);
+    for (Acknowledged ack : List.copyOf(acknowledged)) {
+      String pull = "repository:" + ack.repo() + ":pull";
+      HttpResponse<byte[]> byTag = client.send("GET", "/v2/" + ack.repo() + "/manifests/" + ack.tag(), pull, null);
+      assertThat(byTag.statusCode()).as(ack.repo() + ":" + ack.tag()).isEqualTo(200);
+      assertThat(byTag.body()).isEqualTo(ack.manifest());
+      for (byte[] blob : ack.blobs()) {
+        HttpResponse<byte[]> got = client.send("GET", "/v2/" + ack.repo() + "/blobs/" + RegistryClient.sha256(blob), pull, null);
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(RegistryClient.sha256(got.body())).isEqualTo(RegistryClient.sha256(blob));
+      }
+    }
+  }
+
+  /** Every blob row has its file with the right bytes, and every file under blobs/ is whole. */
+  private void assertStoreAgreesWithDatabase() throws Exception {
+    Map<String, Long> rows = new ConcurrentHashMap<>();
+    try (var connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("metadata/portcullis.db"));
+         var result = connection.createStatement().executeQuery("SELECT digest, size FROM blobs")) {
+      while (result.next()) {
+        rows.put(result.getString(1), result.getLong(2));
+      }
+    }
+    assertThat(rows).isNotEmpty();
+    for (var row : rows.entrySet()) {
+      String hex = row.getKey().substring("sha256:".length());
+      Path file = dataDir.resolve("blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex);
+      assertThat(file).as(row.getKey()).exists();
+      assertThat(Files.size(file)).isEqualTo(row.getValue());
+    }
+    try (Stream<Path> files = Files.walk(dataDir.resolve("blobs"))) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(RegistryClient.sha256(Files.readAllBytes(file))).isEqualTo("sha256:" + file.getFileName());
+      }
+    }
+  }
+
+  private Process startServer(int port) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Path jar = Path.of("target/portcullis.jar").toAbsolutePath();
+    assertThat(jar).as("the packaged jar (integration tests run after package)").exists();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "serve",
+        "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + "-server.log").toFile());
+    builder.environment().put("PORTCULLIS_ADMIN_PASSWORD", TestRegistry.ADMIN_PASSWORD);
+    builder.environment().put("PORTCULLIS_LOG_FORMAT", "text");
+    return builder.start();
+  }
+
+  private static void awaitHealthy(String base, Process server) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < 600; i++) {
+      if (!server.isAlive()) {
+        throw new AssertionError("server exited with " + server.exitValue());
+      }
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("server did not become healthy");
+  }
+}
