@@ -358,6 +358,56 @@ abstract class DistributionApiContract {
     assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/problem+json");
   }
 
+  @Test
+  void sameBlobAndManifestPushedByManyClientsAtOnce() throws Exception {
+    String repo = "contract/concurrent";
+    byte[] layer = randomBytes(256 * 1024);
+    byte[] config = "{\"os\":\"linux\",\"architecture\":\"amd64\"}".getBytes();
+    int clients = 8;
+    var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    for (int i = 0; i < clients; i++) {
+      boolean chunked = i % 2 == 0;
+      results.add(pool.submit(() -> {
+        go.await();
+        if (!chunked) {
+          client.uploadBlob(repo, layer);
+          client.uploadBlob(repo, config);
+          return 201;
+        }
+        HttpResponse<byte[]> started = client.send("POST", "/v2/" + repo + "/blobs/uploads/", push(repo), null);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        int half = layer.length / 2;
+        client.send("PATCH", location, push(repo), java.util.Arrays.copyOfRange(layer, 0, half), "Content-Range",
+            "0-" + (half - 1));
+        return client.send("PUT", location + "?digest=" + sha256(layer), push(repo),
+            java.util.Arrays.copyOfRange(layer, half, layer.length)).statusCode();
+      }));
+    }
+    go.countDown();
+    for (var result : results) {
+      assertThat(result.get()).isEqualTo(201);
+    }
+    assertBlob(repo, layer);
+    byte[] manifest = RegistryClient.manifest(sha256(config), config.length, sha256(layer), layer.length);
+    List<java.util.concurrent.Future<HttpResponse<byte[]>>> puts = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      String tag = i % 2 == 0 ? "same" : "tag" + i;
+      puts.add(pool.submit(() -> client.send("PUT", "/v2/" + repo + "/manifests/" + tag, push(repo), manifest,
+          "Content-Type", "application/vnd.oci.image.manifest.v1+json")));
+    }
+    for (var put : puts) {
+      assertThat(put.get().statusCode()).isEqualTo(201);
+      assertThat(put.get().headers().firstValue("Docker-Content-Digest")).hasValue(sha256(manifest));
+    }
+    pool.close();
+    HttpResponse<byte[]> got = client.send("GET", "/v2/" + repo + "/manifests/same", "repository:" + repo + ":pull", null);
+    assertThat(got.body()).isEqualTo(manifest);
+    assertThat(json(client.send("GET", "/v2/" + repo + "/tags/list", "repository:" + repo + ":pull", null)).get("tags"))
+        .hasSize(5);
+  }
+
   void assertBlob(String repo, byte[] content) throws Exception {
     HttpResponse<byte[]> got = client.send("GET", "/v2/" + repo + "/blobs/" + sha256(content), "repository:" + repo + ":pull", null);
     assertThat(got.statusCode()).isEqualTo(200);
