@@ -1,0 +1,51 @@
+package io.portcullis.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigurationTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsThenFileThenEnvironmentThenOptions() throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "listen: 127.0.0.1:6000\nauth:\n  service: from-file\n"
+        + "data-dir: /from/file\n");
+    Configuration c = Configuration.load(file, Map.of("PORTCULLIS_AUTH_SERVICE", "from-env"),
+        Map.of(Setting.DATA_DIR, "/from/option"));
+    assertThat(c.listen().getPort()).isEqualTo(6000);
+    assertThat(c.get(Setting.AUTH_SERVICE)).isEqualTo("from-env");
+    assertThat(c.dataDir()).isEqualTo(Path.of("/from/option"));
+    assertThat(c.get(Setting.AUTH_ISSUER)).isEqualTo("portcullis");
+  }
+
+  @Test
+  void badValuesAreOneLineErrors() throws Exception {
+    Path unknown = Files.writeString(dir.resolve("u.yaml"), "lisen: 1\n");
+    assertThatThrownBy(() -> Configuration.load(unknown, Map.of(), Map.of()))
+        .isInstanceOf(Configuration.InvalidConfiguration.class).hasMessageContaining("unknown setting 'lisen'");
+    assertThatThrownBy(() -> Configuration.load(null, Map.of("PORTCULLIS_LISTEN", "nowhere"), Map.of()))
+        .hasMessageContaining("HOST:PORT");
+    assertThatThrownBy(() -> Configuration.load(null, Map.of(), Map.of(Setting.LISTEN, "x:70000")))
+        .hasMessageContaining("0-65535");
+    assertThatThrownBy(() -> Configuration.load(null, Map.of("PORTCULLIS_AUTH_TOKEN_TTL", "5 minutes"), Map.of()))
+        .hasMessageContaining("ISO-8601");
+    assertThatThrownBy(() -> Configuration.load(null, Map.of("PORTCULLIS_TLS_CERTIFICATE", "/c.pem"), Map.of()))
+        .hasMessageContaining("together");
+    assertThatThrownBy(() -> Configuration.load(null, Map.of("PORTCULLIS_DATABASE_URL", "jdbc:mysql://x"), Map.of()))
+        .hasMessageContaining("jdbc:postgresql");
+  }
+
+  @Test
+  void environmentVariableNamesFollowTheKeys() {
+    assertThat(Setting.DATA_DIR.environmentVariable()).isEqualTo("PORTCULLIS_DATA_DIR");
+    assertThat(Setting.MAX_BLOB_BYTES.environmentVariable()).isEqualTo("PORTCULLIS_LIMITS_MAX_BLOB_BYTES");
+    assertThat(Setting.ADMIN_PASSWORD.environmentVariable()).isEqualTo("PORTCULLIS_ADMIN_PASSWORD");
+  }
+}
