@@ -1,0 +1,138 @@
+package io.portcullis.jobs;
+
+import io.portcullis.metadata.Database;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The persistent job queue. Claiming takes a lease, so on PostgreSQL several replicas share one
+ * queue and each job runs once at a time; a job whose lease runs out (its runner died) is claimed
+ * again.
+ */
+public final class JobQueue {
+  private static final String COLUMNS = "id, kind, subject, payload, state, attempts, progress_done, progress_total, "
+      + "message, created_at, started_at, finished_at";
+
+  private final Database db;
+  private final Clock clock;
+
+  public JobQueue(Database db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** Queues a job unless one of the same kind and subject is queued or running; returns its id. */
+  public long enqueue(String kind, String subject, String payload, int maxAttempts) {
+    return db.write(h -> enqueue(h, kind, subject, payload, maxAttempts, clock.millis()));
+  }
+
+  /** The same inside a caller's transaction, so a job is queued exactly when the change commits. */
+  public static long enqueue(Handle h, String kind, String subject, String payload, int maxAttempts, long now) {
+    Optional<Long> active = h.createQuery("SELECT id FROM jobs WHERE kind = ? AND subject = ? AND state IN ('queued', 'running')")
+        .bind(0, kind).bind(1, subject).mapTo(Long.class).findOne();
+    if (active.isPresent()) {
+      return active.get();
+    }
+    return h.createUpdate("INSERT INTO jobs(kind, subject, payload, state, attempts, max_attempts, run_after, "
+            + "progress_done, progress_total, created_at) VALUES (?, ?, ?, 'queued', 0, ?, ?, 0, 0, ?)")
+        .bind(0, kind).bind(1, subject).bind(2, payload).bind(3, maxAttempts).bind(4, now).bind(5, now)
+        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+  }
+
+  /** Claims the oldest runnable job of the given kinds for {@code leaseMillis}. */
+  Optional<Job> claim(List<String> kinds, String owner, long leaseMillis) {
+    long now = clock.millis();
+    return db.write(h -> {
+      // Jobs whose runner died go back to the queue.
+      h.createUpdate("UPDATE jobs SET state = 'queued', locked_by = NULL, locked_until = NULL "
+          + "WHERE state = 'running' AND locked_until < ?").bind(0, now).execute();
+      Optional<Long> id = h.createQuery("SELECT id FROM jobs WHERE state = 'queued' AND run_after <= :now "
+              + "AND kind IN (<kinds>) ORDER BY run_after, id LIMIT 1" + db.dialect().forUpdateSkipLocked())
+          .bind("now", now).bindList("kinds", kinds).mapTo(Long.class).findOne();
+      if (id.isEmpty()) {
+        return Optional.<Job>empty();
+      }
+      h.createUpdate("UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = ?, locked_until = ?, "
+              + "started_at = ?, message = NULL WHERE id = ?")
+          .bind(0, owner).bind(1, now + leaseMillis).bind(2, now).bind(3, id.get()).execute();
+      return find(h, id.get());
+    });
+  }
+
+  /** Records progress and extends the lease; false when the job is no longer this runner's. */
+  boolean progress(long id, String owner, long done, long total, String message, long leaseMillis) {
+    long now = clock.millis();
+    return db.write(h -> h.createUpdate("UPDATE jobs SET progress_done = ?, progress_total = ?, message = ?, "
+            + "locked_until = ? WHERE id = ? AND locked_by = ? AND state = 'running'")
+        .bind(0, done).bind(1, total).bind(2, message).bind(3, now + leaseMillis).bind(4, id).bind(5, owner)
+        .execute() == 1);
+  }
+
+  void succeed(long id, String owner) {
+    long now = clock.millis();
+    db.write(h -> h.createUpdate("UPDATE jobs SET state = 'succeeded', finished_at = ?, locked_by = NULL, "
+            + "locked_until = NULL WHERE id = ? AND locked_by = ?")
+        .bind(0, now).bind(1, id).bind(2, owner).execute());
+  }
+
+  /** Fails the job for good, or queues it again after {@code retryAfterMillis} while attempts remain. */
+  void fail(long id, String owner, String reason, boolean permanent, long retryAfterMillis) {
+    long now = clock.millis();
+    db.write(h -> h.createUpdate("UPDATE jobs SET state = CASE WHEN ? OR attempts >= max_attempts THEN 'failed' "
+            + "ELSE 'queued' END, finished_at = CASE WHEN ? OR attempts >= max_attempts THEN ? ELSE NULL END, "
+            + "run_after = ?, message = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?")
+        .bind(0, permanent).bind(1, permanent).bind(2, now).bind(3, now + retryAfterMillis)
+        .bind(4, reason.length() > 2000 ? reason.substring(0, 2000) : reason).bind(5, id).bind(6, owner).execute());
+  }
+
+  public Optional<Job> find(long id) {
+    return db.read(h -> find(h, id));
+  }
+
+  private static Optional<Job> find(Handle h, long id) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE id = ?").bind(0, id).map(JobQueue::map).findOne();
+  }
+
+  /** Newest first, optionally of one kind and/or state, ids below {@code before} (0: from the newest). */
+  public List<Job> list(String kind, String state, long before, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE id < :before");
+    if (kind != null) {
+      sql.append(" AND kind = :kind");
+    }
+    if (state != null) {
+      sql.append(" AND state = :state");
+    }
+    sql.append(" ORDER BY id DESC LIMIT :limit");
+    return db.read(h -> {
+      var query = h.createQuery(sql.toString()).bind("before", before <= 0 ? Long.MAX_VALUE : before).bind("limit", limit);
+      if (kind != null) {
+        query.bind("kind", kind);
+      }
+      if (state != null) {
+        query.bind("state", state);
+      }
+      return query.map(JobQueue::map).list();
+    });
+  }
+
+  /** Jobs per state, for metrics. */
+  public java.util.Map<String, Long> countsByState() {
+    return db.read(h -> h.createQuery("SELECT state, COUNT(*) FROM jobs GROUP BY state")
+        .reduceRows(new java.util.TreeMap<String, Long>(), (map, row) -> {
+          map.put(row.getColumn(1, String.class), row.getColumn(2, Long.class));
+          return map;
+        }));
+  }
+
+  private static Job map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
+    return new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+        rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getLong(10), nullableLong(rs, 11), nullableLong(rs, 12));
+  }
+
+  private static Long nullableLong(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+}
