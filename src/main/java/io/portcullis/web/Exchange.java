@@ -35,6 +35,7 @@ public final class Exchange {
   private long bytesIn;
   private long bytesOut;
   private String route = "other";
+  private String failure;
 
   Exchange(Request request, Response response, Callback callback, String requestId) {
     this.request = request;
@@ -105,6 +106,15 @@ public final class Exchange {
     }
     java.util.List<String> values = query.getValues(name);
     return values == null ? java.util.List.of() : values;
+  }
+
+  /** Why the request was refused, for the single log line that reports it. */
+  public void failure(String reason) {
+    this.failure = reason;
+  }
+
+  public String failure() {
+    return failure;
   }
 
   public void route(String name) {

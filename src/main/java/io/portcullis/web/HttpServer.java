@@ -124,9 +124,10 @@ public final class HttpServer implements AutoCloseable {
       } finally {
         long nanos = System.nanoTime() - started;
         metrics.record(ex, nanos);
-        if (access.isDebugEnabled() || ex.status() >= 400 || !isRead(ex.method())) {
-          access.info("{} {} {} {}ms in={} out={} client={}", ex.method(), ex.path(), ex.status(),
-              nanos / 1_000_000, ex.bytesIn(), ex.bytesOut(), ex.clientAddress());
+        if (access.isDebugEnabled() || worthLogging(ex)) {
+          access.info("{} {} {} {}ms in={} out={} client={}{}", ex.method(), ex.path(), ex.status(),
+              nanos / 1_000_000, ex.bytesIn(), ex.bytesOut(), ex.clientAddress(),
+              ex.failure() == null ? "" : " error=" + ex.failure());
         }
         MDC.remove("request_id");
       }
@@ -165,8 +166,18 @@ public final class HttpServer implements AutoCloseable {
       ex.fail(e);
     }
 
-    private static boolean isRead(String method) {
-      return "GET".equals(method) || "HEAD".equals(method);
+    /**
+     * Writes and refusals are logged once; successful reads, authentication challenges and existence
+     * probes (HEAD answered 404, how clients ask "do you have this blob?") are not: they are the
+     * normal traffic of a registry and are counted in the metrics instead.
+     */
+    private static boolean worthLogging(Exchange ex) {
+      int status = ex.status();
+      boolean read = "GET".equals(ex.method()) || "HEAD".equals(ex.method());
+      if (status >= 500 || !read) {
+        return true;
+      }
+      return status >= 400 && status != 401 && !("HEAD".equals(ex.method()) && status == 404);
     }
 
     private static String requestId(Request request) {

@@ -128,6 +128,7 @@ public final class ApiV1 {
   }
 
   private void problem(Exchange ex, Problem problem) throws IOException {
+    ex.failure(problem.title() + ": " + problem.detail());
     ObjectNode body = json.createObjectNode();
     body.put("type", "about:blank");
     body.put("title", problem.title());

@@ -422,6 +422,7 @@ public final class RegistryApi {
   }
 
   void writeError(Exchange ex, RegistryException e) throws IOException {
+    ex.failure(e.error().code() + ": " + e.getMessage());
     ObjectNode body = json.createObjectNode();
     ObjectNode error = body.putArray("errors").addObject();
     error.put("code", e.error().code());
