@@ -14,10 +14,8 @@ import io.portcullis.scan.vuln.Reference;
 import io.portcullis.scan.vuln.VulnerabilityGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,22 +88,30 @@ public final class Matcher {
   private static Finding finding(InstalledPackage pkg, VulnerabilityGroup group, List<AffectedMatch> matches) {
     String fixed = lowestFix(pkg.ecosystem(), matches);
     SeverityRating severity = SeverityAssessor.rate(matches, group);
-    List<String> aliases = group.ids().stream().filter(id -> !id.equals(group.primaryId())).toList();
-    List<Advisory> records = new ArrayList<>();
-    Set<String> matchedIds = new HashSet<>();
+    // Matched records speak first, then the other records of the vulnerability.
+    List<Advisory> records = new ArrayList<>(matches.size() + group.advisories().size());
     for (AffectedMatch m : matches) {
-      if (matchedIds.add(m.advisory().id())) {
+      if (!containsSame(records, m.advisory())) {
         records.add(m.advisory());
       }
     }
     for (Advisory other : group.advisories()) {
-      if (!matchedIds.contains(other.id())) {
+      if (!containsSame(records, other)) {
         records.add(other);
       }
     }
-    return new Finding(group.primaryId(), aliases, link(group.primaryId(), records), pkg.name(), pkg.version(),
+    return new Finding(group.primaryId(), group.aliases(), link(group.primaryId(), records), pkg.name(), pkg.version(),
         fixed, pkg.ecosystem(), pkg.path(), pkg.layerDigest(), severity.bucket(), severity.score(),
         severity.vector(), firstNonEmpty(records, Advisory::summary), firstNonEmpty(records, Advisory::details));
+  }
+
+  private static boolean containsSame(List<Advisory> records, Advisory advisory) {
+    for (Advisory record : records) {
+      if (record == advisory) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String lowestFix(String ecosystem, List<AffectedMatch> matches) {

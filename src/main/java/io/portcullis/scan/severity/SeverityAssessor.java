@@ -5,11 +5,8 @@ import io.portcullis.scan.vuln.AffectedMatch;
 import io.portcullis.scan.vuln.AffectedPackage;
 import io.portcullis.scan.vuln.SeverityEntry;
 import io.portcullis.scan.vuln.VulnerabilityGroup;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Decides the severity of one vulnerability found in one package (thresholds and label mapping: see
@@ -26,39 +23,63 @@ public final class SeverityAssessor {
   private SeverityAssessor() {}
 
   public static SeverityRating rate(List<AffectedMatch> matches, VulnerabilityGroup group) {
-    Set<String> matchedIds = new HashSet<>();
-    List<List<SeverityEntry>> vectorSets = new ArrayList<>();
-    List<String> labels = new ArrayList<>();
     for (AffectedMatch match : matches) {
-      vectorSets.add(match.affected().severity());
-      vectorSets.add(match.advisory().severity());
-      labels.add(match.affected().severityLabel());
-      labels.add(match.advisory().severityLabel());
-      matchedIds.add(match.advisory().id());
+      SeverityRating rating = fromVectors(match.affected().severity());
+      if (rating == null) {
+        rating = fromVectors(match.advisory().severity());
+      }
+      if (rating != null) {
+        return rating;
+      }
     }
     for (Advisory other : group.advisories()) {
-      if (matchedIds.contains(other.id())) {
+      if (isMatched(other, matches)) {
         continue;
       }
-      vectorSets.add(other.severity());
-      for (AffectedPackage affected : other.affected()) {
-        vectorSets.add(affected.severity());
+      SeverityRating rating = fromVectors(other.severity());
+      for (int i = 0; rating == null && i < other.affected().size(); i++) {
+        rating = fromVectors(other.affected().get(i).severity());
       }
-      labels.add(other.severityLabel());
-    }
-    for (List<SeverityEntry> entries : vectorSets) {
-      CvssScore best = newestValid(entries);
-      if (best != null) {
-        return new SeverityRating(best.bucket(), best.score(), best.vector(), SeverityRating.Basis.CVSS, null);
+      if (rating != null) {
+        return rating;
       }
     }
-    for (String label : labels) {
-      SeverityBucket bucket = bucketOfLabel(label);
-      if (bucket != null) {
-        return new SeverityRating(bucket, null, null, SeverityRating.Basis.LABEL, label);
+    for (AffectedMatch match : matches) {
+      SeverityRating rating = fromLabel(match.affected().severityLabel());
+      if (rating == null) {
+        rating = fromLabel(match.advisory().severityLabel());
+      }
+      if (rating != null) {
+        return rating;
+      }
+    }
+    for (Advisory other : group.advisories()) {
+      SeverityRating rating = isMatched(other, matches) ? null : fromLabel(other.severityLabel());
+      if (rating != null) {
+        return rating;
       }
     }
     return SeverityRating.UNKNOWN;
+  }
+
+  private static boolean isMatched(Advisory advisory, List<AffectedMatch> matches) {
+    for (AffectedMatch match : matches) {
+      if (match.advisory() == advisory) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static SeverityRating fromVectors(List<SeverityEntry> entries) {
+    CvssScore best = newestValid(entries);
+    return best == null ? null
+        : new SeverityRating(best.bucket(), best.score(), best.vector(), SeverityRating.Basis.CVSS, null);
+  }
+
+  private static SeverityRating fromLabel(String label) {
+    SeverityBucket bucket = bucketOfLabel(label);
+    return bucket == null ? null : new SeverityRating(bucket, null, null, SeverityRating.Basis.LABEL, label);
   }
 
   /** Maps a source's severity word; null for words that say nothing (e.g. "not yet assigned"). */
@@ -93,7 +114,7 @@ public final class SeverityAssessor {
   }
 
   private static boolean looksLikeCvss(SeverityEntry entry) {
-    return entry.type() == null || entry.type().toUpperCase(Locale.ROOT).startsWith("CVSS")
+    return entry.type() == null || entry.type().regionMatches(true, 0, "CVSS", 0, 4)
         || entry.score().startsWith("CVSS:");
   }
 }

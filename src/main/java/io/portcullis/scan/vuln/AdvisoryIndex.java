@@ -39,7 +39,8 @@ public final class AdvisoryIndex {
   private final Map<String, String> normalizedEcosystems = new ConcurrentHashMap<>();
 
   private AdvisoryIndex(Builder b) {
-    this.byId = Map.copyOf(b.byId);
+    // Not Map.copyOf: its linear probing degrades badly on sequential ids like CVE-2021-1, CVE-2021-2, ...
+    this.byId = new HashMap<>(b.byId);
     this.advisoryCount = b.advisories.size();
     Map<String, VulnerabilityGroup> groups = groups(b.advisories);
     Map<String, Map<String, List<Entry>>> building = new HashMap<>();

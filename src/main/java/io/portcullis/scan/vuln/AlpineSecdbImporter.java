@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +92,7 @@ public final class AlpineSecdbImporter {
     if (secfixes == null) {
       return;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = secfixes.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> fix = it.next();
+    for (Map.Entry<String, JsonNode> fix : secfixes.properties()) {
       String fixedVersion = fix.getKey().strip();
       if (!fix.getValue().isArray()) {
         throw new AdvisoryFormatException(source, "secfixes of " + name + " " + fixedVersion + " is not a list");

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -104,8 +103,7 @@ public final class DebianTrackerImporter {
 
   private static void readExportPackage(String pkg, JsonNode cves, String source, Map<String, Accumulator> byId)
       throws AdvisoryFormatException {
-    for (Iterator<Map.Entry<String, JsonNode>> it = cves.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> cve = it.next();
+    for (Map.Entry<String, JsonNode> cve : cves.properties()) {
       JsonNode entry = cve.getValue();
       if (!entry.isObject()) {
         throw new AdvisoryFormatException(source, pkg + "/" + cve.getKey() + " is not an object");
@@ -116,8 +114,7 @@ public final class DebianTrackerImporter {
       if (releases == null) {
         continue;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> r = releases.fields(); r.hasNext(); ) {
-        Map.Entry<String, JsonNode> release = r.next();
+      for (Map.Entry<String, JsonNode> release : releases.properties()) {
         String ecosystem = ecosystemOf(release.getKey());
         if (ecosystem == null) {
           continue;
