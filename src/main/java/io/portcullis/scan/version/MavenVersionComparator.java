@@ -58,10 +58,10 @@ public final class MavenVersionComparator implements VersionComparator {
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
       if (c == '.') {
-        list.items.add(i == start ? IntItem.ZERO : item(v.substring(start, i), digit, false));
+        list.items.add(i == start ? IntItem.ZERO : item(v.substring(start, i), digit));
         start = i + 1;
       } else if (c == '-') {
-        list.items.add(i == start ? IntItem.ZERO : item(v.substring(start, i), digit, false));
+        list.items.add(i == start ? IntItem.ZERO : item(v.substring(start, i), digit));
         start = i + 1;
         ListItem sub = new ListItem();
         list.items.add(sub);
@@ -79,7 +79,7 @@ public final class MavenVersionComparator implements VersionComparator {
         digit = true;
       } else {
         if (digit && i > start) {
-          list.items.add(item(v.substring(start, i), true, false));
+          list.items.add(item(v.substring(start, i), true));
           start = i;
           ListItem sub = new ListItem();
           list.items.add(sub);
@@ -90,7 +90,7 @@ public final class MavenVersionComparator implements VersionComparator {
       }
     }
     if (v.length() > start) {
-      list.items.add(item(v.substring(start), digit, false));
+      list.items.add(item(v.substring(start), digit));
     }
     for (int i = stack.size() - 1; i >= 0; i--) {
       stack.get(i).normalize();
@@ -98,8 +98,9 @@ public final class MavenVersionComparator implements VersionComparator {
     return root;
   }
 
-  private static Item item(String text, boolean digit, boolean followedByDigit) {
-    return digit ? new IntItem(text) : new StringItem(text, followedByDigit);
+  /** An item ended by a separator or the end; only a digit transition marks "followed by digit". */
+  private static Item item(String text, boolean digit) {
+    return digit ? new IntItem(text) : new StringItem(text, false);
   }
 
   private record Maven(String text, ListItem items) implements ParsedVersion {

@@ -329,6 +329,15 @@ public final class AdvisoryIndex {
   private record Entry(Advisory advisory, AffectedPackage affected, VulnerabilityGroup group,
       VersionComparator comparator, CompiledRange[] ranges, String[] versionTexts, ParsedVersion[] versions) {
 
+    /** A fix from a SEMVER range may not parse in the ecosystem's ordering: then the first fix stays. */
+    private static boolean isLower(VersionComparator comparator, String candidate, String current) {
+      try {
+        return comparator.compare(candidate, current) < 0;
+      } catch (InvalidVersionException e) {
+        return false;
+      }
+    }
+
     /** When several ranges hold the version, the lowest fix any of them names is reported. */
     AffectedMatch match(InstalledVersion installed) {
       boolean hit = false;
@@ -340,7 +349,7 @@ public final class AdvisoryIndex {
         }
         hit = true;
         String rangeFix = range.fixAbove(v);
-        if (rangeFix != null && (fix == null || range.comparator.compare(rangeFix, fix) < 0)) {
+        if (rangeFix != null && (fix == null || isLower(range.comparator, rangeFix, fix))) {
           fix = rangeFix;
         }
       }
