@@ -31,7 +31,7 @@ public final class AdvisoryIndex {
   private static final int MAX_PROBLEMS_KEPT = 1000;
   private static final int MAX_CACHED_ECOSYSTEMS = 1024;
 
-  private final Map<String, Map<String, Entry[]>> byEcosystem;
+  private final Map<String, EcosystemTable> byEcosystem;
   private final Map<String, Advisory> byId;
   private final int advisoryCount;
   private final List<String> problems;
@@ -56,11 +56,11 @@ public final class AdvisoryIndex {
         }
       }
     }
-    Map<String, Map<String, Entry[]>> frozen = new HashMap<>();
+    Map<String, EcosystemTable> frozen = new HashMap<>();
     building.forEach((eco, names) -> {
       Map<String, Entry[]> byName = new HashMap<>(names.size() * 2);
       names.forEach((name, list) -> byName.put(name, list.toArray(Entry[]::new)));
-      frozen.put(eco, byName);
+      frozen.put(eco, new EcosystemTable(base(eco), byName));
     });
     this.byEcosystem = frozen;
     this.problems = List.copyOf(b.problems);
@@ -105,11 +105,11 @@ public final class AdvisoryIndex {
    */
   public List<AffectedMatch> affecting(String ecosystem, String name, String version) {
     String eco = normalizedEcosystem(ecosystem);
-    Map<String, Entry[]> names = byEcosystem.get(eco);
-    if (names == null) {
+    EcosystemTable table = byEcosystem.get(eco);
+    if (table == null) {
       return List.of();
     }
-    Entry[] entries = names.get(PackageNames.normalize(base(eco), name));
+    Entry[] entries = table.names.get(PackageNames.normalize(table.base, name));
     if (entries == null) {
       return List.of();
     }
@@ -293,6 +293,9 @@ public final class AdvisoryIndex {
   }
 
   // ---- evaluation ----
+
+  /** The entries of one ecosystem by package name; {@code base} is the ecosystem without its release. */
+  private record EcosystemTable(String base, Map<String, Entry[]> names) {}
 
   /** The installed version, parsed on first need by each ordering a range asks for. */
   private static final class InstalledVersion {
