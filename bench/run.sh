@@ -17,8 +17,9 @@
 #   BIG_BYTES [1073741824; QUICK 64 MiB]  MULTI_LAYERS [50; QUICK 5]  MULTI_BYTES [2097152; QUICK 1 MiB]
 #   THREADS [2] CONNS [64] DURATION [15s; QUICK 3s]   wrk/hey settings
 #   WARMUP [1; QUICK 0]  one untimed small pass over every step first (JIT warm-up), results discarded
-#   PROFILE [0]  1 = a JFR recording (settings=profile) of Portcullis per step, hot methods printed to
-#                $RUN_DIR/profile-*.txt; adds overhead, so don't quote a PROFILE run's figures
+#   PROFILE [0]  1 = a JFR recording (settings=profile) of Portcullis per step, summarised by
+#                bench/jfr-summary.py into $RUN_DIR/profile-<round>-<step>.txt; adds overhead, so
+#                don't quote a PROFILE run's figures
 #   DIST_PORT [5001] PC_PORT [5002] REPO [bench]
 #   BENCH_ROOT [/tmp/portcullis-bench]  data dirs, scratch, payload cache and results/<stamp>/
 #   PORTCULLIS_JAVA_OPTS [-XX:+UseZGC -Xmx2g]  JVM options of the Portcullis server
@@ -135,7 +136,7 @@ jfr() { # START|STOP NAME : per-step JFR recording of Portcullis (PROFILE=1)
     jcmd "$pid" JFR.start name=bench settings=profile > /dev/null
   else
     jcmd "$pid" JFR.stop name=bench filename="$RUN_DIR/$2.jfr" > /dev/null
-    { "$JAVA_HOME/bin/jfr" view --width 220 hot-methods "$RUN_DIR/$2.jfr"
+    { python3 "$HERE/jfr-summary.py" "$RUN_DIR/$2.jfr"
       "$JAVA_HOME/bin/jfr" view --width 220 allocation-by-site "$RUN_DIR/$2.jfr"; } > "$RUN_DIR/profile-$2.txt" 2>&1 || true
   fi
 }
