@@ -27,7 +27,8 @@ def frames(event):
     trace = event['values'].get('stackTrace') or {}
     for frame in trace.get('frames') or []:
         method = frame['method']
-        yield method['type']['name'] + '.' + method['name']
+        # JFR names types in internal form (a/b/C); hidden classes (lambdas) carry a /0x... suffix
+        yield method['type']['name'].replace('/', '.').split('.0x')[0] + '.' + method['name']
 
 
 def package(method):
