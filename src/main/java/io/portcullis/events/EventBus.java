@@ -24,7 +24,15 @@ public final class EventBus implements AutoCloseable {
 
   /** Subscribes a handler that receives batches of events (at least one) in publication order. */
   public void subscribe(String name, Consumer<List<RegistryEvent>> handler) {
-    Subscription subscription = new Subscription(name, handler);
+    subscribe(name, handler, 0);
+  }
+
+  /**
+   * Subscribes a handler that, after the first event of a batch arrives, waits {@code lingerMillis} for
+   * more: fewer, larger batches for subscribers whose cost is per batch (a database transaction).
+   */
+  public void subscribe(String name, Consumer<List<RegistryEvent>> handler, long lingerMillis) {
+    Subscription subscription = new Subscription(name, handler, lingerMillis);
     subscriptions.add(subscription);
     subscription.thread = Thread.ofVirtual().name("events-" + name).start(subscription::drain);
   }
@@ -64,11 +72,13 @@ public final class EventBus implements AutoCloseable {
     final Consumer<List<RegistryEvent>> handler;
     final BlockingQueue<RegistryEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     final AtomicLong dropped = new AtomicLong();
+    final long lingerMillis;
     Thread thread;
 
-    Subscription(String name, Consumer<List<RegistryEvent>> handler) {
+    Subscription(String name, Consumer<List<RegistryEvent>> handler, long lingerMillis) {
       this.name = name;
       this.handler = handler;
+      this.lingerMillis = lingerMillis;
     }
 
     void drain() {
@@ -83,7 +93,10 @@ public final class EventBus implements AutoCloseable {
             continue;
           }
           batch.add(first);
-          queue.drainTo(batch, 999);
+          if (lingerMillis > 0 && !closed) {
+            Thread.sleep(lingerMillis);
+          }
+          queue.drainTo(batch, 9_999);
           handler.accept(List.copyOf(batch));
         } catch (InterruptedException e) {
           return;

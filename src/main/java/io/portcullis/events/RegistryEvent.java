@@ -33,7 +33,10 @@ public record RegistryEvent(
     TAG_PUSHED("tag.pushed"),
     TAG_DELETED("tag.deleted"),
     BLOB_MOUNTED("blob.mounted"),
-    BLOB_DELETED("blob.deleted");
+    BLOB_DELETED("blob.deleted"),
+    SCAN_SUCCEEDED("scan.succeeded"),
+    SCAN_FAILED("scan.failed"),
+    VULNERABILITIES_CHANGED("vulnerabilities.changed");
 
     private final String wireName;
 

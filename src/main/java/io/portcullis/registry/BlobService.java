@@ -12,7 +12,10 @@ import io.portcullis.storage.BlobStore;
 import io.portcullis.storage.StagedUpload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
 
@@ -22,6 +25,12 @@ public final class BlobService {
   private final BlobStore store;
   private final EventBus events;
   private final Clock clock;
+  /**
+   * Sizes of blobs known to be linked, by repository and digest: a pull asks for the same ones again
+   * and again. Unlinking here drops the entry at once; another replica's unlink shows within the TTL.
+   */
+  private final Cache<String, Long> linked = Caffeine.newBuilder().maximumSize(100_000)
+      .expireAfterWrite(Duration.ofSeconds(10)).build();
 
   public BlobService(Database db, BlobStore store, EventBus events, Clock clock) {
     this.db = db;
@@ -32,7 +41,14 @@ public final class BlobService {
 
   /** Size of the blob if it is linked to the repository. */
   public OptionalLong size(RepositoryName repository, Digest digest) {
-    return db.read(h -> linkedSize(h, repository.value(), digest.toString(), ""));
+    String key = repository.value() + '@' + digest;
+    Long cached = linked.getIfPresent(key);
+    if (cached != null) {
+      return OptionalLong.of(cached);
+    }
+    OptionalLong size = db.read(h -> linkedSize(h, repository.value(), digest.toString(), ""));
+    size.ifPresent(s -> linked.put(key, s));
+    return size;
   }
 
   /** Where to read a linked blob from; BLOB_UNKNOWN when it is not linked. */
@@ -48,6 +64,7 @@ public final class BlobService {
   public void delete(RepositoryName repository, Digest digest, Caller caller) {
     int removed = db.write(h -> h.createUpdate("DELETE FROM repository_blobs WHERE repository = ? AND digest = ?")
         .bind(0, repository.value()).bind(1, digest.toString()).execute());
+    linked.invalidate(repository.value() + '@' + digest);
     if (removed == 0) {
       throw RegistryError.BLOB_UNKNOWN.exception(digest.toString());
     }

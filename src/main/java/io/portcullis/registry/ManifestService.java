@@ -9,7 +9,10 @@ import io.portcullis.shared.MediaTypes;
 import io.portcullis.shared.RegistryError;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.Tag;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +32,14 @@ public final class ManifestService {
   private final Database db;
   private final EventBus events;
   private final Clock clock;
+  private final List<PushHook> pushHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /**
+   * Manifests by repository and digest: content-addressed, so an entry never goes stale, only absent.
+   * Deleting here drops the entry at once; another replica's delete shows within the TTL.
+   */
+  private final Cache<String, Manifest> byDigest = Caffeine.newBuilder()
+      .maximumWeight(64L << 20).<String, Manifest>weigher((k, m) -> m.payload().length + 64)
+      .expireAfterWrite(Duration.ofSeconds(10)).build();
 
   public ManifestService(Database db, EventBus events, Clock clock) {
     this.db = db;
@@ -36,7 +47,20 @@ public final class ManifestService {
     this.clock = clock;
   }
 
-  /** A stored manifest; {@code payload} is null for metadata-only lookups (HEAD). */
+  /**
+   * Work that must happen if and only if a manifest push commits (e.g. queueing its scan): runs inside
+   * the push's transaction, so it is neither lost in a crash nor done for a push that failed.
+   */
+  @FunctionalInterface
+  public interface PushHook {
+    void stored(Handle transaction, String repository, ParsedManifest manifest, long now);
+  }
+
+  public void addPushHook(PushHook hook) {
+    pushHooks.add(hook);
+  }
+
+  /** A stored manifest with its exact bytes. */
   public record Manifest(Digest digest, String mediaType, long size, byte[] payload) {}
 
   /** Result of a push: the digest and the subject, if the manifest has one. */
@@ -56,25 +80,35 @@ public final class ManifestService {
 
   public record ByTag(Tag tag) implements Reference {}
 
-  public Manifest get(RepositoryName repository, Reference reference, boolean withPayload, Caller caller) {
-    String columns = withPayload ? "m.digest, m.media_type, m.size, m.payload" : "m.digest, m.media_type, m.size, NULL";
-    Optional<Manifest> found = db.read(h -> switch (reference) {
-      case ByTag t -> h.createQuery("SELECT " + columns + " FROM tags t JOIN manifests m "
-              + "ON m.repository = t.repository AND m.digest = t.digest WHERE t.repository = ? AND t.name = ?")
-          .bind(0, repository.value()).bind(1, t.tag().value())
-          .map((rs, ctx) -> new Manifest(Digest.parse(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getBytes(4)))
-          .findOne();
-      case ByDigest d -> h.createQuery("SELECT " + columns + " FROM manifests m WHERE m.repository = ? AND m.digest = ?")
-          .bind(0, repository.value()).bind(1, d.digest().toString())
-          .map((rs, ctx) -> new Manifest(Digest.parse(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getBytes(4)))
-          .findOne();
-    });
-    Manifest manifest = found.orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(describe(reference)));
-    if (withPayload) {
+  /** A manifest by tag or digest; {@code pulled} records a pull (GET, not HEAD) on the event bus. */
+  public Manifest get(RepositoryName repository, Reference reference, boolean pulled, Caller caller) {
+    Optional<String> digest = switch (reference) {
+      case ByTag t -> db.read(h -> h.createQuery("SELECT digest FROM tags WHERE repository = ? AND name = ?")
+          .bind(0, repository.value()).bind(1, t.tag().value()).mapTo(String.class).findOne());
+      case ByDigest d -> Optional.of(d.digest().toString());
+    };
+    Manifest manifest = digest.flatMap(d -> byDigest(repository.value(), d))
+        .orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(describe(reference)));
+    if (pulled) {
       publish(RegistryEvent.Type.MANIFEST_PULLED, repository, manifest.digest(),
           reference instanceof ByTag t ? t.tag().value() : null, manifest.mediaType(), caller);
     }
     return manifest;
+  }
+
+  private Optional<Manifest> byDigest(String repository, String digest) {
+    String key = repository + '@' + digest;
+    Manifest cached = byDigest.getIfPresent(key);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<Manifest> stored = db.read(h -> h.createQuery("SELECT digest, media_type, size, payload FROM manifests "
+            + "WHERE repository = ? AND digest = ?")
+        .bind(0, repository).bind(1, digest)
+        .map((rs, ctx) -> new Manifest(Digest.parse(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getBytes(4)))
+        .findOne());
+    stored.ifPresent(m -> byDigest.put(key, m));
+    return stored;
   }
 
   /**
@@ -96,7 +130,11 @@ public final class ManifestService {
     db.write(h -> {
       verifyReferences(h, repository.value(), manifest);
       Repositories.ensure(h, repository.value(), now);
-      insert(h, repository.value(), manifest, now);
+      if (insert(h, repository.value(), manifest, now)) {
+        for (PushHook hook : pushHooks) {
+          hook.stored(h, repository.value(), manifest, now);
+        }
+      }
       if (tag != null) {
         h.createUpdate("INSERT INTO tags(repository, name, digest, updated_at) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (repository, name) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at")
@@ -135,7 +173,8 @@ public final class ManifestService {
     }
   }
 
-  private static void insert(Handle h, String repository, ParsedManifest manifest, long now) {
+  /** Stores the manifest; false when the repository already had it. */
+  private static boolean insert(Handle h, String repository, ParsedManifest manifest, long now) {
     String digest = manifest.digest().toString();
     int inserted = h.createUpdate("INSERT INTO manifests(repository, digest, media_type, artifact_type, subject, size, "
             + "payload, annotations, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repository, digest) DO NOTHING")
@@ -144,7 +183,7 @@ public final class ManifestService {
         .bind(5, (long) manifest.payload().length).bind(6, manifest.payload()).bind(7, manifest.annotations())
         .bind(8, now).execute();
     if (inserted == 0) {
-      return;
+      return false;
     }
     Map<String, Boolean> references = new LinkedHashMap<>();
     manifest.blobs().stream().filter(d -> !d.foreign()).forEach(d -> references.put(d.digest().toString(), false));
@@ -156,6 +195,7 @@ public final class ManifestService {
     if (!references.isEmpty()) {
       batch.execute();
     }
+    return true;
   }
 
   /** Deletes a manifest by digest (with the tags pointing at it) or just a tag. */
@@ -172,6 +212,7 @@ public final class ManifestService {
           }
           return pointing;
         });
+        byDigest.invalidate(repository.value() + '@' + d.digest());
         for (String tag : tags) {
           publish(RegistryEvent.Type.TAG_DELETED, repository, d.digest(), tag, null, caller);
         }

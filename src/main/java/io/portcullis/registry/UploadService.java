@@ -30,6 +30,7 @@ public final class UploadService {
   private final BlobService blobs;
   private final Clock clock;
   private final long maxBlobBytes;
+  private static final long TOUCH_INTERVAL_MILLIS = 60_000;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
   public UploadService(Database db, BlobStore store, BlobService blobs, Clock clock, long maxBlobBytes) {
@@ -74,7 +75,7 @@ public final class UploadService {
       session.lock.lock();
       try {
         appendLocked(staged, session, start, length, body);
-        touch(id);
+        touch(id, session);
         return new Status(id, session.offset);
       } finally {
         session.lock.unlock();
@@ -188,9 +189,14 @@ public final class UploadService {
     staged.discard();
   }
 
-  private void touch(String id) {
-    db.write(h -> h.createUpdate("UPDATE uploads SET touched_at = ? WHERE id = ?")
-        .bind(0, clock.millis()).bind(1, id).execute());
+  /** Keeps an active session from expiring; at most one write a minute per session, not one per chunk. */
+  private void touch(String id, Session session) {
+    long now = clock.millis();
+    if (now - session.touched < TOUCH_INTERVAL_MILLIS) {
+      return;
+    }
+    session.touched = now;
+    db.write(h -> h.createUpdate("UPDATE uploads SET touched_at = ? WHERE id = ?").bind(0, now).bind(1, id).execute());
   }
 
   private void requireSession(RepositoryName repository, String id) {
@@ -270,6 +276,7 @@ public final class UploadService {
     final ReentrantLock lock = new ReentrantLock();
     MessageDigest sha256;
     long offset;
+    long touched = System.currentTimeMillis();
 
     Session(MessageDigest sha256, long offset) {
       this.sha256 = sha256;

@@ -25,8 +25,9 @@ public interface BlobStore {
   StagedUpload staging(String uploadId, boolean create) throws IOException;
 
   /**
-   * Makes a durable staged upload the canonical blob of {@code digest}; when the blob already exists
-   * the staged copy is discarded. Durable when this returns.
+   * Makes a staged upload, already forced to stable storage by {@link StagedUpload#sync}, the canonical
+   * blob of {@code digest}; when the blob already exists the staged copy is discarded. Durable when
+   * this returns.
    */
   void promote(StagedUpload upload, Digest digest) throws IOException;
 

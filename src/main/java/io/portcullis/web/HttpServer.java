@@ -55,6 +55,8 @@ public final class HttpServer implements AutoCloseable {
     http.setOutputBufferSize(64 * 1024);
     http.setRequestHeaderSize(16 * 1024);
     http.setRelativeRedirectAllowed(true);
+    // Bearer tokens make every Authorization line unique: caching header values only costs lookups.
+    http.setHeaderCacheSize(0);
     ConnectionFactory[] factories;
     if (tlsKeyStore != null) {
       http.addCustomizer(new SecureRequestCustomizer(false));
@@ -136,7 +138,9 @@ public final class HttpServer implements AutoCloseable {
 
     private Endpoint route(String path) {
       for (Mount mount : mounts) {
-        if (path.startsWith(mount.prefix()) || path.equals(mount.prefix().replaceAll("/$", ""))) {
+        String prefix = mount.prefix();
+        boolean bare = prefix.endsWith("/") && path.length() == prefix.length() - 1 && prefix.startsWith(path);
+        if (path.startsWith(prefix) || bare) {
           return mount.endpoint();
         }
       }

@@ -65,7 +65,6 @@ public final class FsBlobStore implements BlobStore {
   @Override
   public void promote(StagedUpload upload, Digest digest) throws IOException {
     FsStagedUpload staged = (FsStagedUpload) upload;
-    staged.sync();
     staged.close();
     Path target = pathOf(digest);
     if (Files.exists(target)) {

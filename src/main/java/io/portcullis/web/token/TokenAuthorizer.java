@@ -36,15 +36,27 @@ public final class TokenAuthorizer implements Authorizer {
 
   @Override
   public Caller require(Exchange ex, ResourceType type, String name, Action... actions) {
-    String scope = type.wireName() + ":" + name + ":"
-        + Arrays.stream(actions).map(Action::wireName).collect(Collectors.joining(","));
-    VerifiedToken token = verified(ex, scope);
+    String bearer = bearer(ex);
+    VerifiedToken token;
+    try {
+      token = bearer == null ? null : tokens.verify(bearer);
+    } catch (InvalidTokenException e) {
+      throw new AccessChallenge(scope(type, name, actions), "invalid_token");
+    }
+    if (token == null) {
+      throw new AccessChallenge(scope(type, name, actions), null);
+    }
     for (Action action : actions) {
       if (!token.permits(type, name, action)) {
-        throw new AccessChallenge(scope, "insufficient_scope");
+        throw new AccessChallenge(scope(type, name, actions), "insufficient_scope");
       }
     }
     return caller(ex, token);
+  }
+
+  private static String scope(ResourceType type, String name, Action... actions) {
+    return type.wireName() + ":" + name + ":"
+        + Arrays.stream(actions).map(Action::wireName).collect(Collectors.joining(","));
   }
 
   @Override
