@@ -55,13 +55,19 @@ public final class AnalyzedFile {
   /** The whole content. */
   public byte[] bytes() throws IOException {
     if (content == null) {
-      content = live.readNBytes((int) entry.size());
-      if (content.length != entry.size()) {
-        throw new MalformedContentException(path() + " is truncated: " + content.length + " of "
-            + entry.size() + " bytes");
-      }
+      content = readFully(live, entry);
     }
     return content;
+  }
+
+  /** Reads exactly the entry's size into one array (no intermediate chunk copies). */
+  static byte[] readFully(InputStream in, LayerEntry entry) throws IOException {
+    byte[] data = new byte[(int) entry.size()];
+    int read = in.readNBytes(data, 0, data.length);
+    if (read != data.length) {
+      throw new MalformedContentException(entry.path() + " is truncated: " + read + " of " + data.length + " bytes");
+    }
+    return data;
   }
 
   /** The whole content as UTF-8 text (malformed sequences replaced). */

@@ -2,25 +2,25 @@ package io.portcullis.scan.analyzer;
 
 import io.portcullis.scan.inventory.InstalledPackage;
 import io.portcullis.scan.inventory.PackageUrls;
-import io.portcullis.scan.layer.HostileLayerException;
 import io.portcullis.scan.layer.LayerEntry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
-import org.apache.commons.io.input.BoundedInputStream;
-import org.apache.commons.io.input.CloseShieldInputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 /**
- * Maven artifacts in Java archives (jar, war, ear and Jenkins plugins) anywhere in the filesystem,
- * streamed entry by entry (the archive is never buffered). Every
+ * Maven artifacts in Java archives (jar, war, ear and Jenkins plugins) anywhere in the filesystem
+ * (each archive buffered up to {@link io.portcullis.scan.layer.LayerLimits#maxFileBytes()}). Every
  * {@code META-INF/maven/<group>/<artifact>/pom.properties} is a package, so shaded jars report each
  * artifact they embed. Archives inside archives (Spring Boot {@code BOOT-INF/lib}, war
  * {@code WEB-INF/lib}, ear modules) are opened recursively up to
@@ -48,17 +48,25 @@ public final class JavaArchiveAnalyzer implements PackageAnalyzer {
 
   @Override
   public void analyze(AnalyzedFile file, Findings findings) throws IOException {
-    scan(file.stream(), file.path(), 0, file, findings);
+    scan(file.bytes(), file.path(), 0, file, findings);
   }
 
-  private void scan(InputStream in, String path, int depth, AnalyzedFile file, Findings findings)
+  /**
+   * Reads the archive through its central directory: only metadata entries and nested archives are
+   * inflated, never the classes (streaming the local headers would inflate every entry that uses a
+   * data descriptor). Also copes with launch scripts prepended to executable jars.
+   */
+  private void scan(byte[] archive, String path, int depth, AnalyzedFile file, Findings findings)
       throws IOException {
     ArchiveContents contents = new ArchiveContents();
-    long entries = 0;
-    try (ZipArchiveInputStream zip = new ZipArchiveInputStream(CloseShieldInputStream.wrap(in),
-        StandardCharsets.UTF_8.name(), true, true)) {
-      ZipArchiveEntry entry;
-      while ((entry = zip.getNextEntry()) != null) {
+    try (ZipFile zip = ZipFile.builder()
+        .setSeekableByteChannel(new SeekableInMemoryByteChannel(archive))
+        .setUseUnicodeExtraFields(true)
+        .setIgnoreLocalFileHeader(true)
+        .get()) {
+      long entries = 0;
+      for (Enumeration<ZipArchiveEntry> all = zip.getEntries(); all.hasMoreElements(); ) {
+        ZipArchiveEntry entry = all.nextElement();
         if (++entries > file.limits().maxEntries()) {
           findings.skip(path, "more than " + file.limits().maxEntries() + " archive entries");
           break;
@@ -68,43 +76,44 @@ public final class JavaArchiveAnalyzer implements PackageAnalyzer {
         }
         String name = entry.getName();
         if (name.startsWith(POM_PREFIX) && name.endsWith(POM_SUFFIX)) {
-          contents.addPom(readMetadata(zip));
+          contents.addPom(read(zip, entry, MAX_METADATA_BYTES, path));
         } else if (name.equalsIgnoreCase("META-INF/MANIFEST.MF")) {
-          contents.manifest = new Manifest(new java.io.ByteArrayInputStream(readMetadata(zip)));
+          contents.manifest = new Manifest(new ByteArrayInputStream(read(zip, entry, MAX_METADATA_BYTES, path)));
         } else if (isArchive(name)) {
-          nested(zip, path + "!/" + name, depth, file, findings);
+          nested(zip, entry, path + "!/" + name, depth, file, findings);
         } else if (name.endsWith(".class")) {
           contents.addClass(name);
         }
       }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new MalformedContentException(path + ": unreadable archive: " + e.getMessage(), e);
     }
     contents.emit(path, findings);
   }
 
-  private void nested(InputStream zip, String path, int depth, AnalyzedFile file, Findings findings)
-      throws IOException {
+  private void nested(ZipFile zip, ZipArchiveEntry entry, String path, int depth, AnalyzedFile file,
+      Findings findings) {
     if (depth >= file.limits().maxNestedArchiveDepth()) {
       findings.skip(path, "archive nested deeper than " + file.limits().maxNestedArchiveDepth());
       return;
     }
-    InputStream bounded = BoundedInputStream.builder().setInputStream(zip).setMaxCount(file.limits().maxFileBytes())
-        .setPropagateClose(false).get();
     try {
-      scan(bounded, path, depth + 1, file, findings);
-    } catch (HostileLayerException e) {
-      throw e;
+      scan(read(zip, entry, file.limits().maxFileBytes(), path), path, depth + 1, file, findings);
     } catch (IOException e) {
-      // A corrupt inner archive must not hide the rest of the outer one.
-      findings.skip(path, "unreadable nested archive: " + e.getMessage());
+      // A corrupt or oversized inner archive must not hide the rest of the outer one.
+      findings.skip(path, e.getMessage());
     }
   }
 
-  private static byte[] readMetadata(InputStream entry) throws IOException {
-    byte[] data = entry.readNBytes(MAX_METADATA_BYTES + 1);
-    if (data.length > MAX_METADATA_BYTES) {
-      throw new MalformedContentException("archive metadata entry larger than " + MAX_METADATA_BYTES + " bytes");
+  /** The entry's bytes; more than {@code max} (whatever the directory claims) is refused. */
+  private static byte[] read(ZipFile zip, ZipArchiveEntry entry, long max, String path) throws IOException {
+    try (InputStream in = zip.getInputStream(entry)) {
+      byte[] data = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 16));
+      if (data.length > max) {
+        throw new MalformedContentException(path + "!/" + entry.getName() + " inflates beyond " + max + " bytes");
+      }
+      return data;
     }
-    return data;
   }
 
   static boolean isArchive(String path) {

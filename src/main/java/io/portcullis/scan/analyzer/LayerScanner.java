@@ -85,7 +85,7 @@ public final class LayerScanner {
         analyze(wanting.getFirst(), AnalyzedFile.streaming(entry, limits, content));
         return;
       }
-      byte[] bytes = content.readNBytes((int) entry.size());
+      byte[] bytes = AnalyzedFile.readFully(content, entry);
       for (PackageAnalyzer analyzer : wanting) {
         analyze(analyzer, AnalyzedFile.buffered(entry, limits, bytes));
       }

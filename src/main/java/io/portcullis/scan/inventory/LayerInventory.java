@@ -38,9 +38,12 @@ public record LayerInventory(
     OsRelease osRelease,
     List<SkippedEntry> skipped) {
 
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  /** Built on first use: scanning alone should not pay for Jackson's start-up. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .build();
+  }
 
   /** An entry the analysis did not cover. */
   public record SkippedEntry(String path, String reason) {}
@@ -59,13 +62,13 @@ public record LayerInventory(
   /** JSON form for storage by layer digest; {@link #fromJson} reads it back. */
   public String toJson() {
     try {
-      return JSON.writeValueAsString(this);
+      return Json.MAPPER.writeValueAsString(this);
     } catch (IOException e) {
       throw new UncheckedIOException("layer inventory is always serialisable", e);
     }
   }
 
   public static LayerInventory fromJson(String json) throws IOException {
-    return JSON.readValue(json, LayerInventory.class);
+    return Json.MAPPER.readValue(json, LayerInventory.class);
   }
 }

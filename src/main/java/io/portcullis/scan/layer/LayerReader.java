@@ -1,12 +1,12 @@
 package io.portcullis.scan.layer;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.io.input.BoundedInputStream;
 import org.apache.commons.io.input.CloseShieldInputStream;
 
 /**
@@ -103,12 +103,11 @@ public final class LayerReader {
         visitor.hardlink(path, target.get());
       }
     } else if (entry.isFile()) {
-      InputStream content = BoundedInputStream.builder()
-          .setInputStream(CloseShieldInputStream.wrap(tar))
-          .setMaxCount(entry.getSize())
-          .setPropagateClose(false)
-          .get();
-      visitor.file(new LayerEntry(path, entry.getSize(), entry.getMode() & 07777), content);
+      // The tar stream itself ends at the entry's end; only closing must not reach it.
+      visitor.file(new LayerEntry(path, entry.getSize(), entry.getMode() & 07777), new FilterInputStream(tar) {
+        @Override
+        public void close() {}
+      });
     }
     // Devices, FIFOs and sockets carry no software.
   }

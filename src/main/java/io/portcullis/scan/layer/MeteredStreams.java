@@ -12,6 +12,7 @@ import java.io.InputStream;
 final class MeteredStreams {
 
   private final LayerLimits limits;
+  private final byte[] skipBuffer = new byte[16 * 1024];
   private long compressedBytes;
   private long uncompressedBytes;
   private HostileLayerException failure;
@@ -72,8 +73,7 @@ final class MeteredStreams {
       @Override
       public long skip(long n) throws IOException {
         // Skipping must decompress anyway; reading keeps the counters honest.
-        byte[] sink = new byte[(int) Math.min(n, 64 * 1024)];
-        int read = read(sink, 0, sink.length);
+        int read = read(skipBuffer, 0, (int) Math.min(n, skipBuffer.length));
         return Math.max(read, 0);
       }
     };
