@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Properties;
 
@@ -171,11 +172,13 @@ final class RpmDatabase {
       throw new MalformedContentException("rpm Berkeley DB: overflow item longer than the file");
     }
     ByteArrayOutputStream value = new ByteArrayOutputStream((int) totalLength);
+    BitSet visited = new BitSet();
     long page = firstPage;
-    for (long hops = 0; value.size() < totalLength; hops++) {
-      if (page == 0 || page >= pages || hops >= pages) {
-        throw new MalformedContentException("rpm Berkeley DB: broken overflow chain at page " + page);
+    while (value.size() < totalLength) {
+      if (page == 0 || page >= pages || visited.get((int) page)) {
+        throw new MalformedContentException("rpm Berkeley DB: broken or looping overflow chain at page " + page);
       }
+      visited.set((int) page);
       long base = page * pageSize;
       if (reader.u8(base + 25) != BDB_P_OVERFLOW) {
         throw new MalformedContentException("rpm Berkeley DB: page " + page + " is not an overflow page");

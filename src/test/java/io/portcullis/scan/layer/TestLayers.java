@@ -77,6 +77,7 @@ public final class TestLayers {
   public static InputStream lazyLayer(Format format, Iterator<Entry> entries) {
     return new InputStream() {
       private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+      private final OutputStream compressed;
       private final TarArchiveOutputStream tar;
       private byte[] buffer = new byte[0];
       private int position;
@@ -87,7 +88,8 @@ public final class TestLayers {
 
       {
         try {
-          tar = tar(compress(format, pending));
+          compressed = compress(format, pending);
+          tar = tar(compressed);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -120,7 +122,8 @@ public final class TestLayers {
           produce();
         }
         if (!finished) {
-          tar.flush();
+          // Flushing the tar stream would pad its record each time; the compressor is enough.
+          compressed.flush();
         }
         buffer = pending.toByteArray();
         pending.reset();
