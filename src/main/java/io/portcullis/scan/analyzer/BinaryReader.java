@@ -22,10 +22,6 @@ final class BinaryReader {
     return data.length;
   }
 
-  byte[] data() {
-    return data;
-  }
-
   BinaryReader withByteOrder(boolean newBigEndian) {
     return new BinaryReader(data, newBigEndian, what);
   }

@@ -21,13 +21,11 @@ final class ElfFile {
   private record Segment(long virtualAddress, long offset, long fileSize) {}
 
   private final BinaryReader reader;
-  private final int wordSize;
   private final List<Section> sections;
   private final List<Segment> segments;
 
-  private ElfFile(BinaryReader reader, int wordSize, List<Section> sections, List<Segment> segments) {
+  private ElfFile(BinaryReader reader, List<Section> sections, List<Segment> segments) {
     this.reader = reader;
-    this.wordSize = wordSize;
     this.sections = sections;
     this.segments = segments;
   }
@@ -94,11 +92,7 @@ final class ElfFile {
         sections.add(new Section(name, section[2], section[3], section[4], section[1] != SHT_NOBITS));
       }
     }
-    return new ElfFile(reader, wordSize, sections, segments);
-  }
-
-  int wordSize() {
-    return wordSize;
+    return new ElfFile(reader, sections, segments);
   }
 
   BinaryReader reader() {

@@ -79,14 +79,6 @@ final class MeteredStreams {
     };
   }
 
-  long uncompressedBytes() {
-    return uncompressedBytes;
-  }
-
-  HostileLayerException failure() {
-    return failure;
-  }
-
   void throwIfFailed() throws HostileLayerException {
     if (failure != null) {
       throw failure;

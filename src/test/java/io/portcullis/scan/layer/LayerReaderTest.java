@@ -7,6 +7,7 @@ import static io.portcullis.scan.layer.TestLayers.Entry.symlink;
 import static io.portcullis.scan.layer.TestLayers.Entry.zeros;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.portcullis.scan.layer.TestLayers.Format;
 import java.io.ByteArrayInputStream;
@@ -134,6 +135,23 @@ class LayerReaderTest {
         LayerLimits.defaults().withMaxTotalBytes(1 << 20), swallowing))
         .isInstanceOfSatisfying(HostileLayerException.class,
             e -> assertThat(e.reason()).isEqualTo(HostileLayerException.Reason.TOO_MANY_BYTES));
+  }
+
+  @Test
+  void stopsAtTheCompressionRatioOnceTheGraceIsUsed() {
+    byte[] layer = TestLayers.gzipLayer(zeros("zeros", 4 << 20));
+    assertThatThrownBy(() -> read(layer, LayerLimits.defaults().withCompressionRatio(50, 1 << 20)))
+        .isInstanceOfSatisfying(HostileLayerException.class,
+            e -> assertThat(e.reason()).isEqualTo(HostileLayerException.Reason.COMPRESSION_RATIO));
+    assertThat(catchThrowable(() -> read(layer, LayerLimits.defaults()))).isNull();
+  }
+
+  @Test
+  void refusesOverlongPaths() {
+    byte[] layer = TestLayers.gzipLayer(file("d/".repeat(2100) + "f", "x"));
+    assertThatThrownBy(() -> read(layer, LayerLimits.defaults()))
+        .isInstanceOfSatisfying(HostileLayerException.class,
+            e -> assertThat(e.reason()).isEqualTo(HostileLayerException.Reason.PATH_TOO_LONG));
   }
 
   @Test
