@@ -11,7 +11,8 @@ public final class HostileLayerException extends LayerException {
     TOO_MANY_ENTRIES,
     TOO_MANY_BYTES,
     COMPRESSION_RATIO,
-    PATH_TOO_LONG
+    PATH_TOO_LONG,
+    HEADER_TOO_LARGE
   }
 
   private final Reason reason;

@@ -18,6 +18,8 @@ public final class LayerReader {
 
   private static final String WHITEOUT_PREFIX = ".wh.";
   private static final String OPAQUE_MARKER = ".wh..wh..opq";
+  /** Header records, padding and PAX attributes (xattrs, SELinux labels) besides the names. */
+  private static final long HEADER_BUDGET_BASE = 1024 * 1024;
 
   private LayerReader() {}
 
@@ -42,7 +44,7 @@ public final class LayerReader {
     try (TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes)) {
       long entries = 0;
       while (true) {
-        TarArchiveEntry entry = nextEntry(tar, meter);
+        TarArchiveEntry entry = nextEntry(tar, meter, limits);
         if (entry == null) {
           break;
         }
@@ -57,9 +59,17 @@ public final class LayerReader {
     meter.throwIfFailed();
   }
 
-  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, MeteredStreams meter) throws IOException {
+  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, MeteredStreams meter, LayerLimits limits)
+      throws IOException {
     try {
-      return tar.getNextEntry();
+      // What the visitor left of the previous entry is skipped outside the header budget.
+      if (tar.getCurrentEntry() != null) {
+        tar.skip(Long.MAX_VALUE);
+      }
+      meter.beginHeaders(HEADER_BUDGET_BASE + 2L * limits.maxPathBytes());
+      TarArchiveEntry entry = tar.getNextEntry();
+      meter.endHeaders();
+      return entry;
     } catch (HostileLayerException e) {
       throw e;
     } catch (IOException | IllegalArgumentException e) {

@@ -16,6 +16,7 @@ final class MeteredStreams {
   private long compressedBytes;
   private long uncompressedBytes;
   private HostileLayerException failure;
+  private long headerBudget = -1;
 
   MeteredStreams(LayerLimits limits) {
     this.limits = limits;
@@ -66,6 +67,10 @@ final class MeteredStreams {
         if (n > 0) {
           uncompressedBytes += n;
           check();
+          if (headerBudget >= 0 && (headerBudget -= n) < 0) {
+            fail(new HostileLayerException(HostileLayerException.Reason.HEADER_TOO_LARGE,
+                "tar headers (PAX / GNU long names) of one entry exceed their budget"));
+          }
         }
         return n;
       }
@@ -77,6 +82,18 @@ final class MeteredStreams {
         return Math.max(read, 0);
       }
     };
+  }
+
+  /**
+   * Caps the bytes read until {@link #endHeaders()}: the tar library buffers PAX records and GNU long
+   * names whole, so their size must be bounded before they are read, not after.
+   */
+  void beginHeaders(long budget) {
+    headerBudget = budget;
+  }
+
+  void endHeaders() {
+    headerBudget = -1;
   }
 
   void throwIfFailed() throws HostileLayerException {

@@ -155,6 +155,44 @@ class LayerReaderTest {
   }
 
   @Test
+  void refusesHugePaxHeadersBeforeBufferingThem() {
+    byte[] layer = paxHeaderOnly(3 << 20);
+    assertThatThrownBy(() -> read(layer, LayerLimits.defaults()))
+        .isInstanceOfSatisfying(HostileLayerException.class,
+            e -> assertThat(e.reason()).isEqualTo(HostileLayerException.Reason.HEADER_TOO_LARGE));
+  }
+
+  /** A raw ustar record announcing a PAX extended header of {@code size} bytes, followed by those bytes. */
+  private static byte[] paxHeaderOnly(int size) {
+    byte[] tar = new byte[512 + size];
+    byte[] name = "PaxHeaders/x".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(name, 0, tar, 0, name.length);
+    putOctal(tar, 100, 8, 0644);
+    putOctal(tar, 124, 12, size);
+    putOctal(tar, 136, 12, 0);
+    tar[156] = 'x';
+    System.arraycopy(("ustar\u0000" + "00").getBytes(StandardCharsets.US_ASCII), 0, tar, 257, 8);
+    java.util.Arrays.fill(tar, 148, 156, (byte) ' ');
+    int checksum = 0;
+    for (int i = 0; i < 512; i++) {
+      checksum += tar[i] & 0xff;
+    }
+    putOctal(tar, 148, 7, checksum);
+    // One well-formed record "<length> path=aaa…\n" filling the whole extended header.
+    byte[] prefix = (size + " path=").getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(prefix, 0, tar, 512, prefix.length);
+    java.util.Arrays.fill(tar, 512 + prefix.length, tar.length - 1, (byte) 'a');
+    tar[tar.length - 1] = '\n';
+    return tar;
+  }
+
+  private static void putOctal(byte[] header, int offset, int length, long value) {
+    String octal = String.format("%0" + (length - 1) + "o", value);
+    System.arraycopy(octal.getBytes(StandardCharsets.US_ASCII), 0, header, offset, length - 1);
+    header[offset + length - 1] = 0;
+  }
+
+  @Test
   void rejectsAFileDeclaringMoreThanTheLayerMayHold() {
     byte[] layer = TestLayers.layer(Format.TAR, zeros("big", 3 << 20));
     assertThatThrownBy(() -> read(layer, LayerLimits.defaults().withMaxTotalBytes(1 << 20)))
