@@ -88,6 +88,7 @@ public final class Configuration {
     listen();
     dataDir();
     positive(Setting.DATABASE_POOL_SIZE);
+    positive(Setting.JOBS_CONCURRENCY);
     positive(Setting.MAX_BLOB_BYTES);
     duration(Setting.AUTH_TOKEN_TTL);
     duration(Setting.UPLOAD_EXPIRY);

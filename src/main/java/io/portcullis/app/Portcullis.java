@@ -13,6 +13,13 @@ import io.portcullis.auth.token.SigningKeys;
 import io.portcullis.auth.token.TokenService;
 import io.portcullis.auth.token.TokenSettings;
 import io.portcullis.events.EventBus;
+import io.portcullis.jobs.JobQueue;
+import io.portcullis.jobs.JobRunner;
+import io.portcullis.scan.ScanService;
+import io.portcullis.scan.Scanning;
+import io.portcullis.scan.VulnerabilityDatabase;
+import io.portcullis.scan.layer.LayerLimits;
+import java.time.Duration;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.JdbcSecretStore;
 import io.portcullis.registry.BlobService;
@@ -50,13 +57,16 @@ public final class Portcullis implements AutoCloseable {
 
   private final Database db;
   private final EventBus events;
+  private final JobRunner jobs;
   private final HttpServer http;
   private final ScheduledExecutorService maintenance;
   private volatile boolean ready;
 
-  private Portcullis(Database db, EventBus events, HttpServer http, ScheduledExecutorService maintenance) {
+  private Portcullis(Database db, EventBus events, JobRunner jobs, HttpServer http,
+      ScheduledExecutorService maintenance) {
     this.db = db;
     this.events = events;
+    this.jobs = jobs;
     this.http = http;
     this.maintenance = maintenance;
   }
@@ -78,6 +88,11 @@ public final class Portcullis implements AutoCloseable {
     ManifestService manifests = new ManifestService(db, events, clock);
     AuditLog audit = new AuditLog(db);
     audit.subscribeTo(events);
+    JobQueue jobQueue = new JobQueue(db, clock);
+    JobRunner jobs = new JobRunner(jobQueue, (int) config.longValue(Setting.JOBS_CONCURRENCY), Duration.ofSeconds(2));
+    VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, json, clock);
+    ScanService scans = new ScanService(db, blobStore, vulndb, events, json, clock, LayerLimits.defaults());
+    Scanning scanning = new Scanning(db, blobStore, scans, vulndb, jobs, manifests, json);
 
     JdbcSecretStore secrets = new JdbcSecretStore(db, clock);
     SecretBox box = new SecretBox(masterKey(config, dataDir));
@@ -98,7 +113,7 @@ public final class Portcullis implements AutoCloseable {
     TokenAuthorizer authorizer = new TokenAuthorizer(tokens, accessController, service, publicUrl);
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, authorizer, json);
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, admin, LoginThrottle.withDefaults(), scopes, service, json);
-    ApiV1 api = new ApiV1(audit, tokens, admin, json);
+    ApiV1 api = new ApiV1(audit, tokens, admin, accessController, manifests, scans, scanning, vulndb, jobQueue, json);
     Metrics metrics = new Metrics();
 
     Portcullis[] self = new Portcullis[1];
@@ -134,8 +149,9 @@ public final class Portcullis implements AutoCloseable {
       }
     }, 1, 60, TimeUnit.MINUTES);
 
-    Portcullis portcullis = new Portcullis(db, events, http, maintenance);
+    Portcullis portcullis = new Portcullis(db, events, jobs, http, maintenance);
     self[0] = portcullis;
+    jobs.start();
     http.start();
     portcullis.ready = true;
     log.info("Portcullis listening on {}:{} (data {}, metadata {})", listen.getHostString(), http.port(), dataDir,
@@ -223,6 +239,7 @@ public final class Portcullis implements AutoCloseable {
     ready = false;
     maintenance.shutdownNow();
     http.close();
+    jobs.close();
     events.close();
     db.close();
   }

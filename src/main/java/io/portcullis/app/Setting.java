@@ -23,6 +23,7 @@ public enum Setting {
   MASTER_KEY("master-key", "", "secret that encrypts stored secrets; kept in DATA_DIR/master.key when empty (embedded only)"),
   MAX_BLOB_BYTES("limits.max-blob-bytes", "107374182400", "largest blob an upload may create"),
   UPLOAD_EXPIRY("uploads.expiry", "PT24H", "idle time after which an unfinished upload is discarded"),
+  JOBS_CONCURRENCY("jobs.concurrency", "2", "background jobs (scans, imports) run at once per replica"),
   LOG_FORMAT("log.format", "json", "json (structured) or text");
 
   private final String key;

@@ -42,4 +42,30 @@ public record InstalledPackage(
   public InstalledPackage withLayer(String digest) {
     return new InstalledPackage(ecosystem, name, version, sourceName, sourceVersion, purl, licenses, path, digest);
   }
+
+  /** Same package found at another path (a hard link to the file it was read from). */
+  public InstalledPackage withPath(String newPath) {
+    return new InstalledPackage(ecosystem, name, version, sourceName, sourceVersion, purl, licenses, newPath,
+        layerDigest);
+  }
+
+  /**
+   * Whether this is a distro package still waiting for the image's OS release
+   * (see {@link DistroFamily#pendingEcosystem()}).
+   */
+  public boolean awaitsDistro() {
+    return DistroFamily.ofPendingEcosystem(ecosystem).isPresent();
+  }
+
+  /**
+   * Completes a distro package with the OS release of its image: the OSV ecosystem and the purl
+   * namespace and {@code distro} qualifier. Packages that are not pending are returned unchanged;
+   * without an OS release the family's bare ecosystem ({@code Debian}, {@code Alpine}, …) is used.
+   */
+  public InstalledPackage resolveDistro(OsRelease os) {
+    return DistroFamily.ofPendingEcosystem(ecosystem)
+        .map(family -> new InstalledPackage(os == null ? family.fallbackEcosystem() : os.ecosystem(), name,
+            version, sourceName, sourceVersion, family.resolvePurl(purl, os), licenses, path, layerDigest))
+        .orElse(this);
+  }
 }

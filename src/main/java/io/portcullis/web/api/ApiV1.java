@@ -1,23 +1,52 @@
 package io.portcullis.web.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.audit.AuditLog;
+import io.portcullis.auth.AccessController;
+import io.portcullis.auth.Action;
 import io.portcullis.auth.Principal;
+import io.portcullis.auth.ResourceScope;
+import io.portcullis.auth.ResourceType;
 import io.portcullis.auth.login.Credentials;
 import io.portcullis.auth.token.InvalidTokenException;
 import io.portcullis.auth.token.TokenService;
+import io.portcullis.jobs.Job;
+import io.portcullis.jobs.JobQueue;
+import io.portcullis.registry.ManifestService;
+import io.portcullis.scan.ImageScan;
+import io.portcullis.scan.SbomExporter;
+import io.portcullis.scan.ScanService;
+import io.portcullis.scan.Scanning;
+import io.portcullis.scan.VulnerabilityDatabase;
+import io.portcullis.scan.inventory.ImageInventory;
+import io.portcullis.scan.inventory.InstalledPackage;
+import io.portcullis.scan.match.Finding;
+import io.portcullis.scan.match.SeverityCounts;
+import io.portcullis.scan.severity.SeverityBucket;
+import io.portcullis.shared.Caller;
+import io.portcullis.shared.MediaTypes;
+import io.portcullis.shared.RegistryException;
+import io.portcullis.shared.RepositoryName;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The REST API under {@code /api/v1}: JSON in and out, RFC 9457 problems for errors, authenticated by
- * a registry bearer token or basic credentials.
+ * a registry bearer token or basic credentials; repository resources need the same permissions as
+ * the registry API (pull to read, push to change).
  */
 public final class ApiV1 {
   static final String PREFIX = "/api/v1";
@@ -26,33 +55,331 @@ public final class ApiV1 {
   private final AuditLog audit;
   private final TokenService tokens;
   private final Credentials credentials;
+  private final AccessController access;
+  private final ManifestService manifests;
+  private final ScanService scans;
+  private final Scanning scanning;
+  private final VulnerabilityDatabase vulndb;
+  private final JobQueue jobs;
+  private final SbomExporter sboms;
   private final ObjectMapper json;
 
-  public ApiV1(AuditLog audit, TokenService tokens, Credentials credentials, ObjectMapper json) {
+  public ApiV1(AuditLog audit, TokenService tokens, Credentials credentials, AccessController access,
+      ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
+      ObjectMapper json) {
     this.audit = audit;
     this.tokens = tokens;
     this.credentials = credentials;
+    this.access = access;
+    this.manifests = manifests;
+    this.scans = scans;
+    this.scanning = scanning;
+    this.vulndb = vulndb;
+    this.jobs = jobs;
+    this.sboms = new SbomExporter(json);
     this.json = json;
   }
 
   public void handle(Exchange ex) throws IOException {
     try {
-      String path = ex.path().substring(PREFIX.length());
-      switch (path) {
-        case "/audit" -> {
-          ex.route("api.audit");
-          requireGet(ex);
-          requireAdmin(ex);
-          listAudit(ex);
-        }
-        default -> {
-          ex.route("api.unknown");
-          throw Problem.notFound("no API resource at " + ex.path()).failure();
-        }
-      }
+      route(ex, ex.path().substring(PREFIX.length()));
     } catch (Problem.Failure f) {
       problem(ex, f.problem());
+    } catch (RegistryException e) {
+      int status = switch (e.error()) {
+        case NAME_INVALID, TAG_INVALID, DIGEST_INVALID -> 400;
+        case MANIFEST_UNKNOWN, NAME_UNKNOWN, BLOB_UNKNOWN -> 404;
+        default -> 400;
+      };
+      problem(ex, new Problem(status, e.error().code(), e.getMessage()));
     }
+  }
+
+  private void route(Exchange ex, String path) throws IOException {
+    if (path.equals("/audit")) {
+      ex.route("api.audit");
+      requireMethod(ex, "GET");
+      requireAdmin(ex);
+      listAudit(ex);
+    } else if (path.equals("/jobs")) {
+      ex.route("api.jobs");
+      requireMethod(ex, "GET");
+      requireAdmin(ex);
+      listJobs(ex);
+    } else if (path.startsWith("/jobs/")) {
+      ex.route("api.job");
+      requireMethod(ex, "GET");
+      requireAdmin(ex);
+      long id = parseId(path.substring("/jobs/".length()));
+      ex.sendJson(200, json, jobs.find(id).map(this::jobJson)
+          .orElseThrow(() -> Problem.notFound("no job " + id).failure()));
+    } else if (path.equals("/vulnerability-db")) {
+      ex.route("api.vulndb");
+      requireMethod(ex, "GET");
+      principal(ex);
+      ObjectNode body = json.createObjectNode();
+      body.put("version", vulndb.version());
+      body.set("sources", json.valueToTree(vulndb.sources()));
+      ex.sendJson(200, json, body);
+    } else if (path.equals("/vulnerability-db/imports")) {
+      ex.route("api.vulndb.import");
+      requireMethod(ex, "POST");
+      requireAdmin(ex);
+      importDatabase(ex);
+    } else if (path.equals("/scans/rescan")) {
+      ex.route("api.scans.rescan");
+      requireMethod(ex, "POST");
+      requireAdmin(ex);
+      ex.sendJson(202, json, json.createObjectNode().put("queued", scanning.rescanAll()));
+    } else if (path.startsWith("/repositories/")) {
+      repositoryResource(ex, path.substring("/repositories/".length()));
+    } else {
+      ex.route("api.unknown");
+      throw Problem.notFound("no API resource at " + ex.path()).failure();
+    }
+  }
+
+  // ---- repositories/{name}/manifests/{reference}/(scan|scan/layers|scan/components|sbom)
+
+  private void repositoryResource(Exchange ex, String rest) throws IOException {
+    int at = rest.lastIndexOf("/manifests/");
+    if (at <= 0) {
+      ex.route("api.unknown");
+      throw Problem.notFound("no API resource at " + ex.path()).failure();
+    }
+    RepositoryName name = RepositoryName.of(rest.substring(0, at));
+    String[] parts = rest.substring(at + "/manifests/".length()).split("/", 2);
+    String view = parts.length > 1 ? parts[1] : "";
+    Principal principal = principal(ex);
+    Caller caller = new Caller(principal.subject().isEmpty() ? "anonymous" : principal.subject(), ex.clientAddress(),
+        ex.requestId());
+    requireRepository(principal, name, ex.method().equals("GET") ? Action.PULL : Action.PUSH);
+    ManifestService.Manifest manifest = manifests.get(name, ManifestService.Reference.parse(parts[0]), false, caller);
+    switch (view) {
+      case "scan" -> {
+        ex.route("api.scan");
+        if (ex.method().equals("POST")) {
+          long id = scanning.requestScan(name.value(), manifest.digest().toString());
+          ex.header("Location", PREFIX + "/jobs/" + id);
+          ex.sendJson(202, json, jobs.find(id).map(this::jobJson).orElseThrow());
+        } else {
+          requireMethod(ex, "GET");
+          ex.sendJson(200, json, summary(name, manifest));
+        }
+      }
+      case "scan/layers" -> {
+        ex.route("api.scan.layers");
+        requireMethod(ex, "GET");
+        ex.sendJson(200, json, layers(platformScan(ex, manifest)));
+      }
+      case "scan/components" -> {
+        ex.route("api.scan.components");
+        requireMethod(ex, "GET");
+        ex.sendJson(200, json, components(ex, platformScan(ex, manifest)));
+      }
+      case "sbom" -> {
+        ex.route("api.sbom");
+        requireMethod(ex, "GET");
+        ImageScan scan = platformScan(ex, manifest);
+        ImageInventory inventory = scans.inventory(scan.digest())
+            .orElseThrow(() -> new Problem(409, "Conflict", "the image has no successful scan yet").failure());
+        String format = Optional.ofNullable(ex.query("format")).orElse("cyclonedx");
+        ObjectNode document = switch (format) {
+          case "cyclonedx" -> sboms.cycloneDx(name.value(), scan.digest(), inventory, Instant.now());
+          case "spdx" -> sboms.spdx(name.value(), scan.digest(), inventory, Instant.now());
+          default -> throw Problem.badRequest("format must be cyclonedx or spdx").failure();
+        };
+        ex.send(200, format.equals("spdx") ? "application/spdx+json" : "application/vnd.cyclonedx+json",
+            json.writeValueAsBytes(document));
+      }
+      default -> {
+        ex.route("api.unknown");
+        throw Problem.notFound("no API resource at " + ex.path()).failure();
+      }
+    }
+  }
+
+  /** One platform of the manifest: the manifest itself, or the index entry chosen by {@code platform}. */
+  private ImageScan platformScan(Exchange ex, ManifestService.Manifest manifest) throws IOException {
+    String target = manifest.digest().toString();
+    if (MediaTypes.isIndex(manifest.mediaType())) {
+      String wanted = ex.query("platform");
+      target = platforms(manifest).stream().filter(p -> wanted == null || p.name().equals(wanted)).findFirst()
+          .orElseThrow(() -> Problem.notFound("no platform " + wanted + " in " + manifest.digest()).failure())
+          .digest();
+    }
+    String digest = target;
+    return scans.result(digest)
+        .orElseThrow(() -> new Problem(409, "Conflict", "image " + digest + " has not been scanned yet").failure());
+  }
+
+  private record Platform(String name, String digest) {}
+
+  private List<Platform> platforms(ManifestService.Manifest manifest) throws IOException {
+    List<Platform> platforms = new ArrayList<>();
+    for (JsonNode child : json.readTree(manifest.payload()).path("manifests")) {
+      JsonNode p = child.path("platform");
+      String name = p.isMissingNode() ? "unknown" : p.path("os").asText() + "/" + p.path("architecture").asText()
+          + (p.hasNonNull("variant") ? "/" + p.path("variant").asText() : "");
+      platforms.add(new Platform(name, child.path("digest").asText()));
+    }
+    return platforms;
+  }
+
+  private ObjectNode summary(RepositoryName name, ManifestService.Manifest manifest) throws IOException {
+    ObjectNode body = json.createObjectNode();
+    body.put("repository", name.value());
+    body.put("digest", manifest.digest().toString());
+    body.put("mediaType", manifest.mediaType());
+    List<Platform> platforms = MediaTypes.isIndex(manifest.mediaType()) ? platforms(manifest)
+        : List.of(new Platform(null, manifest.digest().toString()));
+    ArrayNode list = body.putArray("platforms");
+    List<Finding> all = new ArrayList<>();
+    String overall = ImageScan.SUCCEEDED;
+    for (Platform platform : platforms) {
+      ObjectNode entry = list.addObject();
+      if (platform.name() != null) {
+        entry.put("platform", platform.name());
+      }
+      entry.put("digest", platform.digest());
+      Optional<ImageScan> scan = scans.result(platform.digest());
+      if (scan.isEmpty()) {
+        entry.put("status", "not_scanned");
+        overall = "not_scanned";
+        continue;
+      }
+      ImageScan s = scan.get();
+      entry.put("status", s.status());
+      if (!s.status().equals(ImageScan.SUCCEEDED) && overall.equals(ImageScan.SUCCEEDED)) {
+        overall = s.status();
+      }
+      if (s.error() != null) {
+        entry.put("error", s.error());
+      }
+      entry.put("os", s.os());
+      entry.put("vulnerabilityDbVersion", s.vulndbVersion());
+      entry.put("scannedAt", Instant.ofEpochMilli(s.scannedAt()).toString());
+      entry.put("matchedAt", Instant.ofEpochMilli(s.matchedAt()).toString());
+      entry.set("counts", counts(s.counts()));
+      entry.set("fixableCounts", counts(SeverityCounts.of(s.findings().stream().filter(f -> f.fixedVersion() != null)
+          .toList())));
+      all.addAll(s.findings());
+    }
+    body.put("status", overall);
+    body.set("counts", counts(SeverityCounts.of(all)));
+    return body;
+  }
+
+  private ObjectNode counts(SeverityCounts counts) {
+    return json.createObjectNode().put("critical", counts.critical()).put("major", counts.major())
+        .put("minor", counts.minor()).put("total", counts.total());
+  }
+
+  /** Layers view: for each layer its command and the vulnerable components it introduced. */
+  private ObjectNode layers(ImageScan scan) throws IOException {
+    ObjectNode body = json.createObjectNode();
+    body.put("digest", scan.digest());
+    body.put("status", scan.status());
+    Optional<ImageInventory> inventory = scans.inventory(scan.digest());
+    ArrayNode layers = body.putArray("layers");
+    for (int i = 0; i < scan.layers().size(); i++) {
+      String layer = scan.layers().get(i);
+      ObjectNode entry = layers.addObject();
+      entry.put("index", i);
+      entry.put("digest", layer);
+      entry.put("command", i < scan.history().size() ? scan.history().get(i) : null);
+      entry.put("packages", inventory.map(inv -> inv.packages().stream().filter(p -> layer.equals(p.layerDigest()))
+          .count()).orElse(0L));
+      List<Finding> introduced = scan.findings().stream().filter(f -> layer.equals(f.layerDigest())).toList();
+      entry.set("counts", counts(SeverityCounts.of(introduced)));
+      entry.set("vulnerabilities", json.valueToTree(introduced));
+    }
+    return body;
+  }
+
+  /** Components view: every finding, filtered and sorted. */
+  private ObjectNode components(Exchange ex, ImageScan scan) {
+    Set<SeverityBucket> severities = parseSeverities(ex.query("severity"));
+    boolean fixableOnly = "true".equals(ex.query("fixable"));
+    String q = Optional.ofNullable(ex.query("q")).map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
+    Comparator<Finding> order = switch (Optional.ofNullable(ex.query("sort")).orElse("severity")) {
+      case "severity" -> Comparator.comparing(Finding::severity).thenComparing(Finding::vulnerabilityId)
+          .thenComparing(Finding::packageName);
+      case "package" -> Comparator.comparing(Finding::packageName).thenComparing(Finding::vulnerabilityId);
+      case "id" -> Comparator.comparing(Finding::vulnerabilityId).thenComparing(Finding::packageName);
+      case "cvss" -> Comparator.comparing((Finding f) -> f.cvssScore() == null ? -1 : f.cvssScore()).reversed()
+          .thenComparing(Finding::vulnerabilityId);
+      default -> throw Problem.badRequest("sort must be severity, package, id or cvss").failure();
+    };
+    List<Finding> selected = scan.findings().stream()
+        .filter(f -> severities.isEmpty() || severities.contains(f.severity()))
+        .filter(f -> !fixableOnly || f.fixedVersion() != null)
+        .filter(f -> q == null || f.allIds().stream().anyMatch(id -> id.toLowerCase(Locale.ROOT).contains(q))
+            || f.packageName().toLowerCase(Locale.ROOT).contains(q))
+        .sorted(order).toList();
+    ObjectNode body = json.createObjectNode();
+    body.put("digest", scan.digest());
+    body.put("total", selected.size());
+    body.set("components", json.valueToTree(selected));
+    return body;
+  }
+
+  private static Set<SeverityBucket> parseSeverities(String text) {
+    if (text == null || text.isBlank()) {
+      return Set.of();
+    }
+    Set<SeverityBucket> result = new java.util.HashSet<>();
+    for (String part : text.split(",")) {
+      try {
+        result.add(SeverityBucket.valueOf(part.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw Problem.badRequest("unknown severity '" + part + "'").failure();
+      }
+    }
+    return result;
+  }
+
+  private void importDatabase(Exchange ex) throws IOException {
+    String format = ex.query("format");
+    String source = Optional.ofNullable(ex.query("source")).orElse(format);
+    if (format == null || !Scanning.FORMATS.contains(format)) {
+      throw Problem.badRequest("format must be one of " + Scanning.FORMATS).failure();
+    }
+    if (source == null || !source.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")) {
+      throw Problem.badRequest("source must be 1-128 letters, digits, '.', '_', ':' or '-'").failure();
+    }
+    long id = scanning.importDatabase(source, format, ex.body());
+    ex.header("Location", PREFIX + "/jobs/" + id);
+    ex.sendJson(202, json, jobs.find(id).map(this::jobJson).orElseThrow());
+  }
+
+  private void listJobs(Exchange ex) throws IOException {
+    int limit = intParam(ex, "limit", 100, 1, MAX_PAGE);
+    long before = intParam(ex, "before", 0, 0, Integer.MAX_VALUE);
+    List<Job> list = jobs.list(ex.query("kind"), ex.query("state"), before, limit);
+    ObjectNode body = json.createObjectNode();
+    ArrayNode items = body.putArray("items");
+    list.forEach(j -> items.add(jobJson(j)));
+    ex.sendJson(200, json, body);
+  }
+
+  private ObjectNode jobJson(Job job) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", job.id());
+    node.put("kind", job.kind());
+    node.put("subject", job.subject());
+    node.put("state", job.state());
+    node.put("attempts", job.attempts());
+    node.putObject("progress").put("done", job.done()).put("total", job.total());
+    node.put("message", job.message());
+    node.put("createdAt", Instant.ofEpochMilli(job.createdAt()).toString());
+    if (job.startedAt() != null) {
+      node.put("startedAt", Instant.ofEpochMilli(job.startedAt()).toString());
+    }
+    if (job.finishedAt() != null) {
+      node.put("finishedAt", Instant.ofEpochMilli(job.finishedAt()).toString());
+    }
+    return node;
   }
 
   private void listAudit(Exchange ex) throws IOException {
@@ -69,15 +396,31 @@ public final class ApiV1 {
     ex.sendJson(200, json, body);
   }
 
+  // ---- authentication and authorisation
+
+  /**
+   * Anyone without access to a repository gets the same 404 as for a repository that does not exist,
+   * so the API does not reveal private repositories.
+   */
+  private void requireRepository(Principal principal, RepositoryName name, Action action) {
+    if (access.grant(principal, new ResourceScope(ResourceType.REPOSITORY, name.value(), Set.of(action))).isEmpty()) {
+      throw Problem.notFound("repository " + name + " not found").failure();
+    }
+  }
+
   private Principal requireAdmin(Exchange ex) {
-    Principal principal = authenticate(ex).orElseThrow(() -> {
-      ex.header("WWW-Authenticate", "Basic realm=\"portcullis\"");
-      return new Problem(401, "Unauthorized", "credentials are required").failure();
-    });
+    Principal principal = principal(ex);
     if (principal.kind() != Principal.Kind.ADMIN) {
       throw new Problem(403, "Forbidden", "administrators only").failure();
     }
     return principal;
+  }
+
+  private Principal principal(Exchange ex) {
+    return authenticate(ex).orElseThrow(() -> {
+      ex.header("WWW-Authenticate", "Basic realm=\"portcullis\"");
+      return new Problem(401, "Unauthorized", "credentials are required").failure();
+    });
   }
 
   private Optional<Principal> authenticate(Exchange ex) {
@@ -105,9 +448,19 @@ public final class ApiV1 {
     return Optional.empty();
   }
 
-  private static void requireGet(Exchange ex) {
-    if (!ex.method().equals("GET")) {
+  // ---- helpers
+
+  private static void requireMethod(Exchange ex, String method) {
+    if (!ex.method().equals(method)) {
       throw new Problem(405, "Method Not Allowed", ex.method() + " is not supported here").failure();
+    }
+  }
+
+  private static long parseId(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw Problem.notFound("no job " + text).failure();
     }
   }
 

@@ -1,0 +1,308 @@
+package io.portcullis.scan;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.events.EventBus;
+import io.portcullis.events.RegistryEvent;
+import io.portcullis.jobs.Job;
+import io.portcullis.jobs.JobHandler;
+import io.portcullis.metadata.Database;
+import io.portcullis.scan.analyzer.LayerScanner;
+import io.portcullis.scan.inventory.ImageInventory;
+import io.portcullis.scan.inventory.LayerInventory;
+import io.portcullis.scan.layer.LayerException;
+import io.portcullis.scan.layer.LayerLimits;
+import io.portcullis.scan.match.Finding;
+import io.portcullis.scan.match.MatchOptions;
+import io.portcullis.scan.match.Matcher;
+import io.portcullis.scan.match.SeverityCounts;
+import io.portcullis.shared.Digest;
+import io.portcullis.shared.MediaTypes;
+import io.portcullis.storage.BlobSource;
+import io.portcullis.storage.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scans images: reads each layer once into a stored bill of materials (shared by every image with
+ * that layer), merges the layers into the image's final file system, matches it against the
+ * vulnerability database, and re-matches every stored image from its stored inventories when the
+ * database changes, without reading a layer again.
+ */
+public final class ScanService {
+  private static final Logger log = LoggerFactory.getLogger(ScanService.class);
+  /** Bump when analyzers change what they find: stored inventories of older versions are recomputed. */
+  static final int ANALYZER_VERSION = 1;
+  private static final Set<String> IMAGE_CONFIG_TYPES = Set.of("application/vnd.oci.image.config.v1+json",
+      "application/vnd.docker.container.image.v1+json");
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<List<Finding>> FINDINGS = new TypeReference<>() {};
+
+  private final Database db;
+  private final BlobStore blobs;
+  private final VulnerabilityDatabase vulndb;
+  private final EventBus events;
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final LayerScanner scanner = LayerScanner.standard();
+  private final LayerLimits limits;
+
+  public ScanService(Database db, BlobStore blobs, VulnerabilityDatabase vulndb, EventBus events, ObjectMapper json,
+      Clock clock, LayerLimits limits) {
+    this.db = db;
+    this.blobs = blobs;
+    this.vulndb = vulndb;
+    this.events = events;
+    this.json = json;
+    this.clock = clock;
+    this.limits = limits;
+  }
+
+  /** Job handler of {@code scan}: subject = manifest digest, payload = the repository it was pushed to. */
+  public void runScanJob(Job job, JobHandler.Progress progress) throws IOException {
+    String repository = job.payload();
+    Stored manifest = manifest(job.subject()).orElseThrow(() -> new JobHandler.Permanent("manifest " + job.subject()
+        + " is no longer stored"));
+    List<String> images = new ArrayList<>();
+    if (MediaTypes.isIndex(manifest.mediaType())) {
+      for (JsonNode child : manifest.json().path("manifests")) {
+        images.add(child.path("digest").asText());
+      }
+    } else {
+      images.add(job.subject());
+    }
+    List<String> failures = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      progress.update(i, images.size(), "scanning " + images.get(i));
+      ImageScan scan = scanImage(images.get(i));
+      if (scan.status().equals(ImageScan.FAILED)) {
+        failures.add(images.get(i) + ": " + scan.error());
+      }
+    }
+    progress.update(images.size(), images.size(), failures.isEmpty() ? "scanned" : "failed");
+    RegistryEvent.Type outcome = failures.isEmpty() ? RegistryEvent.Type.SCAN_SUCCEEDED : RegistryEvent.Type.SCAN_FAILED;
+    events.publish(new RegistryEvent(outcome, repository, job.subject(), null, manifest.mediaType(), "system",
+        "local", "job-" + job.id(), clock.instant()));
+    if (!failures.isEmpty()) {
+      throw new JobHandler.Permanent(String.join("; ", failures));
+    }
+  }
+
+  /** Scans one image manifest, reusing stored layer inventories; stores and returns the result. */
+  public ImageScan scanImage(String digest) throws IOException {
+    Stored manifest = manifest(digest).orElseThrow(() -> new JobHandler.Permanent("manifest " + digest + " unknown"));
+    JsonNode root = manifest.json();
+    String configType = root.path("config").path("mediaType").asText();
+    long now = clock.millis();
+    VulnerabilityDatabase.Snapshot snapshot = vulndb.current();
+    if (!MediaTypes.isImageManifest(manifest.mediaType()) || !IMAGE_CONFIG_TYPES.contains(configType)) {
+      return store(new ImageScan(digest, ImageScan.UNSUPPORTED, "not a container image (" + configType + ")", List.of(),
+          List.of(), null, snapshot.version(), SeverityCounts.NONE, List.of(), now, now));
+    }
+    List<String> layers = new ArrayList<>();
+    for (JsonNode layer : root.path("layers")) {
+      layers.add(layer.path("digest").asText());
+    }
+    List<String> history = history(root.path("config").path("digest").asText(), layers.size());
+    List<LayerInventory> inventories = new ArrayList<>();
+    try {
+      for (String layer : layers) {
+        inventories.add(layerInventory(layer));
+      }
+    } catch (LayerException e) {
+      log.warn("scan of {} failed: {}", digest, e.getMessage());
+      return store(new ImageScan(digest, ImageScan.FAILED, e.getMessage(), layers, history, null, snapshot.version(),
+          SeverityCounts.NONE, List.of(), now, now));
+    }
+    ImageInventory image = ImageInventory.merge(inventories);
+    List<Finding> findings = Matcher.match(image.packages(), snapshot.index(), MatchOptions.DEFAULT);
+    String os = image.osRelease() == null ? null : image.osRelease().ecosystem();
+    return store(new ImageScan(digest, ImageScan.SUCCEEDED, null, layers, history, os, snapshot.version(),
+        SeverityCounts.of(findings), findings, now, now));
+  }
+
+  /** The merged bill of materials of a scanned image, from stored layer inventories. */
+  public Optional<ImageInventory> inventory(String digest) throws IOException {
+    Optional<ImageScan> scan = result(digest);
+    if (scan.isEmpty() || !scan.get().status().equals(ImageScan.SUCCEEDED)) {
+      return Optional.empty();
+    }
+    List<LayerInventory> inventories = new ArrayList<>();
+    for (String layer : scan.get().layers()) {
+      inventories.add(storedInventory(layer).orElseThrow(() -> new IOException("inventory of " + layer + " missing")));
+    }
+    return Optional.of(ImageInventory.merge(inventories));
+  }
+
+  /**
+   * Matches every successfully scanned image again from stored inventories against the current
+   * database and publishes {@code vulnerabilities.changed} for each image whose findings changed.
+   * Returns how many changed.
+   */
+  public int rematchAll(JobHandler.Progress progress) throws IOException {
+    VulnerabilityDatabase.Snapshot snapshot = vulndb.current();
+    List<String> digests = db.read(h -> h.createQuery("SELECT digest FROM image_scans WHERE status = 'succeeded' "
+        + "ORDER BY digest").mapTo(String.class).list());
+    Map<String, LayerInventory> layerCache = new HashMap<>();
+    int changed = 0;
+    long now = clock.millis();
+    for (int i = 0; i < digests.size(); i++) {
+      if (i % 500 == 0) {
+        progress.update(i, digests.size(), "re-matching stored images");
+      }
+      ImageScan before = result(digests.get(i)).orElse(null);
+      if (before == null) {
+        continue;
+      }
+      List<LayerInventory> inventories = new ArrayList<>(before.layers().size());
+      for (String layer : before.layers()) {
+        LayerInventory inventory = layerCache.get(layer);
+        if (inventory == null) {
+          inventory = storedInventory(layer).orElseThrow(() -> new IOException("inventory of " + layer + " missing"));
+          layerCache.put(layer, inventory);
+        }
+        inventories.add(inventory);
+      }
+      List<Finding> findings = Matcher.match(ImageInventory.merge(inventories).packages(), snapshot.index(),
+          MatchOptions.DEFAULT);
+      boolean differs = !keys(findings).equals(keys(before.findings()));
+      store(new ImageScan(before.digest(), before.status(), null, before.layers(), before.history(), before.os(),
+          snapshot.version(), SeverityCounts.of(findings), findings, before.scannedAt(), now));
+      if (differs) {
+        changed++;
+        publishChanged(before.digest());
+      }
+    }
+    progress.update(digests.size(), digests.size(), changed + " images changed");
+    return changed;
+  }
+
+  private void publishChanged(String digest) {
+    List<String> repositories = db.read(h -> h.createQuery("SELECT DISTINCT repository FROM manifests WHERE digest = ?")
+        .bind(0, digest).mapTo(String.class).list());
+    for (String repository : repositories) {
+      events.publish(new RegistryEvent(RegistryEvent.Type.VULNERABILITIES_CHANGED, repository, digest, null, null,
+          "system", "local", "-", clock.instant()));
+    }
+  }
+
+  private static Set<String> keys(List<Finding> findings) {
+    Set<String> keys = new HashSet<>();
+    for (Finding f : findings) {
+      keys.add(f.vulnerabilityId() + "|" + f.packageName() + "|" + f.version() + "|" + f.path() + "|" + f.severity());
+    }
+    return keys;
+  }
+
+  public Optional<ImageScan> result(String digest) {
+    return db.read(h -> h.createQuery("SELECT digest, status, error, layers, history, os, vulndb_version, critical, "
+            + "major, minor, findings, scanned_at, matched_at FROM image_scans WHERE digest = ?")
+        .bind(0, digest)
+        .map((rs, ctx) -> {
+          List<Finding> findings = rs.getString(11) == null ? List.of() : read(rs.getString(11), FINDINGS);
+          return new ImageScan(rs.getString(1), rs.getString(2), rs.getString(3),
+              rs.getString(4) == null ? List.of() : read(rs.getString(4), STRINGS),
+              rs.getString(5) == null ? List.of() : read(rs.getString(5), STRINGS), rs.getString(6), rs.getLong(7),
+              new SeverityCounts(rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getInt(8) + rs.getInt(9) + rs.getInt(10)),
+              findings, rs.getLong(12), rs.getLong(13));
+        }).findOne());
+  }
+
+  private ImageScan store(ImageScan scan) throws IOException {
+    String layers = json.writeValueAsString(scan.layers());
+    String history = json.writeValueAsString(scan.history());
+    String findings = json.writeValueAsString(scan.findings());
+    db.write(h -> h.createUpdate("INSERT INTO image_scans(digest, status, error, layers, history, os, vulndb_version, "
+            + "critical, major, minor, findings, scanned_at, matched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (digest) DO UPDATE SET status = excluded.status, error = excluded.error, layers = excluded.layers, "
+            + "history = excluded.history, os = excluded.os, vulndb_version = excluded.vulndb_version, "
+            + "critical = excluded.critical, major = excluded.major, minor = excluded.minor, findings = excluded.findings, "
+            + "scanned_at = excluded.scanned_at, matched_at = excluded.matched_at")
+        .bind(0, scan.digest()).bind(1, scan.status()).bind(2, scan.error()).bind(3, layers).bind(4, history)
+        .bind(5, scan.os()).bind(6, scan.vulndbVersion()).bind(7, scan.counts().critical()).bind(8, scan.counts().major())
+        .bind(9, scan.counts().minor()).bind(10, findings).bind(11, scan.scannedAt()).bind(12, scan.matchedAt()).execute());
+    return scan;
+  }
+
+  private LayerInventory layerInventory(String layer) throws IOException {
+    Optional<LayerInventory> stored = storedInventory(layer);
+    if (stored.isPresent()) {
+      return stored.get();
+    }
+    LayerInventory inventory;
+    try (InputStream in = open(layer)) {
+      inventory = scanner.scan(in, layer, limits);
+    }
+    String body = inventory.toJson();
+    db.write(h -> h.createUpdate("INSERT INTO layer_inventories(digest, analyzer_version, body, created_at) "
+            + "VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO UPDATE SET analyzer_version = excluded.analyzer_version, "
+            + "body = excluded.body, created_at = excluded.created_at")
+        .bind(0, layer).bind(1, ANALYZER_VERSION).bind(2, body).bind(3, clock.millis()).execute());
+    return inventory;
+  }
+
+  private Optional<LayerInventory> storedInventory(String layer) throws IOException {
+    Optional<String> body = db.read(h -> h.createQuery("SELECT body FROM layer_inventories WHERE digest = ? "
+        + "AND analyzer_version = ?").bind(0, layer).bind(1, ANALYZER_VERSION).mapTo(String.class).findOne());
+    return body.isEmpty() ? Optional.empty() : Optional.of(LayerInventory.fromJson(body.get()));
+  }
+
+  private InputStream open(String digest) throws IOException {
+    long size = db.read(h -> h.createQuery("SELECT size FROM blobs WHERE digest = ?").bind(0, digest).mapTo(Long.class)
+        .findOne()).orElseThrow(() -> new JobHandler.Permanent("blob " + digest + " is not stored"));
+    return switch (blobs.source(Digest.parse(digest), size)) {
+      case BlobSource.LocalFile file -> Files.newInputStream(file.path());
+      case BlobSource.Stream stream -> stream.stream();
+      case BlobSource.Redirect redirect -> redirect.location().toURL().openStream();
+    };
+  }
+
+  /** The command that created each non-empty layer, from the image config's history. */
+  private List<String> history(String configDigest, int layerCount) throws IOException {
+    List<String> commands = new ArrayList<>();
+    try (InputStream in = open(configDigest)) {
+      JsonNode config = json.readTree(in.readNBytes(4 * 1024 * 1024));
+      for (JsonNode entry : config.path("history")) {
+        if (!entry.path("empty_layer").asBoolean(false)) {
+          commands.add(entry.path("created_by").isTextual() ? entry.path("created_by").asText() : null);
+        }
+      }
+    }
+    List<String> aligned = new ArrayList<>(layerCount);
+    for (int i = 0; i < layerCount; i++) {
+      aligned.add(i < commands.size() ? commands.get(i) : null);
+    }
+    return aligned;
+  }
+
+  private record Stored(String mediaType, JsonNode json) {}
+
+  private Optional<Stored> manifest(String digest) throws IOException {
+    Optional<Object[]> row = db.read(h -> h.createQuery("SELECT media_type, payload FROM manifests WHERE digest = ? LIMIT 1")
+        .bind(0, digest).map((rs, ctx) -> new Object[] {rs.getString(1), rs.getBytes(2)}).findOne());
+    if (row.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Stored((String) row.get()[0], json.readTree((byte[]) row.get()[1])));
+  }
+
+  private <T> T read(String text, TypeReference<T> type) {
+    try {
+      return json.readValue(text, type);
+    } catch (IOException e) {
+      throw new IllegalStateException("stored scan data is unreadable", e);
+    }
+  }
+}
