@@ -1,0 +1,196 @@
+package io.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scanning through the running registry: images pushed with skopeo are scanned on push; the fixture
+ * vulnerability records are imported through the API while the layer files are out of reach (so the
+ * re-match provably reads no layer); the findings must reproduce the known answers exactly.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ScanningContract {
+  TestRegistry registry;
+  RegistryClient client;
+  String basic;
+
+  @TempDir
+  Path work;
+
+  abstract TestRegistry.Backend backend();
+
+  @BeforeAll
+  void start() throws Exception {
+    registry = TestRegistry.start(backend());
+    client = registry.admin();
+    basic = "Basic " + Base64.getEncoder().encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD).getBytes());
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    registry.close();
+  }
+
+  HttpResponse<byte[]> api(String method, String path, byte[] body) throws Exception {
+    return client.send(method, path, null, body, "Authorization", basic);
+  }
+
+  JsonNode awaitJob(long id) throws Exception {
+    for (int i = 0; i < 1200; i++) {
+      JsonNode job = RegistryClient.json(api("GET", "/api/v1/jobs/" + id, null));
+      String state = job.get("state").asText();
+      if (state.equals("succeeded") || state.equals("failed")) {
+        return job;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("job " + id + " did not finish");
+  }
+
+  void awaitIdleJobs() throws Exception {
+    for (int i = 0; i < 1200; i++) {
+      JsonNode queued = RegistryClient.json(api("GET", "/api/v1/jobs?state=queued", null)).get("items");
+      JsonNode running = RegistryClient.json(api("GET", "/api/v1/jobs?state=running", null)).get("items");
+      if (queued.isEmpty() && running.isEmpty()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("jobs did not finish");
+  }
+
+  static byte[] zip(Path directory) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        zip.putNextEntry(new ZipEntry(directory.relativize(file).toString()));
+        zip.write(Files.readAllBytes(file));
+        zip.closeEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void scansOnPushAndReproducesTheKnownAnswersAfterAnImportThatReadsNoLayer() throws Exception {
+    Path fixtures = Processes.shared().resolve("fixtures");
+    List<String[]> pushed = new ArrayList<>();
+    for (Path layout : RealClientsContract.fixtureImages()) {
+      String ref = RealClientsContract.refName(layout);
+      String repo = "hub/" + layout.getFileName();
+      Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false", "--dest-creds",
+          TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD, "oci:" + layout + ":" + ref,
+          "docker://" + registry.host + "/" + repo + ":" + ref)).requireSuccess();
+      pushed.add(new String[] {layout.getFileName().toString(), repo, ref});
+    }
+    awaitIdleJobs();
+    for (String[] image : pushed) {
+      JsonNode summary = RegistryClient.json(api("GET", "/api/v1/repositories/" + image[1] + "/manifests/" + image[2]
+          + "/scan", null));
+      assertThat(summary.get("status").asText()).as(image[0]).isEqualTo("succeeded");
+      assertThat(summary.get("counts").get("total").asInt()).as("no database yet").isZero();
+    }
+
+    // Layers out of reach: the re-match after the import must work from stored inventories alone.
+    Path blobs = registry.dataDir.resolve("blobs");
+    Path away = registry.dataDir.resolve("blobs-away");
+    Files.move(blobs, away);
+    try {
+      for (String dir : List.of("alpine/osv", "debian/osv", "ghsa")) {
+        HttpResponse<byte[]> accepted = api("POST", "/api/v1/vulnerability-db/imports?format=osv&source=fixtures-"
+            + dir.replace('/', '-'), zip(fixtures.resolve("vulndb").resolve(dir)));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        JsonNode job = awaitJob(RegistryClient.json(accepted).get("id").asLong());
+        assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
+      }
+    } finally {
+      Files.move(away, blobs);
+    }
+    JsonNode database = RegistryClient.json(api("GET", "/api/v1/vulnerability-db", null));
+    assertThat(database.get("version").asInt()).isEqualTo(3);
+    assertThat(database.get("sources")).hasSize(3);
+
+    Path findings = work.resolve("findings.jsonl");
+    StringBuilder lines = new StringBuilder();
+    for (String[] image : pushed) {
+      String base = "/api/v1/repositories/" + image[1] + "/manifests/" + image[2];
+      JsonNode summary = RegistryClient.json(api("GET", base + "/scan", null));
+      for (JsonNode platform : summary.get("platforms")) {
+        String query = platform.has("platform") ? "?platform=" + platform.get("platform").asText() : "";
+        JsonNode components = RegistryClient.json(api("GET", base + "/scan/components" + query, null));
+        for (JsonNode finding : components.get("components")) {
+          ObjectNode line = RegistryClient.JSON.createObjectNode();
+          line.put("image", image[0]);
+          if (platform.has("platform")) {
+            line.put("platform", platform.get("platform").asText());
+          }
+          line.put("package", finding.get("packageName").asText());
+          line.put("version", finding.get("version").asText());
+          line.put("path", finding.get("path").asText());
+          line.put("vuln_id", finding.get("vulnerabilityId").asText());
+          line.set("aliases", finding.get("aliases"));
+          lines.append(line).append('\n');
+        }
+      }
+    }
+    Files.writeString(findings, lines);
+    Processes.Result compared = Processes.run(List.of("python3", fixtures.resolve("tools/compare_findings.py").toString(),
+        fixtures.resolve("expected.json").toString(), findings.toString(), "--unfixed", "--strict"));
+    assertThat(compared.exitCode()).as(compared.output()).isZero();
+    assertThat(compared.output().strip().lines().reduce((a, b) -> b).orElse("")).endsWith(", 0 failed");
+  }
+
+  @Test
+  void viewsExportsAndBadRequests() throws Exception {
+    Path layout = Processes.shared().resolve("fixtures/images/java-app");
+    String ref = RealClientsContract.refName(layout);
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds",
+        TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD, "oci:" + layout + ":" + ref,
+        "docker://" + registry.host + "/views/java-app:" + ref)).requireSuccess();
+    String base = "/api/v1/repositories/views/java-app/manifests/" + ref;
+    HttpResponse<byte[]> manual = api("POST", base + "/scan", null);
+    assertThat(manual.statusCode()).isEqualTo(202);
+    awaitJob(RegistryClient.json(manual).get("id").asLong());
+    JsonNode layers = RegistryClient.json(api("GET", base + "/scan/layers", null));
+    assertThat(layers.get("layers")).hasSize(4);
+    assertThat(layers.get("layers").get(0).get("command").asText()).isNotBlank();
+    assertThat(layers.get("layers").get(0).get("packages").asInt()).isPositive();
+    JsonNode cyclone = RegistryClient.json(api("GET", base + "/sbom?format=cyclonedx", null));
+    assertThat(cyclone.get("bomFormat").asText()).isEqualTo("CycloneDX");
+    assertThat(cyclone.get("components").size()).isGreaterThan(10);
+    JsonNode spdx = RegistryClient.json(api("GET", base + "/sbom?format=spdx", null));
+    assertThat(spdx.get("spdxVersion").asText()).isEqualTo("SPDX-2.3");
+    assertThat(api("GET", base + "/sbom?format=xml", null).statusCode()).isEqualTo(400);
+    assertThat(api("GET", base + "/scan/components?severity=bogus", null).statusCode()).isEqualTo(400);
+    assertThat(api("GET", "/api/v1/repositories/views/nothing/manifests/" + ref + "/scan", null).statusCode()).isEqualTo(404);
+    HttpResponse<byte[]> badFormat = api("POST", "/api/v1/vulnerability-db/imports?format=nvd", "{}".getBytes());
+    assertThat(badFormat.statusCode()).isEqualTo(400);
+    assertThat(badFormat.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    long version = RegistryClient.json(api("GET", "/api/v1/vulnerability-db", null)).get("version").asLong();
+    HttpResponse<byte[]> garbage = api("POST", "/api/v1/vulnerability-db/imports?format=osv&source=broken",
+        "not an osv record".getBytes());
+    JsonNode failed = awaitJob(RegistryClient.json(garbage).get("id").asLong());
+    assertThat(failed.get("state").asText()).isEqualTo("failed");
+    assertThat(failed.get("message").asText()).contains("previous database kept");
+    assertThat(RegistryClient.json(api("GET", "/api/v1/vulnerability-db", null)).get("version").asLong()).isEqualTo(version);
+    HttpResponse<byte[]> anonymous = client.send("GET", base + "/scan", null, null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+  }
+}

@@ -1,0 +1,8 @@
+package io.portcullis.it;
+
+class SqliteScanningIT extends ScanningContract {
+  @Override
+  TestRegistry.Backend backend() {
+    return TestRegistry.Backend.SQLITE;
+  }
+}
