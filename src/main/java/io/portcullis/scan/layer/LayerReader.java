@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.io.input.CloseShieldInputStream;
 
 /**
  * Reads one layer blob once, as a stream: detects its compression, walks the tar (GNU and PAX long
@@ -32,7 +31,7 @@ public final class LayerReader {
    */
   public static void read(InputStream blob, LayerLimits limits, LayerVisitor visitor) throws IOException {
     MeteredStreams meter = new MeteredStreams(limits);
-    BufferedInputStream raw = new BufferedInputStream(meter.compressedSide(CloseShieldInputStream.wrap(blob)),
+    BufferedInputStream raw = new BufferedInputStream(meter.compressedSide(new NonClosing(blob)),
         64 * 1024);
     Compression compression = Compression.detect(raw);
     InputStream tarBytes;
@@ -114,10 +113,7 @@ public final class LayerReader {
       }
     } else if (entry.isFile()) {
       // The tar stream itself ends at the entry's end; only closing must not reach it.
-      visitor.file(new LayerEntry(path, entry.getSize(), entry.getMode() & 07777), new FilterInputStream(tar) {
-        @Override
-        public void close() {}
-      });
+      visitor.file(new LayerEntry(path, entry.getSize(), entry.getMode() & 07777), new NonClosing(tar));
     }
     // Devices, FIFOs and sockets carry no software.
   }
@@ -137,5 +133,20 @@ public final class LayerReader {
       return; // other AUFS metadata (.wh..wh.plnk, .wh..wh.aufs): not a deletion
     }
     visitor.whiteout(directory.equals("/") ? "/" + hidden : directory + "/" + hidden);
+  }
+
+  /** Streams the caller owns (the blob) or the tar reader owns (an entry): closing them is not ours to do. */
+  private static final class NonClosing extends FilterInputStream {
+    NonClosing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      return in.read(buffer, offset, length);
+    }
+
+    @Override
+    public void close() {}
   }
 }
