@@ -1,5 +1,6 @@
 package io.portcullis.app;
 
+import io.portcullis.cli.AdminCommands;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /** Entry point of the {@code portcullis} command. */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "portcullis 0.1.0",
-    description = "A secure container registry.", subcommands = {Main.Serve.class})
+    description = "A secure container registry.", subcommands = {Main.Serve.class, AdminCommands.Vulndb.class,
+        AdminCommands.Scan.class, AdminCommands.Jobs.class})
 public final class Main implements Callable<Integer> {
 
   @Override

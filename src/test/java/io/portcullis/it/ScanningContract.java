@@ -193,4 +193,43 @@ abstract class ScanningContract {
     HttpResponse<byte[]> anonymous = client.send("GET", base + "/scan", null, null);
     assertThat(anonymous.statusCode()).isEqualTo(401);
   }
+
+  @Test
+  void commandLineImportsAndScansWithProgress() throws Exception {
+    Path secdb = Processes.shared().resolve("fixtures/vulndb/alpine/secdb-src");
+    Path file;
+    try (Stream<Path> files = Files.walk(secdb)) {
+      file = files.filter(f -> f.toString().endsWith(".json")).sorted().findFirst().orElseThrow();
+    }
+    Processes.Result imported = cli("vulndb", "import", file.toString(), "--format", "alpine-secdb", "--source",
+        "cli-secdb");
+    assertThat(imported.exitCode()).as(imported.output()).isZero();
+    assertThat(imported.output()).contains("succeeded");
+    Processes.Result status = cli("vulndb", "status", "--output", "json");
+    assertThat(RegistryClient.JSON.readTree(status.output()).get("sources").toString()).contains("cli-secdb");
+    Path layout = Processes.shared().resolve("fixtures/images/clean-tiny");
+    String ref = RealClientsContract.refName(layout);
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds",
+        TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD, "oci:" + layout + ":" + ref,
+        "docker://" + registry.host + "/cli/tiny:" + ref)).requireSuccess();
+    Processes.Result scanned = cli("scan", "cli/tiny:" + ref);
+    assertThat(scanned.exitCode()).as(scanned.output()).isZero();
+    assertThat(scanned.output()).contains("succeeded").contains("critical 0");
+    Processes.Result missing = cli("vulndb", "import", "/nonexistent/file.json");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.output()).contains("does not exist");
+  }
+
+  Processes.Result cli(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        Path.of("target/portcullis.jar").toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--url", registry.baseUrl()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("PORTCULLIS_PASSWORD", TestRegistry.ADMIN_PASSWORD);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    process.waitFor();
+    return new Processes.Result(process.exitValue(), output);
+  }
 }
