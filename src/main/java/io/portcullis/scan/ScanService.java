@@ -45,6 +45,8 @@ public final class ScanService {
   private static final Logger log = LoggerFactory.getLogger(ScanService.class);
   /** Bump when analyzers change what they find: stored inventories of older versions are recomputed. */
   static final int ANALYZER_VERSION = 1;
+  private static final int REMATCH_BATCH = 1000;
+  private static final int LAYER_CACHE_ENTRIES = 20_000;
   private static final Set<String> IMAGE_CONFIG_TYPES = Set.of("application/vnd.oci.image.config.v1+json",
       "application/vnd.docker.container.image.v1+json");
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
@@ -153,40 +155,72 @@ public final class ScanService {
    */
   public int rematchAll(JobHandler.Progress progress) throws IOException {
     VulnerabilityDatabase.Snapshot snapshot = vulndb.current();
-    List<String> digests = db.read(h -> h.createQuery("SELECT digest FROM image_scans WHERE status = 'succeeded' "
-        + "ORDER BY digest").mapTo(String.class).list());
+    record Stored(String digest, String layers, String findings) {}
+    long total = db.read(h -> h.createQuery("SELECT COUNT(*) FROM image_scans WHERE status = 'succeeded'")
+        .mapTo(Long.class).one());
     Map<String, LayerInventory> layerCache = new HashMap<>();
-    int changed = 0;
+    List<String> changedDigests = new ArrayList<>();
     long now = clock.millis();
-    for (int i = 0; i < digests.size(); i++) {
-      if (i % 500 == 0) {
-        progress.update(i, digests.size(), "re-matching stored images");
+    long done = 0;
+    String after = "";
+    while (true) {
+      // Pages keep memory bounded however many images are stored.
+      String from = after;
+      List<Stored> rows = db.read(h -> h.createQuery("SELECT digest, layers, findings FROM image_scans "
+              + "WHERE status = 'succeeded' AND digest > ? ORDER BY digest LIMIT " + REMATCH_BATCH)
+          .bind(0, from).map((rs, ctx) -> new Stored(rs.getString(1), rs.getString(2), rs.getString(3))).list());
+      if (rows.isEmpty()) {
+        break;
       }
-      ImageScan before = result(digests.get(i)).orElse(null);
-      if (before == null) {
-        continue;
-      }
-      List<LayerInventory> inventories = new ArrayList<>(before.layers().size());
-      for (String layer : before.layers()) {
-        LayerInventory inventory = layerCache.get(layer);
-        if (inventory == null) {
-          inventory = storedInventory(layer).orElseThrow(() -> new IOException("inventory of " + layer + " missing"));
-          layerCache.put(layer, inventory);
+      List<ImageScan> batch = new ArrayList<>(rows.size());
+      for (Stored row : rows) {
+        List<String> layers = read(row.layers(), STRINGS);
+        List<LayerInventory> inventories = new ArrayList<>(layers.size());
+        for (String layer : layers) {
+          LayerInventory inventory = layerCache.get(layer);
+          if (inventory == null) {
+            inventory = storedInventory(layer).orElseThrow(() -> new IOException("inventory of " + layer + " missing"));
+            if (layerCache.size() > LAYER_CACHE_ENTRIES) {
+              layerCache.clear();
+            }
+            layerCache.put(layer, inventory);
+          }
+          inventories.add(inventory);
         }
-        inventories.add(inventory);
+        List<Finding> findings = Matcher.match(ImageInventory.merge(inventories).packages(), snapshot.index(),
+            MatchOptions.DEFAULT);
+        if (!keys(findings).equals(keys(read(row.findings(), FINDINGS)))) {
+          changedDigests.add(row.digest());
+        }
+        batch.add(new ImageScan(row.digest(), ImageScan.SUCCEEDED, null, layers, null, null, snapshot.version(),
+            SeverityCounts.of(findings), findings, 0, now));
       }
-      List<Finding> findings = Matcher.match(ImageInventory.merge(inventories).packages(), snapshot.index(),
-          MatchOptions.DEFAULT);
-      boolean differs = !keys(findings).equals(keys(before.findings()));
-      store(new ImageScan(before.digest(), before.status(), null, before.layers(), before.history(), before.os(),
-          snapshot.version(), SeverityCounts.of(findings), findings, before.scannedAt(), now));
-      if (differs) {
-        changed++;
-        publishChanged(before.digest());
-      }
+      storeMatches(batch);
+      done += rows.size();
+      after = rows.getLast().digest();
+      progress.update(done, total, "re-matching stored images");
     }
-    progress.update(digests.size(), digests.size(), changed + " images changed");
-    return changed;
+    changedDigests.forEach(this::publishChanged);
+    progress.update(done, total, changedDigests.size() + " images changed");
+    return changedDigests.size();
+  }
+
+  /** New findings of many images in one transaction: a re-match of thousands costs a few commits. */
+  private void storeMatches(List<ImageScan> matches) throws IOException {
+    List<String> findings = new ArrayList<>(matches.size());
+    for (ImageScan match : matches) {
+      findings.add(json.writeValueAsString(match.findings()));
+    }
+    db.write(h -> {
+      var update = h.prepareBatch("UPDATE image_scans SET vulndb_version = ?, critical = ?, major = ?, minor = ?, "
+          + "findings = ?, matched_at = ? WHERE digest = ?");
+      for (int i = 0; i < matches.size(); i++) {
+        ImageScan m = matches.get(i);
+        update.bind(0, m.vulndbVersion()).bind(1, m.counts().critical()).bind(2, m.counts().major())
+            .bind(3, m.counts().minor()).bind(4, findings.get(i)).bind(5, m.matchedAt()).bind(6, m.digest()).add();
+      }
+      return update.execute();
+    });
   }
 
   private void publishChanged(String digest) {
