@@ -40,6 +40,12 @@ public final class ManifestService {
   private final Cache<String, Manifest> byDigest = Caffeine.newBuilder()
       .maximumWeight(64L << 20).<String, Manifest>weigher((k, m) -> m.payload().length + 64)
       .expireAfterWrite(Duration.ofSeconds(10)).build();
+  /**
+   * Tag resolutions, briefly: pulls by tag come in bursts. Pushes and deletes here update it at once;
+   * a tag moved through another replica is seen here within the TTL.
+   */
+  private final Cache<String, String> tagDigests = Caffeine.newBuilder().maximumSize(100_000)
+      .expireAfterWrite(Duration.ofSeconds(2)).build();
 
   public ManifestService(Database db, EventBus events, Clock clock) {
     this.db = db;
@@ -83,8 +89,7 @@ public final class ManifestService {
   /** A manifest by tag or digest; {@code pulled} records a pull (GET, not HEAD) on the event bus. */
   public Manifest get(RepositoryName repository, Reference reference, boolean pulled, Caller caller) {
     Optional<String> digest = switch (reference) {
-      case ByTag t -> db.read(h -> h.createQuery("SELECT digest FROM tags WHERE repository = ? AND name = ?")
-          .bind(0, repository.value()).bind(1, t.tag().value()).mapTo(String.class).findOne());
+      case ByTag t -> resolveTag(repository.value(), t.tag().value());
       case ByDigest d -> Optional.of(d.digest().toString());
     };
     Manifest manifest = digest.flatMap(d -> byDigest(repository.value(), d))
@@ -94,6 +99,18 @@ public final class ManifestService {
           reference instanceof ByTag t ? t.tag().value() : null, manifest.mediaType(), caller);
     }
     return manifest;
+  }
+
+  private Optional<String> resolveTag(String repository, String tag) {
+    String key = repository + ':' + tag;
+    String cached = tagDigests.getIfPresent(key);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<String> digest = db.read(h -> h.createQuery("SELECT digest FROM tags WHERE repository = ? AND name = ?")
+        .bind(0, repository).bind(1, tag).mapTo(String.class).findOne());
+    digest.ifPresent(d -> tagDigests.put(key, d));
+    return digest;
   }
 
   private Optional<Manifest> byDigest(String repository, String digest) {
@@ -142,6 +159,9 @@ public final class ManifestService {
       }
       return null;
     });
+    if (tag != null) {
+      tagDigests.put(repository.value() + ':' + tag, manifest.digest().toString());
+    }
     publish(RegistryEvent.Type.MANIFEST_PUSHED, repository, manifest.digest(), tag, manifest.mediaType(), caller);
     if (tag != null) {
       publish(RegistryEvent.Type.TAG_PUSHED, repository, manifest.digest(), tag, manifest.mediaType(), caller);
@@ -213,6 +233,7 @@ public final class ManifestService {
           return pointing;
         });
         byDigest.invalidate(repository.value() + '@' + d.digest());
+        tags.forEach(tag -> tagDigests.invalidate(repository.value() + ':' + tag));
         for (String tag : tags) {
           publish(RegistryEvent.Type.TAG_DELETED, repository, d.digest(), tag, null, caller);
         }
@@ -226,6 +247,7 @@ public final class ManifestService {
               .bind(0, repository.value()).bind(1, t.tag().value()).execute());
           return current.orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(t.tag().value()));
         });
+        tagDigests.invalidate(repository.value() + ':' + t.tag().value());
         publish(RegistryEvent.Type.TAG_DELETED, repository, Digest.parse(digest), t.tag().value(), null, caller);
       }
     }

@@ -36,6 +36,7 @@ public final class Exchange {
   private long bytesOut;
   private String route = "other";
   private String failure;
+  private boolean bodyRead;
 
   Exchange(Request request, Response response, Callback callback, String requestId) {
     this.request = request;
@@ -179,6 +180,7 @@ public final class Exchange {
             sink.accept(buffer);
           }
           if (chunk.isLast()) {
+            bodyRead = true;
             return;
           }
         } finally {
@@ -260,6 +262,11 @@ public final class Exchange {
   }
 
   private void write(ByteBuffer buffer, boolean last) throws IOException {
+    if (!response.isCommitted() && !bodyRead && hasBody()) {
+      // Answered before reading the body (a refused chunk): the client must not reuse the connection
+      // for its next request while the rest of this body may still be on the wire.
+      response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
+    }
     try (Blocker.Callback done = Blocker.callback()) {
       response.write(last, buffer, done);
       done.block();
@@ -269,6 +276,10 @@ public final class Exchange {
     if (last) {
       complete();
     }
+  }
+
+  private boolean hasBody() {
+    return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
 
   /** Finishes the exchange; further writes are errors. */
