@@ -122,7 +122,7 @@ class IdentityAccessControllerTest {
         Arguments.of("sysadmin", "system admin user", List.of(all, all, all, all)),
         Arguments.of("bootstrap", "bootstrap admin", List.of(all, all, all, all)),
         Arguments.of("anonymous", "anonymous", List.of("", "pull", "", "pull")),
-        Arguments.of("robot", "robot with pull,push on acme/app", List.of("pull", "pull", "", "pull")),
+        Arguments.of("robot", "robot with pull,push on acme/app", List.of("pull push", "pull", "", "pull")),
         Arguments.of("pat-read", "read token of a read-write user", List.of("pull", "pull", "", "pull")),
         Arguments.of("pat-read-write", "read-write token of a read-write user", List.of(rw, rw, "", "pull")),
         Arguments.of("gone", "disabled user (team admin level)", List.of("", "", "", "")));

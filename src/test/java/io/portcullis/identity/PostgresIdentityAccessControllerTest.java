@@ -2,7 +2,7 @@ package io.portcullis.identity;
 
 import java.nio.file.Path;
 
-/** The permission table on PostgreSQL. */
+/** {@link IdentityAccessControllerTest} on PostgreSQL. */
 class PostgresIdentityAccessControllerTest extends IdentityAccessControllerTest {
   @Override
   TestDatabase database(Path dir) throws Exception {
