@@ -71,9 +71,13 @@ final class Context {
 
   /** Whether the acting principal is {@code username} itself, with credentials that may write. */
   boolean isSelf(Principal actor, String username) {
+    return actor.subject().equals(username) && isWritingUser(actor);
+  }
+
+  /** Whether the actor is an active user account (not the bootstrap admin) acting with full credentials. */
+  boolean isWritingUser(Principal actor) {
     return (actor.kind() == Principal.Kind.USER || actor.kind() == Principal.Kind.ADMIN)
-        && !actor.has(Principal.Flag.BOOTSTRAP) && !actor.has(Principal.Flag.READ_ONLY)
-        && actor.subject().equals(username) && access.isActiveUser(actor);
+        && !actor.has(Principal.Flag.BOOTSTRAP) && !actor.has(Principal.Flag.READ_ONLY) && access.isActiveUser(actor);
   }
 
   static boolean exists(Handle h, String sql, Object... args) {

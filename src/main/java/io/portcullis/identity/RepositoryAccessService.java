@@ -113,7 +113,7 @@ public final class RepositoryAccessService {
    * @throws ForbiddenException unless the actor administers the organization or is a team member
    */
   public List<TeamPermission> teamPermissions(Principal actor, String organization, String team) {
-    boolean member = context.isSelf(actor, actor.subject()) && context.read(h -> Context.exists(h,
+    boolean member = context.isWritingUser(actor) && context.read(h -> Context.exists(h,
         "SELECT 1 FROM team_members WHERE organization = ? AND team = ? AND username = ?",
         organization, team, actor.subject()));
     if (!member) {

@@ -183,7 +183,7 @@ public final class TeamService {
     if (context.access.isOrganizationAdmin(actor, organization)) {
       return;
     }
-    boolean teamAdmin = context.isSelf(actor, actor.subject()) && context.read(h -> Context.exists(h,
+    boolean teamAdmin = context.isWritingUser(actor) && context.read(h -> Context.exists(h,
         "SELECT 1 FROM team_members WHERE organization = ? AND team = ? AND username = ? AND role = 'admin'",
         organization, team, actor.subject()));
     if (!teamAdmin) {
