@@ -35,7 +35,12 @@ public record Principal(String subject, Kind kind, Set<Flag> flags) {
   /** Facts about an account that do not change its kind. */
   public enum Flag {
     /** The built-in administrator created at installation, before any directory is configured. */
-    BOOTSTRAP
+    BOOTSTRAP,
+    /**
+     * The credentials may only read (pull), whatever the account may do: a personal access token with
+     * the {@code read} scope. Access controllers grant such a principal nothing beyond pull.
+     */
+    READ_ONLY
   }
 
   /**

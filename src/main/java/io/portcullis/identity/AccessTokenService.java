@@ -1,0 +1,142 @@
+package io.portcullis.identity;
+
+import io.portcullis.auth.Principal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/**
+ * Personal access tokens: secrets a user creates for CLIs and CI, used instead of the password
+ * ({@code docker login -u alice -p pcl_…}). A token has the form {@code pcl_<id>_<secret>}; it is returned
+ * once by {@link #create} and stored only as a hash. Its scope is {@code read} (pull only) or
+ * {@code read-write} (whatever its owner may); it may expire and can be revoked.
+ *
+ * <p>Users create tokens for themselves only; they and system administrators list and revoke them.
+ * Thread-safe.
+ */
+public final class AccessTokenService {
+  /** Most tokens (revoked ones included) one user may have. */
+  public static final int MAX_TOKENS_PER_USER = 100;
+
+  private static final String COLUMNS = "id, owner, name, scope, created_at, expires_at, revoked_at, last_used_at";
+  private static final RowMapper<PersonalAccessToken> MAPPER = (rs, ctx) -> new PersonalAccessToken(
+      rs.getString("id"), rs.getString("owner"), rs.getString("name"), TokenScope.fromWireName(rs.getString("scope")),
+      Rows.instant(rs, "created_at"), Rows.instant(rs, "expires_at"), Rows.instant(rs, "revoked_at"),
+      Rows.instant(rs, "last_used_at"));
+
+  private final Context context;
+
+  AccessTokenService(Context context) {
+    this.context = context;
+  }
+
+  /**
+   * Creates a token for the acting user.
+   *
+   * @param name      what the token is for, e.g. {@code laptop} or {@code ci}
+   * @param expiresAt when it stops working; null for never
+   * @throws ForbiddenException    unless the actor is {@code owner} signed in with credentials that may write
+   * @throws InvalidValueException for an empty name, a past expiry, or too many tokens
+   */
+  public Issued<PersonalAccessToken> create(Principal actor, String owner, String name, TokenScope scope,
+      Instant expiresAt) {
+    if (!context.isSelf(actor, owner)) {
+      throw new ForbiddenException("users create personal access tokens for themselves only");
+    }
+    String label = Names.text("token name", name, Names.MAX_SHORT_TEXT_LENGTH, false);
+    if (label == null) {
+      throw new InvalidValueException("a token needs a name");
+    }
+    if (expiresAt != null && !expiresAt.isAfter(context.clock.instant())) {
+      throw new InvalidValueException("expiry " + expiresAt + " is not in the future");
+    }
+    String id = Secrets.newTokenId();
+    String secret = Secrets.newSecret();
+    long now = context.now();
+    context.write(h -> {
+      int tokens = h.createQuery("SELECT COUNT(*) FROM personal_access_tokens WHERE owner = ?").bind(0, owner)
+          .mapTo(Integer.class).one();
+      if (tokens >= MAX_TOKENS_PER_USER) {
+        throw new InvalidValueException("users are limited to " + MAX_TOKENS_PER_USER + " tokens; delete revoked ones");
+      }
+      return h.createUpdate("INSERT INTO personal_access_tokens(id, owner, name, secret_hash, scope, created_at, expires_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?)")
+          .bind(0, id).bind(1, owner).bind(2, label).bind(3, Secrets.hash(secret)).bind(4, scope.wireName())
+          .bind(5, now).bind(6, Rows.millis(expiresAt)).execute();
+    });
+    return new Issued<>(find(id).orElseThrow(), Secrets.token(id, secret));
+  }
+
+  /** The user's tokens, newest first. @throws ForbiddenException unless the actor is the owner or a system admin */
+  public List<PersonalAccessToken> list(Principal actor, String owner) {
+    requireOwnerOrAdmin(actor, owner);
+    return context.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM personal_access_tokens WHERE owner = ?"
+            + " ORDER BY created_at DESC, id")
+        .bind(0, owner).map(MAPPER).list());
+  }
+
+  /**
+   * Revokes a token: it stops working at once (registry tokens already issued with it live on until
+   * their short expiry). Revoking twice is harmless.
+   *
+   * @throws NotFoundException if the owner has no such token
+   */
+  public PersonalAccessToken revoke(Principal actor, String owner, String id) {
+    requireOwnerOrAdmin(actor, owner);
+    long now = context.now();
+    context.write(h -> {
+      if (!Context.exists(h, "SELECT 1 FROM personal_access_tokens WHERE id = ? AND owner = ?", id, owner)) {
+        throw new NotFoundException("token", id);
+      }
+      return h.createUpdate("UPDATE personal_access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+          .bind(0, now).bind(1, id).execute();
+    });
+    return find(id).orElseThrow();
+  }
+
+  /** Deletes a token for good (its entry disappears from the list). */
+  public void delete(Principal actor, String owner, String id) {
+    requireOwnerOrAdmin(actor, owner);
+    context.write(h -> {
+      int deleted = h.createUpdate("DELETE FROM personal_access_tokens WHERE id = ? AND owner = ?")
+          .bind(0, id).bind(1, owner).execute();
+      if (deleted == 0) {
+        throw new NotFoundException("token", id);
+      }
+      return deleted;
+    });
+  }
+
+  /** A token's login data, if it exists (for the login path). */
+  Optional<StoredToken> stored(String id) {
+    return context.read(h -> h.createQuery(
+            "SELECT owner, secret_hash, scope, expires_at, revoked_at FROM personal_access_tokens WHERE id = ?")
+        .bind(0, id)
+        .map((rs, ctx) -> new StoredToken(rs.getString("owner"), rs.getString("secret_hash"),
+            TokenScope.fromWireName(rs.getString("scope")), Rows.nullableLong(rs, "expires_at"),
+            Rows.nullableLong(rs, "revoked_at")))
+        .findOne());
+  }
+
+  void recordUse(String id) {
+    long now = context.now();
+    context.db.write(h -> h.createUpdate(
+            "UPDATE personal_access_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")
+        .bind(0, now).bind(1, id).bind(2, now - UserService.LOGIN_RECORD_INTERVAL_MILLIS).execute());
+  }
+
+  /** A token's login data. */
+  record StoredToken(String owner, String secretHash, TokenScope scope, Long expiresAt, Long revokedAt) {}
+
+  private Optional<PersonalAccessToken> find(String id) {
+    return context.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM personal_access_tokens WHERE id = ?")
+        .bind(0, id).map(MAPPER).findOne());
+  }
+
+  private void requireOwnerOrAdmin(Principal actor, String owner) {
+    if (!context.isSelf(actor, owner) && !context.access.isSystemAdmin(actor)) {
+      throw new ForbiddenException("only the owner and system administrators may see or change these tokens");
+    }
+  }
+}

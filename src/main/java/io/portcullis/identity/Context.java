@@ -1,0 +1,109 @@
+package io.portcullis.identity;
+
+import io.portcullis.auth.Principal;
+import io.portcullis.metadata.Database;
+import java.time.Clock;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+
+/** What every identity service shares: the database, the clock, the access policy and its cache. */
+final class Context {
+  /** Most rows one list call returns. */
+  static final int MAX_PAGE = 1000;
+
+  final Database db;
+  final Clock clock;
+  final IdentityAccessController access;
+  /** Names no user or organization may take (the bootstrap administrator's). */
+  final Set<String> reservedNames;
+
+  Context(Database db, Clock clock, IdentityAccessController access, Set<String> reservedNames) {
+    this.db = db;
+    this.clock = clock;
+    this.access = access;
+    this.reservedNames = Set.copyOf(reservedNames);
+  }
+
+  /** Runs {@code work} in one transaction, then drops cached access decisions. */
+  <T> T write(HandleCallback<T, RuntimeException> work) {
+    try {
+      return db.write(work);
+    } finally {
+      access.invalidate();
+    }
+  }
+
+  <T> T read(HandleCallback<T, RuntimeException> work) {
+    return db.read(work);
+  }
+
+  long now() {
+    return clock.millis();
+  }
+
+  static int pageSize(int limit) {
+    if (limit < 1) {
+      throw new InvalidValueException("page size must be at least 1");
+    }
+    return Math.min(limit, MAX_PAGE);
+  }
+
+  void requireSystemAdmin(Principal actor) {
+    if (!access.isSystemAdmin(actor)) {
+      throw new ForbiddenException("only system administrators may do this");
+    }
+  }
+
+  void requireOrganizationAdmin(Principal actor, String organization) {
+    if (!access.isOrganizationAdmin(actor, organization)) {
+      throw new ForbiddenException("only administrators of organization '" + organization + "' may do this");
+    }
+  }
+
+  /** Refuses anonymous clients and robots: listing people and teams is for signed-in people. */
+  void requirePerson(Principal actor) {
+    boolean person = actor.kind() == Principal.Kind.USER || actor.kind() == Principal.Kind.ADMIN;
+    if (!person || !(access.isSystemAdmin(actor) || access.isActiveUser(actor))) {
+      throw new ForbiddenException("sign in as a user to do this");
+    }
+  }
+
+  /** Whether the acting principal is {@code username} itself, with credentials that may write. */
+  boolean isSelf(Principal actor, String username) {
+    return actor.subject().equals(username) && isWritingUser(actor);
+  }
+
+  /** Whether the actor is an active user account (not the bootstrap admin) acting with full credentials. */
+  boolean isWritingUser(Principal actor) {
+    return (actor.kind() == Principal.Kind.USER || actor.kind() == Principal.Kind.ADMIN)
+        && !actor.has(Principal.Flag.BOOTSTRAP) && !actor.has(Principal.Flag.READ_ONLY) && access.isActiveUser(actor);
+  }
+
+  static boolean exists(Handle h, String sql, Object... args) {
+    var query = h.createQuery(sql);
+    for (int i = 0; i < args.length; i++) {
+      query.bind(i, args[i]);
+    }
+    return query.mapTo(Integer.class).findOne().isPresent();
+  }
+
+  static void requireOrganization(Handle h, String organization) {
+    if (!exists(h, "SELECT 1 FROM organizations WHERE name = ?", organization)) {
+      throw new NotFoundException("organization", organization);
+    }
+  }
+
+  static void requireUser(Handle h, String username) {
+    if (!exists(h, "SELECT 1 FROM users WHERE name = ?", username)) {
+      throw new NotFoundException("user", username);
+    }
+  }
+
+  static void requireTeam(Handle h, String organization, String team) {
+    requireOrganization(h, organization);
+    if (!exists(h, "SELECT 1 FROM teams WHERE organization = ? AND name = ?", organization, team)) {
+      throw new NotFoundException("team", organization + "/" + team);
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package io.portcullis.identity;
+
+import io.portcullis.auth.Principal;
+import io.portcullis.auth.login.PasswordHasher;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/**
+ * User accounts: local users with Argon2id passwords, and users synchronised from an external directory.
+ *
+ * <p>System administrators create users, set flags and disable accounts; every user may edit their own
+ * profile and password. Any signed-in user may list and look up users. Users are disabled, never
+ * deleted, so their name (a namespace) is never reused by someone else. Thread-safe.
+ */
+public final class UserService {
+  /** Shortest accepted password, in characters. */
+  public static final int MIN_PASSWORD_LENGTH = 12;
+  /** Logins closer together than this update {@code last_login_at} only once, sparing the writer. */
+  static final long LOGIN_RECORD_INTERVAL_MILLIS = 60_000;
+
+  static final String COLUMNS = "name, display_name, email, system_admin, source, external_id, disabled,"
+      + " password_hash IS NOT NULL AS has_password, created_at, last_login_at";
+  static final RowMapper<User> MAPPER = (rs, ctx) -> new User(rs.getString("name"), rs.getString("display_name"),
+      rs.getString("email"), rs.getBoolean("system_admin"), UserSource.fromWireName(rs.getString("source")),
+      rs.getString("external_id"), rs.getBoolean("disabled"), rs.getBoolean("has_password"),
+      Rows.instant(rs, "created_at"), Rows.instant(rs, "last_login_at"));
+
+  private final Context context;
+  private final PasswordHasher hasher;
+
+  UserService(Context context, PasswordHasher hasher) {
+    this.context = context;
+    this.hasher = hasher;
+  }
+
+  /**
+   * Creates a local user.
+   *
+   * @throws ForbiddenException     unless the actor is a system administrator
+   * @throws InvalidNameException   for a bad or reserved name
+   * @throws InvalidValueException  for a weak password or bad profile text
+   * @throws AlreadyExistsException if a user or organization has the name
+   */
+  public User create(Principal actor, String name, String password, String displayName, String email,
+      boolean systemAdmin) {
+    context.requireSystemAdmin(actor);
+    requireNamespaceName(context, "user", name);
+    String display = Names.text("display name", displayName, Names.MAX_SHORT_TEXT_LENGTH, false);
+    String mail = Names.email(email);
+    String hash = hasher.hash(requireStrongPassword(password));
+    long now = context.now();
+    context.write(h -> {
+      claimNamespace(h, name, "user");
+      h.createUpdate("INSERT INTO users(name, display_name, email, password_hash, system_admin, source, created_at)"
+              + " VALUES (?, ?, ?, ?, ?, 'local', ?)")
+          .bind(0, name).bind(1, display).bind(2, mail).bind(3, hash).bind(4, systemAdmin).bind(5, now).execute();
+      return null;
+    });
+    return find(name).orElseThrow();
+  }
+
+  /**
+   * @throws ForbiddenException for anonymous clients and robots
+   * @throws NotFoundException  if there is no such user
+   */
+  public User get(Principal actor, String name) {
+    context.requirePerson(actor);
+    return find(name).orElseThrow(() -> new NotFoundException("user", name));
+  }
+
+  /**
+   * Users in name order, starting after {@code after} (null: from the start), at most {@code limit}
+   * (capped at {@value Context#MAX_PAGE}).
+   */
+  public List<User> list(Principal actor, String after, int limit) {
+    context.requirePerson(actor);
+    int size = Context.pageSize(limit);
+    return context.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE name > ? ORDER BY name LIMIT ?")
+        .bind(0, after == null ? "" : after).bind(1, size).map(MAPPER).list());
+  }
+
+  /**
+   * Replaces the display name and e-mail address (null or blank clears them).
+   *
+   * @throws ForbiddenException unless the actor is the user or a system administrator
+   */
+  public User updateProfile(Principal actor, String name, String displayName, String email) {
+    requireSelfOrAdmin(actor, name);
+    String display = Names.text("display name", displayName, Names.MAX_SHORT_TEXT_LENGTH, false);
+    String mail = Names.email(email);
+    context.write(h -> updateExisting(h, name,
+        h.createUpdate("UPDATE users SET display_name = ?, email = ? WHERE name = ?")
+            .bind(0, display).bind(1, mail).bind(2, name).execute()));
+    return find(name).orElseThrow();
+  }
+
+  /**
+   * Sets a local user's password.
+   *
+   * @throws ForbiddenException    unless the actor is the user or a system administrator
+   * @throws InvalidValueException for a weak password, or a user whose directory owns the password
+   */
+  public void setPassword(Principal actor, String name, String password) {
+    requireSelfOrAdmin(actor, name);
+    User user = find(name).orElseThrow(() -> new NotFoundException("user", name));
+    if (user.source() != UserSource.LOCAL) {
+      throw new InvalidValueException("user '" + name + "' logs in through " + user.source()
+          + "; change the password there");
+    }
+    String hash = hasher.hash(requireStrongPassword(password));
+    context.write(h -> h.createUpdate("UPDATE users SET password_hash = ? WHERE name = ?")
+        .bind(0, hash).bind(1, name).execute());
+  }
+
+  /** @throws ForbiddenException unless the actor is a system administrator */
+  public User setSystemAdmin(Principal actor, String name, boolean systemAdmin) {
+    context.requireSystemAdmin(actor);
+    context.write(h -> updateExisting(h, name, h.createUpdate("UPDATE users SET system_admin = ? WHERE name = ?")
+        .bind(0, systemAdmin).bind(1, name).execute()));
+    return find(name).orElseThrow();
+  }
+
+  /**
+   * Disables or re-enables an account. A disabled user can neither log in nor use tokens, and is
+   * granted nothing.
+   *
+   * @throws ForbiddenException unless the actor is a system administrator other than the user
+   */
+  public User setDisabled(Principal actor, String name, boolean disabled) {
+    context.requireSystemAdmin(actor);
+    if (disabled && context.isSelf(actor, name)) {
+      throw new ForbiddenException("administrators cannot disable their own account");
+    }
+    context.write(h -> updateExisting(h, name, h.createUpdate("UPDATE users SET disabled = ? WHERE name = ?")
+        .bind(0, disabled).bind(1, name).execute()));
+    return find(name).orElseThrow();
+  }
+
+  /**
+   * Creates or updates the user an external directory vouched for, and brings their synchronised team
+   * memberships in line with their groups through the group mappings (memberships added by hand are
+   * kept). Called on each directory login and by scheduled directory synchronisation.
+   *
+   * @throws InvalidNameException   if the directory's user name is not a valid user name, or reserved
+   * @throws AlreadyExistsException if the name belongs to an organization, a local user or a user of
+   *                                another directory, or the external id to another user
+   */
+  public User synchronise(ExternalUser external) {
+    String name = external.username().toLowerCase(Locale.ROOT);
+    requireNamespaceName(context, "user", name);
+    String display = Names.text("display name", external.displayName(), Names.MAX_SHORT_TEXT_LENGTH, false);
+    String mail = Names.email(external.email());
+    String externalId = Names.text("external id", external.externalId(), Names.MAX_SHORT_TEXT_LENGTH, false);
+    Set<String> groups = external.groups().stream().map(g -> g.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    long now = context.now();
+    context.write(h -> {
+      Optional<String> source = h.createQuery("SELECT source FROM users WHERE name = ?").bind(0, name)
+          .mapTo(String.class).findOne();
+      if (source.isPresent() && !source.get().equals(external.source().wireName())) {
+        throw new AlreadyExistsException(source.get() + " user", name);
+      }
+      if (externalId != null && Context.exists(h, "SELECT 1 FROM users WHERE source = ? AND external_id = ? AND name <> ?",
+          external.source().wireName(), externalId, name)) {
+        throw new AlreadyExistsException("user with external id", externalId);
+      }
+      if (source.isEmpty()) {
+        claimNamespace(h, name, "user");
+        h.createUpdate("INSERT INTO users(name, source, created_at) VALUES (?, ?, ?)")
+            .bind(0, name).bind(1, external.source().wireName()).bind(2, now).execute();
+      }
+      h.createUpdate("UPDATE users SET display_name = ?, email = ?, external_id = ?, last_login_at = ? WHERE name = ?")
+          .bind(0, display).bind(1, mail).bind(2, externalId).bind(3, now).bind(4, name).execute();
+      synchroniseMemberships(h, name, groups);
+      return null;
+    });
+    return find(name).orElseThrow();
+  }
+
+  private static void synchroniseMemberships(Handle h, String username, Set<String> groups) {
+    Set<List<String>> wanted = new HashSet<>();
+    h.createQuery("SELECT group_name, organization, team FROM external_group_mappings")
+        .map((rs, ctx) -> new GroupMapping(rs.getString(1), rs.getString(2), rs.getString(3)))
+        .forEach(m -> {
+          if (groups.contains(m.group().toLowerCase(Locale.ROOT))) {
+            wanted.add(List.of(m.organization(), m.team()));
+          }
+        });
+    List<List<String>> synced = h.createQuery(
+            "SELECT organization, team FROM team_members WHERE username = ? AND synced = TRUE")
+        .bind(0, username).map((rs, ctx) -> List.of(rs.getString(1), rs.getString(2))).list();
+    for (List<String> team : synced) {
+      if (!wanted.contains(team)) {
+        h.createUpdate("DELETE FROM team_members WHERE organization = ? AND team = ? AND username = ?")
+            .bind(0, team.get(0)).bind(1, team.get(1)).bind(2, username).execute();
+      }
+    }
+    for (List<String> team : wanted) {
+      h.createUpdate("INSERT INTO team_members(organization, team, username, role, synced)"
+              + " VALUES (?, ?, ?, 'member', TRUE) ON CONFLICT (organization, team, username) DO NOTHING")
+          .bind(0, team.get(0)).bind(1, team.get(1)).bind(2, username).execute();
+    }
+  }
+
+  /** The user named, if any, without access checks (for the login path and after writes). */
+  Optional<User> find(String name) {
+    return context.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE name = ?")
+        .bind(0, name).map(MAPPER).findOne());
+  }
+
+  /** The stored password hash of a user, if the user exists and has one. */
+  Optional<String> passwordHash(String name) {
+    return context.read(h -> h.createQuery("SELECT password_hash FROM users WHERE name = ? AND password_hash IS NOT NULL")
+        .bind(0, name).mapTo(String.class).findOne());
+  }
+
+  /** Replaces a hash made with old parameters after a successful login. */
+  void rehash(String name, String password) {
+    String hash = hasher.hash(password);
+    context.db.write(h -> h.createUpdate("UPDATE users SET password_hash = ? WHERE name = ?")
+        .bind(0, hash).bind(1, name).execute());
+  }
+
+  void recordLogin(String name) {
+    long now = context.now();
+    context.db.write(h -> h.createUpdate(
+            "UPDATE users SET last_login_at = ? WHERE name = ? AND (last_login_at IS NULL OR last_login_at < ?)")
+        .bind(0, now).bind(1, name).bind(2, now - LOGIN_RECORD_INTERVAL_MILLIS).execute());
+  }
+
+  /**
+   * @throws InvalidValueException if shorter than {@value #MIN_PASSWORD_LENGTH} characters, longer than
+   *     {@link PasswordHasher#MAX_PASSWORD_BYTES} bytes, or shaped like a personal access token (which
+   *     would make logins with it ambiguous)
+   */
+  static String requireStrongPassword(String password) {
+    if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD_LENGTH) {
+      throw new InvalidValueException("passwords need at least " + MIN_PASSWORD_LENGTH + " characters");
+    }
+    if (password.getBytes(StandardCharsets.UTF_8).length > PasswordHasher.MAX_PASSWORD_BYTES) {
+      throw new InvalidValueException("passwords are limited to " + PasswordHasher.MAX_PASSWORD_BYTES + " bytes");
+    }
+    if (Secrets.parseToken(password) != null) {
+      throw new InvalidValueException("a password cannot have the form of a personal access token");
+    }
+    return password;
+  }
+
+  /** Validates a new user or organization name, which must not be reserved. */
+  static void requireNamespaceName(Context context, String what, String name) {
+    Names.requireName(what, name);
+    if (context.reservedNames.contains(name)) {
+      throw new InvalidNameException("the name '" + name + "' is reserved");
+    }
+  }
+
+  /** Records {@code name} as a user's or organization's namespace, refusing a taken one. */
+  static void claimNamespace(Handle h, String name, String kind) {
+    int claimed = h.createUpdate("INSERT INTO namespaces(name, kind) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+        .bind(0, name).bind(1, kind).execute();
+    if (claimed == 0) {
+      String owner = h.createQuery("SELECT kind FROM namespaces WHERE name = ?").bind(0, name)
+          .mapTo(String.class).findOne().orElse("namespace");
+      throw new AlreadyExistsException(owner, name);
+    }
+  }
+
+  private void requireSelfOrAdmin(Principal actor, String name) {
+    if (!context.isSelf(actor, name) && !context.access.isSystemAdmin(actor)) {
+      throw new ForbiddenException("only the user and system administrators may change this account");
+    }
+  }
+
+  private static Void updateExisting(Handle h, String name, int updated) {
+    if (updated == 0) {
+      throw new NotFoundException("user", name);
+    }
+    return null;
+  }
+}

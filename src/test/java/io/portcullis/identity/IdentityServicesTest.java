@@ -1,0 +1,225 @@
+package io.portcullis.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.auth.Principal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Users, organizations, teams and repositories: validation, uniqueness and who may change what. */
+class IdentityServicesTest {
+  private TestIdentity world;
+  private Identity id;
+  private Principal admin;
+
+  TestDatabase database(Path dir) throws Exception {
+    return TestDatabase.sqlite(dir);
+  }
+
+  @BeforeEach
+  void setUp(@TempDir Path dir) throws Exception {
+    world = new TestIdentity(database(dir));
+    id = world.identity;
+    admin = world.admin;
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    world.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a", "alice", "a1", "my.team", "my_team", "my__team", "my-team", "my---team", "0"})
+  void validNames(String name) {
+    assertThat(Names.isValidName(name)).isTrue();
+    assertThat(id.organizations().create(admin, name, null).name()).isEqualTo(name);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "Alice", "-a", "a-", ".a", "a..b", "a___b", "a/b", "a+b", "a b", "ä", "a_.b"})
+  void invalidNames(String name) {
+    assertThat(Names.isValidName(name)).isFalse();
+    assertThatThrownBy(() -> id.users().create(admin, name, TestIdentity.PASSWORD, null, null, false))
+        .isInstanceOf(InvalidNameException.class);
+    assertThatThrownBy(() -> id.organizations().create(admin, name, null)).isInstanceOf(InvalidNameException.class);
+  }
+
+  @Test
+  void namesAreLimitedInLength() {
+    assertThat(Names.isValidName("a".repeat(Names.MAX_NAME_LENGTH))).isTrue();
+    assertThat(Names.isValidName("a".repeat(Names.MAX_NAME_LENGTH + 1))).isFalse();
+    assertThatThrownBy(() -> id.organizations().create(admin, "acme", "x".repeat(Names.MAX_DESCRIPTION_LENGTH + 1)))
+        .isInstanceOf(InvalidValueException.class);
+    assertThatThrownBy(() -> id.users().create(admin, "alice", TestIdentity.PASSWORD, "bad\u0000name", null, false))
+        .isInstanceOf(InvalidValueException.class);
+    assertThatThrownBy(() -> id.users().create(admin, "alice", TestIdentity.PASSWORD, null, "not an address", false))
+        .isInstanceOf(InvalidValueException.class);
+  }
+
+  @Test
+  void usersAndOrganizationsShareOneNamespace() {
+    world.user("alice");
+    id.organizations().create(admin, "acme", null);
+    assertThatThrownBy(() -> id.organizations().create(admin, "alice", null))
+        .isInstanceOf(AlreadyExistsException.class).hasMessageContaining("user 'alice'");
+    assertThatThrownBy(() -> world.user("acme"))
+        .isInstanceOf(AlreadyExistsException.class).hasMessageContaining("organization 'acme'");
+    assertThatThrownBy(() -> world.user("alice")).isInstanceOf(AlreadyExistsException.class);
+  }
+
+  @Test
+  void onlySystemAdministratorsManageUsersAndOrganizations() {
+    Principal alice = world.user("alice");
+    assertThatThrownBy(() -> id.users().create(alice, "bob", TestIdentity.PASSWORD, null, null, false))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.users().setSystemAdmin(alice, "alice", true)).isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.organizations().create(alice, "acme", null)).isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.users().list(Principal.anonymous(), null, 10)).isInstanceOf(ForbiddenException.class);
+
+    assertThat(id.users().updateProfile(alice, "alice", "Alice A.", "alice@example.org").displayName())
+        .isEqualTo("Alice A.");
+    world.user("bob");
+    assertThatThrownBy(() -> id.users().updateProfile(alice, "bob", "Bob", null)).isInstanceOf(ForbiddenException.class);
+    assertThat(id.users().list(alice, null, 10)).extracting(User::name).containsExactly("alice", "bob");
+    assertThat(id.users().list(alice, "alice", 10)).extracting(User::name).containsExactly("bob");
+    assertThatThrownBy(() -> id.users().get(alice, "carol")).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void systemAdminUsersCannotDisableThemselves() {
+    world.user("root");
+    id.users().setSystemAdmin(admin, "root", true);
+    Principal root = new Principal("root", Principal.Kind.ADMIN, Set.of());
+    assertThatThrownBy(() -> id.users().setDisabled(root, "root", true)).isInstanceOf(ForbiddenException.class);
+    world.user("bob");
+    assertThat(id.users().setDisabled(root, "bob", true).disabled()).isTrue();
+  }
+
+  @Test
+  void organizationAdminsManageTheirOrganizationOnly() {
+    Principal owner = world.user("owner");
+    Principal member = world.user("member");
+    id.organizations().create(admin, "acme", null);
+    id.organizations().create(admin, "other", null);
+    id.organizations().addAdmin(admin, "acme", "owner");
+
+    id.teams().create(owner, "acme", "devs", "developers");
+    assertThatThrownBy(() -> id.teams().create(owner, "acme", "devs", null)).isInstanceOf(AlreadyExistsException.class);
+    assertThatThrownBy(() -> id.teams().create(owner, "other", "devs", null)).isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.teams().create(member, "acme", "x", null)).isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.teams().addMember(owner, "acme", "devs", "nobody", TeamRole.MEMBER))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> id.teams().addMember(owner, "acme", "nope", "member", TeamRole.MEMBER))
+        .isInstanceOf(NotFoundException.class);
+
+    id.organizations().addAdmin(owner, "acme", "member");
+    assertThat(id.organizations().admins(member, "acme")).containsExactly("member", "owner");
+    id.organizations().removeAdmin(owner, "acme", "member");
+    assertThat(id.accessController().isOrganizationAdmin(member, "acme")).isFalse();
+  }
+
+  @Test
+  void teamAdminsManageTheirTeamsMembers() {
+    Principal lead = world.user("lead");
+    Principal dev = world.user("dev");
+    world.user("newbie");
+    id.organizations().create(admin, "acme", null);
+    id.teams().create(admin, "acme", "devs", null);
+    id.teams().create(admin, "acme", "ops", null);
+    id.teams().addMember(admin, "acme", "devs", "lead", TeamRole.ADMIN);
+    id.teams().addMember(admin, "acme", "devs", "dev", TeamRole.MEMBER);
+
+    id.teams().addMember(lead, "acme", "devs", "newbie", TeamRole.MEMBER);
+    assertThatThrownBy(() -> id.teams().addMember(lead, "acme", "ops", "newbie", TeamRole.MEMBER))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.teams().removeMember(dev, "acme", "devs", "newbie"))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.repositories().setTeamPermission(lead, "acme", "devs", "acme/app", RepositoryLevel.ADMIN))
+        .isInstanceOf(ForbiddenException.class);
+    assertThat(id.teams().members(dev, "acme", "devs")).extracting(TeamMember::username)
+        .containsExactly("dev", "lead", "newbie");
+  }
+
+  @Test
+  void privateRepositoriesLookAbsentToOutsiders() {
+    Principal alice = world.user("alice");
+    Principal bob = world.user("bob");
+    world.repository("alice/secret");
+    assertThat(id.repositories().get(alice, "alice/secret").visibility()).isEqualTo(Visibility.PRIVATE);
+    assertThatThrownBy(() -> id.repositories().get(bob, "alice/secret"))
+        .isInstanceOf(NotFoundException.class).hasMessage("repository 'alice/secret' not found");
+    assertThatThrownBy(() -> id.repositories().get(bob, "alice/absent"))
+        .isInstanceOf(NotFoundException.class).hasMessage("repository 'alice/absent' not found");
+    assertThatThrownBy(() -> id.repositories().setVisibility(bob, "alice/secret", Visibility.PUBLIC))
+        .isInstanceOf(NotFoundException.class);
+
+    id.repositories().setVisibility(alice, "alice/secret", Visibility.PUBLIC);
+    assertThat(id.repositories().get(Principal.anonymous(), "alice/secret").visibility()).isEqualTo(Visibility.PUBLIC);
+    assertThatThrownBy(() -> id.repositories().setDescription(bob, "alice/secret", "mine now"))
+        .isInstanceOf(ForbiddenException.class);
+    assertThat(id.repositories().setDescription(alice, "alice/secret", "tools").description()).isEqualTo("tools");
+  }
+
+  @Test
+  void repositoryAdminsManageUserAccess() {
+    Principal alice = world.user("alice");
+    Principal bob = world.user("bob");
+    world.user("carol");
+    world.repository("alice/app");
+    id.repositories().grantUser(alice, "alice/app", "bob", RepositoryLevel.ADMIN);
+    id.repositories().grantUser(bob, "alice/app", "carol", RepositoryLevel.READ);
+    assertThat(id.repositories().userGrants(bob, "alice/app")).containsExactly(
+        new UserGrant("bob", "alice/app", RepositoryLevel.ADMIN), new UserGrant("carol", "alice/app", RepositoryLevel.READ));
+    Principal carol = new Principal("carol", Principal.Kind.USER, Set.of());
+    assertThatThrownBy(() -> id.repositories().grantUser(carol, "alice/app", "carol", RepositoryLevel.ADMIN))
+        .isInstanceOf(ForbiddenException.class);
+    assertThat(id.accessController().canDeleteRepository(bob, "alice/app")).isFalse();
+    assertThatThrownBy(() -> id.repositories().forgetRepository(bob, "alice/app")).isInstanceOf(ForbiddenException.class);
+
+    id.repositories().forgetRepository(alice, "alice/app");
+    assertThat(id.accessController().canPull(bob, "alice/app")).isFalse();
+  }
+
+  @Test
+  void repositoriesAreCreatedByThoseWhoMayPushThere() {
+    Principal alice = world.user("alice");
+    assertThat(id.repositories().create(alice, "alice/new", Visibility.PUBLIC, "fresh").visibility())
+        .isEqualTo(Visibility.PUBLIC);
+    assertThatThrownBy(() -> id.repositories().create(alice, "alice/new", Visibility.PRIVATE, null))
+        .isInstanceOf(AlreadyExistsException.class);
+    assertThatThrownBy(() -> id.repositories().create(alice, "bob/new", Visibility.PRIVATE, null))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.repositories().create(alice, "Alice/Bad", Visibility.PRIVATE, null))
+        .isInstanceOf(InvalidNameException.class);
+  }
+
+  @Test
+  void organizationsWithRepositoriesCannotBeDeleted() {
+    id.organizations().create(admin, "acme", null);
+    id.teams().create(admin, "acme", "devs", null);
+    world.repository("acme/app");
+    assertThatThrownBy(() -> id.organizations().delete(admin, "acme")).isInstanceOf(ConflictException.class);
+    world.database.db.write(h -> h.execute("DELETE FROM repositories WHERE name = 'acme/app'"));
+    id.organizations().delete(admin, "acme");
+    assertThatThrownBy(() -> id.teams().list(admin, "acme")).isInstanceOf(NotFoundException.class);
+    assertThat(id.organizations().create(admin, "acme", null).name()).as("name is free again").isEqualTo("acme");
+    assertThat(id.teams().list(admin, "acme")).isEmpty();
+  }
+
+  @Test
+  void levelsAndEnumsHaveStableSpellings() {
+    assertThat(List.of(RepositoryLevel.values())).extracting(RepositoryLevel::wireName)
+        .containsExactly("read", "read-write", "admin");
+    assertThat(RepositoryLevel.fromWireName("read-write")).isEqualTo(RepositoryLevel.READ_WRITE);
+    assertThatThrownBy(() -> RepositoryLevel.fromWireName("write")).isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("read, read-write, admin");
+  }
+}

@@ -1,0 +1,11 @@
+package io.portcullis.identity;
+
+import java.nio.file.Path;
+
+/** {@link DirectoryCredentialsTest} on PostgreSQL. */
+class PostgresDirectoryCredentialsTest extends DirectoryCredentialsTest {
+  @Override
+  TestDatabase database(Path dir) throws Exception {
+    return TestDatabase.postgres();
+  }
+}

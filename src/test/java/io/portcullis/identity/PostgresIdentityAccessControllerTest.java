@@ -1,0 +1,11 @@
+package io.portcullis.identity;
+
+import java.nio.file.Path;
+
+/** {@link IdentityAccessControllerTest} on PostgreSQL. */
+class PostgresIdentityAccessControllerTest extends IdentityAccessControllerTest {
+  @Override
+  TestDatabase database(Path dir) throws Exception {
+    return TestDatabase.postgres();
+  }
+}

@@ -1,0 +1,58 @@
+package io.portcullis.identity;
+
+import io.portcullis.metadata.Database;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The database identity tests run on: embedded SQLite in a temporary directory, or PostgreSQL
+ * ({@code PORTCULLIS_TEST_POSTGRES_URL}, set by bin/test) in a schema of its own that is dropped
+ * afterwards, so the shared database's {@code public} schema is never touched.
+ */
+final class TestDatabase implements AutoCloseable {
+  final Database db;
+  private final String adminUrl;
+  private final String schema;
+
+  private TestDatabase(Database db, String adminUrl, String schema) {
+    this.db = db;
+    this.adminUrl = adminUrl;
+    this.schema = schema;
+  }
+
+  static TestDatabase sqlite(Path dir) throws java.io.IOException {
+    return new TestDatabase(Database.embedded(dir), null, null);
+  }
+
+  static TestDatabase postgres() throws SQLException {
+    String url = System.getenv("PORTCULLIS_TEST_POSTGRES_URL");
+    if (url == null || url.isBlank()) {
+      if (System.getenv("CI") != null) {
+        throw new IllegalStateException("PORTCULLIS_TEST_POSTGRES_URL is not set: run the tests with bin/test");
+      }
+      Assumptions.abort("PostgreSQL not configured (run bin/test)");
+    }
+    String schema = "identity_test_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
+    execute(url, "CREATE SCHEMA " + schema);
+    String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    return new TestDatabase(Database.postgres(schemaUrl, null, null, 4), url, schema);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    db.close();
+    if (schema != null) {
+      execute(adminUrl, "DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
+
+  private static void execute(String url, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.portcullis.identity;
+
+import io.portcullis.auth.Principal;
+import io.portcullis.auth.TestClock;
+import io.portcullis.auth.login.BootstrapAdminCredentials;
+import io.portcullis.auth.login.PasswordHasher;
+import io.portcullis.auth.secret.InMemorySecretStore;
+import java.time.Instant;
+import java.util.Set;
+
+/** A complete identity domain on a test database, with a bootstrap administrator and a clock tests move. */
+final class TestIdentity implements AutoCloseable {
+  static final String ADMIN = "admin";
+  static final String ADMIN_PASSWORD = "bootstrap-admin-secret";
+  static final String PASSWORD = "correct horse battery";
+
+  final TestDatabase database;
+  final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+  // Cheap but real Argon2id: the cost parameters are not what these tests are about.
+  final PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(64, 1, 1), 2);
+  final Identity identity;
+  final BootstrapAdminCredentials bootstrap;
+  final Principal admin = new Principal(ADMIN, Principal.Kind.ADMIN, Set.of(Principal.Flag.BOOTSTRAP));
+
+  TestIdentity(TestDatabase database) {
+    this.database = database;
+    this.identity = new Identity(database.db, hasher, clock, Set.of(ADMIN), IdentityAccessController.DEFAULT_CACHE_TTL);
+    this.bootstrap = new BootstrapAdminCredentials(ADMIN, new InMemorySecretStore(), hasher);
+    bootstrap.setPassword(ADMIN_PASSWORD);
+  }
+
+  DirectoryCredentials credentials(ExternalDirectory external) {
+    return identity.credentials(bootstrap, ADMIN, external);
+  }
+
+  /** A local user with {@link #PASSWORD}, as the principal a password login gives. */
+  Principal user(String name) {
+    User user = identity.users().create(admin, name, PASSWORD, null, null, false);
+    return new Principal(user.name(), Principal.Kind.USER, Set.of());
+  }
+
+  /** Inserts a repository row as a push would. */
+  void repository(String name) {
+    database.db.write(h -> h.createUpdate("INSERT INTO repositories(name, created_at) VALUES (?, 0)")
+        .bind(0, name).execute());
+  }
+
+  @Override
+  public void close() throws Exception {
+    database.close();
+  }
+}
