@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +94,21 @@ class OidcClientIT {
 
     assertThat(dave.username()).isEqualTo("dave");
     assertThat(dave.groups()).isEmpty();
+  }
+
+  @Test
+  void claimsMissingFromTheIdTokenAreReadFromUserinfo() throws Exception {
+    OidcSettings defaults = OidcSettings.of(ISSUER, CLIENT_ID, CLIENT_SECRET, CALLBACK);
+    OidcClient nameAsGroups = new OidcClient(new OidcSettings(ISSUER, CLIENT_ID, CLIENT_SECRET, CALLBACK,
+        defaults.scopes(), "preferred_username", "name-as-group", Set.of(CLIENT_ID), defaults.httpTimeout(),
+        defaults.clockSkew(), defaults.accessTokenCacheTime()));
+    AuthorizationRedirect redirect = nameAsGroups.start();
+    String callback = LoginForms.login(redirect.url(), CALLBACK, "bob");
+
+    OidcUser bob = nameAsGroups.complete(callback, redirect.pending());
+
+    assertThat(bob.username()).isEqualTo("bob");
+    assertThat(bob.groups()).isEmpty();
   }
 
   @Test
@@ -237,7 +253,7 @@ class OidcClientIT {
     String accessToken = exchangeByHand(login("alice")).get("access_token").asText();
     OidcSettings defaults = OidcSettings.of(ISSUER, CLIENT_ID, CLIENT_SECRET, CALLBACK);
     OidcClient cliOnly = new OidcClient(new OidcSettings(ISSUER, CLIENT_ID, CLIENT_SECRET, CALLBACK, defaults.scopes(),
-        defaults.usernameClaim(), defaults.groupsClaim(), java.util.Set.of("registry-cli"), defaults.httpTimeout(),
+        defaults.usernameClaim(), defaults.groupsClaim(), Set.of("registry-cli"), defaults.httpTimeout(),
         defaults.clockSkew(), defaults.accessTokenCacheTime()));
 
     assertThatThrownBy(() -> cliOnly.validateAccessToken(accessToken))
