@@ -95,6 +95,10 @@ public final class Configuration {
     if (get(Setting.TLS_CERTIFICATE).isEmpty() != get(Setting.TLS_KEY).isEmpty()) {
       throw new InvalidConfiguration("tls.certificate and tls.key must be given together");
     }
+    String ldap = get(Setting.LDAP_URL);
+    if (!ldap.isEmpty() && (get(Setting.LDAP_BIND_DN).isEmpty() || get(Setting.LDAP_USER_SEARCH_BASE).isEmpty())) {
+      throw new InvalidConfiguration("ldap.url needs ldap.bind-dn and ldap.user-search-base");
+    }
     String format = get(Setting.LOG_FORMAT);
     if (!format.equals("json") && !format.equals("text")) {
       throw new InvalidConfiguration("log.format must be json or text, not '" + format + "'");

@@ -3,7 +3,13 @@ package io.portcullis.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.portcullis.audit.AuditLog;
-import io.portcullis.auth.BootstrapAccessController;
+import io.portcullis.auth.login.Credentials;
+import io.portcullis.identity.ExternalUser;
+import io.portcullis.identity.UserSource;
+import io.portcullis.identity.Identity;
+import io.portcullis.identity.IdentityAccessController;
+import io.portcullis.identity.ldap.LdapDirectory;
+import io.portcullis.identity.ldap.LdapSettings;
 import io.portcullis.auth.ScopeParser;
 import io.portcullis.auth.login.BootstrapAdminCredentials;
 import io.portcullis.auth.login.LoginThrottle;
@@ -58,15 +64,17 @@ public final class Portcullis implements AutoCloseable {
   private final Database db;
   private final EventBus events;
   private final JobRunner jobs;
+  private final Identity identity;
   private final HttpServer http;
   private final ScheduledExecutorService maintenance;
   private volatile boolean ready;
 
-  private Portcullis(Database db, EventBus events, JobRunner jobs, HttpServer http,
+  private Portcullis(Database db, EventBus events, JobRunner jobs, Identity identity, HttpServer http,
       ScheduledExecutorService maintenance) {
     this.db = db;
     this.events = events;
     this.jobs = jobs;
+    this.identity = identity;
     this.http = http;
     this.maintenance = maintenance;
   }
@@ -101,19 +109,26 @@ public final class Portcullis implements AutoCloseable {
     TokenSettings tokenSettings = new TokenSettings(config.get(Setting.AUTH_ISSUER), service,
         config.duration(Setting.AUTH_TOKEN_TTL), TokenSettings.DEFAULT_CLOCK_SKEW,
         TokenSettings.DEFAULT_VERIFICATION_CACHE_SIZE);
-    BootstrapAccessController accessController = new BootstrapAccessController();
-    TokenService tokens = new TokenService(tokenSettings, keys, accessController, clock);
-    BootstrapAdminCredentials admin = new BootstrapAdminCredentials(config.get(Setting.ADMIN_USERNAME), secrets,
-        PasswordHasher.withOwaspDefaults());
+    PasswordHasher hasher = PasswordHasher.withOwaspDefaults();
+    String adminName = config.get(Setting.ADMIN_USERNAME);
+    BootstrapAdminCredentials admin = new BootstrapAdminCredentials(adminName, secrets, hasher);
     bootstrapAdmin(admin, config, console);
+    Identity identity = new Identity(db, hasher, clock, Set.of(adminName), IdentityAccessController.DEFAULT_CACHE_TTL);
+    IdentityAccessController accessController = identity.accessController();
+    LdapDirectory ldap = ldapDirectory(config);
+    Credentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
+        ldap.authenticate(user, password).map(u -> new ExternalUser(u.username(), UserSource.LDAP, u.dn(), u.displayName(),
+            u.email().orElse(null), u.groups())));
+    TokenService tokens = new TokenService(tokenSettings, keys, accessController, clock);
 
     InetSocketAddress listen = config.listen();
     String publicUrl = config.get(Setting.PUBLIC_URL).replaceAll("/+$", "");
     ScopeParser scopes = new ScopeParser(ownHosts(publicUrl, listen));
     TokenAuthorizer authorizer = new TokenAuthorizer(tokens, accessController, service, publicUrl);
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, authorizer, json);
-    TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, admin, LoginThrottle.withDefaults(), scopes, service, json);
-    ApiV1 api = new ApiV1(audit, tokens, admin, accessController, manifests, scans, scanning, vulndb, jobQueue, json);
+    TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, credentials, LoginThrottle.withDefaults(), scopes, service,
+        json);
+    ApiV1 api = new ApiV1(audit, tokens, credentials, accessController, manifests, scans, scanning, vulndb, jobQueue, json);
     Metrics metrics = new Metrics();
 
     Portcullis[] self = new Portcullis[1];
@@ -149,7 +164,7 @@ public final class Portcullis implements AutoCloseable {
       }
     }, 1, 60, TimeUnit.MINUTES);
 
-    Portcullis portcullis = new Portcullis(db, events, jobs, http, maintenance);
+    Portcullis portcullis = new Portcullis(db, events, jobs, identity, http, maintenance);
     self[0] = portcullis;
     jobs.start();
     http.start();
@@ -157,6 +172,25 @@ public final class Portcullis implements AutoCloseable {
     log.info("Portcullis listening on {}:{} (data {}, metadata {})", listen.getHostString(), http.port(), dataDir,
         db.dialect().name().toLowerCase(java.util.Locale.ROOT));
     return portcullis;
+  }
+
+  private static LdapDirectory ldapDirectory(Configuration config) {
+    String url = config.get(Setting.LDAP_URL);
+    if (url.isEmpty()) {
+      return null;
+    }
+    LdapSettings.Builder settings = LdapSettings.openLdap(url.split(",")[0].trim(), config.get(Setting.LDAP_BIND_DN),
+            config.get(Setting.LDAP_BIND_PASSWORD), config.get(Setting.LDAP_USER_SEARCH_BASE))
+        .urls(java.util.Arrays.stream(url.split(",")).map(String::trim).toList())
+        .startTls(Boolean.parseBoolean(config.get(Setting.LDAP_START_TLS)));
+    if (!config.get(Setting.LDAP_USER_SEARCH_FILTER).isEmpty()) {
+      settings.userSearchFilter(config.get(Setting.LDAP_USER_SEARCH_FILTER));
+    }
+    try {
+      return new LdapDirectory(settings.build());
+    } catch (IllegalArgumentException e) {
+      throw new Configuration.InvalidConfiguration("ldap: " + e.getMessage());
+    }
   }
 
   private static byte[] metricsText(Metrics metrics) throws IOException {
@@ -167,6 +201,11 @@ public final class Portcullis implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** Users, organizations, teams and permissions of this registry (for embedding and tests). */
+  public Identity identity() {
+    return identity;
   }
 
   private static void bootstrapAdmin(BootstrapAdminCredentials admin, Configuration config, java.io.PrintStream console) {

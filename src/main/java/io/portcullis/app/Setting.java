@@ -23,6 +23,12 @@ public enum Setting {
   MASTER_KEY("master-key", "", "secret that encrypts stored secrets; kept in DATA_DIR/master.key when empty (embedded only)"),
   MAX_BLOB_BYTES("limits.max-blob-bytes", "107374182400", "largest blob an upload may create"),
   UPLOAD_EXPIRY("uploads.expiry", "PT24H", "idle time after which an unfinished upload is discarded"),
+  LDAP_URL("ldap.url", "", "LDAP/AD server URL(s), comma separated (ldap:// or ldaps://); empty disables LDAP"),
+  LDAP_START_TLS("ldap.start-tls", "false", "upgrade ldap:// connections with StartTLS"),
+  LDAP_BIND_DN("ldap.bind-dn", "", "service account that searches for users"),
+  LDAP_BIND_PASSWORD("ldap.bind-password", "", "service account password"),
+  LDAP_USER_SEARCH_BASE("ldap.user-search-base", "", "where users are searched (e.g. ou=people,dc=example,dc=org)"),
+  LDAP_USER_SEARCH_FILTER("ldap.user-search-filter", "", "user filter, {0} is the escaped login name; default (uid={0})"),
   JOBS_CONCURRENCY("jobs.concurrency", "2", "background jobs (scans, imports) run at once per replica"),
   LOG_FORMAT("log.format", "json", "json (structured) or text");
 
