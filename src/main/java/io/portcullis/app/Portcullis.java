@@ -92,7 +92,10 @@ public final class Portcullis implements AutoCloseable {
     EventBus events = new EventBus();
     FsBlobStore blobStore = new FsBlobStore(dataDir);
     BlobService blobs = new BlobService(db, blobStore, events, clock);
-    UploadService uploads = new UploadService(db, blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES));
+    JdbcSecretStore secrets = new JdbcSecretStore(db, clock);
+    SecretBox box = new SecretBox(masterKey(config, dataDir));
+    UploadService uploads = new UploadService(db, blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES),
+        sealedRandomKey(secrets, box, "upload-state-key"));
     ManifestService manifests = new ManifestService(db, events, clock);
     AuditLog audit = new AuditLog(db);
     audit.subscribeTo(events);
@@ -102,8 +105,6 @@ public final class Portcullis implements AutoCloseable {
     ScanService scans = new ScanService(db, blobStore, vulndb, events, json, clock, LayerLimits.defaults());
     Scanning scanning = new Scanning(db, blobStore, scans, vulndb, jobs, manifests, json);
 
-    JdbcSecretStore secrets = new JdbcSecretStore(db, clock);
-    SecretBox box = new SecretBox(masterKey(config, dataDir));
     SigningKeys keys = SigningKeys.loadOrCreate(secrets, box);
     String service = config.get(Setting.AUTH_SERVICE);
     TokenSettings tokenSettings = new TokenSettings(config.get(Setting.AUTH_ISSUER), service,
@@ -172,6 +173,18 @@ public final class Portcullis implements AutoCloseable {
     log.info("Portcullis listening on {}:{} (data {}, metadata {})", listen.getHostString(), http.port(), dataDir,
         db.dialect().name().toLowerCase(java.util.Locale.ROOT));
     return portcullis;
+  }
+
+  /** A random 256-bit key kept encrypted in the secret store, created on first use. */
+  private static byte[] sealedRandomKey(JdbcSecretStore secrets, SecretBox box, String name) {
+    var stored = secrets.get(name);
+    if (stored.isPresent()) {
+      return box.open(name, stored.get());
+    }
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    secrets.put(name, box.seal(name, key));
+    return key;
   }
 
   private static LdapDirectory ldapDirectory(Configuration config) {

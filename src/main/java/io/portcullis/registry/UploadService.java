@@ -11,6 +11,11 @@ import io.portcullis.storage.StagedUpload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -20,9 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Blob upload sessions (monolithic, POST+PUT and chunked PATCH). Bytes are hashed while they are
- * staged, so completion needs no second read; the running hash lives in memory and is rebuilt from
- * the staged bytes when a session continues after a restart or on another replica.
+ * Blob upload sessions (monolithic, POST+PUT and chunked PATCH). A session is its staged bytes plus a
+ * signed token naming its repository, so starting or continuing one writes no metadata. Bytes are
+ * hashed while they are staged, so completion needs no second read; the running hash lives in memory
+ * and is rebuilt from the staged bytes when a session continues after a restart or on another replica.
  */
 public final class UploadService {
   private final Database db;
@@ -30,35 +36,38 @@ public final class UploadService {
   private final BlobService blobs;
   private final Clock clock;
   private final long maxBlobBytes;
-  private static final long TOUCH_INTERVAL_MILLIS = 60_000;
+  private final byte[] stateKey;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-  public UploadService(Database db, BlobStore store, BlobService blobs, Clock clock, long maxBlobBytes) {
+  /** @param stateKey secret (shared by all replicas) that signs session tokens */
+  public UploadService(Database db, BlobStore store, BlobService blobs, Clock clock, long maxBlobBytes,
+      byte[] stateKey) {
     this.db = db;
+    this.stateKey = stateKey.clone();
     this.store = store;
     this.blobs = blobs;
     this.clock = clock;
     this.maxBlobBytes = maxBlobBytes;
   }
 
-  /** State of an upload session: the next chunk must start at {@code offset}. */
-  public record Status(String id, long offset) {}
+  /**
+   * State of an upload session: the next chunk must start at {@code offset}; {@code state} is the
+   * signed token the client sends back with every request of the session (in the Location URL).
+   */
+  public record Status(String id, long offset, String state) {}
 
   public Status start(RepositoryName repository) throws IOException {
     String id = UUID.randomUUID().toString();
-    long now = clock.millis();
     try (StagedUpload staged = store.staging(id, true)) {
-      db.write(h -> h.createUpdate("INSERT INTO uploads(id, repository, started_at, touched_at) VALUES (?, ?, ?, ?)")
-          .bind(0, id).bind(1, repository.value()).bind(2, now).bind(3, now).execute());
-      sessions.put(id, new Session(Digest.newMessageDigest(Digest.SHA256), 0));
-      return new Status(id, staged.size());
+      sessions.put(id, new Session(Digest.newMessageDigest(Digest.SHA256), 0, clock.millis()));
+      return new Status(id, staged.size(), sign(repository, id));
     }
   }
 
-  public Status status(RepositoryName repository, String id) throws IOException {
-    requireSession(repository, id);
+  public Status status(RepositoryName repository, String id, String state) throws IOException {
+    requireSession(repository, id, state);
     try (StagedUpload staged = openStaged(id)) {
-      return new Status(id, staged.size());
+      return new Status(id, staged.size(), state);
     }
   }
 
@@ -67,16 +76,16 @@ public final class UploadService {
    * client streams without one) and {@code length} the declared length (-1 when unknown); a chunk
    * that does not continue the upload exactly is refused and nothing is written.
    */
-  public Status append(RepositoryName repository, String id, Long start, long length, ByteSource body)
+  public Status append(RepositoryName repository, String id, String state, Long start, long length, ByteSource body)
       throws IOException {
-    requireSession(repository, id);
+    requireSession(repository, id, state);
     try (StagedUpload staged = openStaged(id)) {
       Session session = session(id, staged);
       session.lock.lock();
       try {
         appendLocked(staged, session, start, length, body);
-        touch(id, session);
-        return new Status(id, session.offset);
+        session.used = clock.millis();
+        return new Status(id, session.offset, state);
       } finally {
         session.lock.unlock();
       }
@@ -87,9 +96,9 @@ public final class UploadService {
    * Completes the upload with an optional last chunk: verifies the digest, makes the bytes durable and
    * links the blob. A digest mismatch ends the session and stores nothing.
    */
-  public long complete(RepositoryName repository, String id, Digest expected, Long start, long length,
+  public long complete(RepositoryName repository, String id, String state, Digest expected, Long start, long length,
       ByteSource lastChunk) throws IOException {
-    requireSession(repository, id);
+    requireSession(repository, id, state);
     StagedUpload staged = openStaged(id);
     try {
       Session session = session(id, staged);
@@ -100,7 +109,7 @@ public final class UploadService {
             ? Digest.of(Digest.SHA256, clone(session.sha256).digest())
             : hash(staged, expected.algorithm());
         if (!actual.equals(expected)) {
-          abandon(id, staged);
+          discard(id);
           throw RegistryError.DIGEST_INVALID.exception("content hashes to " + actual + ", not " + expected);
         }
         long size = session.offset;
@@ -108,7 +117,6 @@ public final class UploadService {
         long now = clock.millis();
         db.write(h -> {
           blobs.commit(h, repository, staged, expected, size, now);
-          h.createUpdate("DELETE FROM uploads WHERE id = ?").bind(0, id).execute();
           return null;
         });
         sessions.remove(id);
@@ -121,34 +129,41 @@ public final class UploadService {
     }
   }
 
-  public void cancel(RepositoryName repository, String id) throws IOException {
-    requireSession(repository, id);
-    try (StagedUpload staged = openStaged(id)) {
-      abandon(id, staged);
-    }
+  public void cancel(RepositoryName repository, String id, String state) throws IOException {
+    requireSession(repository, id, state);
+    discard(id);
   }
 
-  /** Ends a session if it still exists, whatever its repository: cleanup after a failed one-shot upload. */
+  /** Ends a session if it still exists: cleanup after a failed one-shot upload. */
   public void discard(String id) throws IOException {
     sessions.remove(id);
-    db.write(h -> h.createUpdate("DELETE FROM uploads WHERE id = ?").bind(0, id).execute());
     try (StagedUpload staged = store.staging(id, false)) {
       staged.discard();
     } catch (NoSuchFileException e) {
-      // already gone with the failed completion
+      // already gone
     }
   }
 
   /** Forgets sessions idle for longer than {@code maxIdleMillis}, with their staged bytes. */
   public int purgeStale(long maxIdleMillis) throws IOException {
     long cutoff = clock.millis() - maxIdleMillis;
-    var stale = db.read(h -> h.createQuery("SELECT id FROM uploads WHERE touched_at < ?").bind(0, cutoff)
-        .mapTo(String.class).list());
-    for (String id : stale) {
-      db.write(h -> h.createUpdate("DELETE FROM uploads WHERE id = ?").bind(0, id).execute());
-      sessions.remove(id);
+    sessions.values().removeIf(session -> session.used < cutoff && !session.lock.isLocked());
+    return store.purgeStaging(maxIdleMillis);
+  }
+
+  /**
+   * The session token: an HMAC of repository and id. It binds a session to the repository it was
+   * started in without a database row per upload, and a forged or foreign id is simply unknown.
+   */
+  private String sign(RepositoryName repository, String id) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(stateKey, "HmacSHA256"));
+      byte[] tag = mac.doFinal((repository.value() + '\n' + id).getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
     }
-    return stale.size() + store.purgeStaging(maxIdleMillis);
   }
 
   private void appendLocked(StagedUpload staged, Session session, Long start, long length, ByteSource body)
@@ -183,25 +198,9 @@ public final class UploadService {
     }
   }
 
-  private void abandon(String id, StagedUpload staged) throws IOException {
-    db.write(h -> h.createUpdate("DELETE FROM uploads WHERE id = ?").bind(0, id).execute());
-    sessions.remove(id);
-    staged.discard();
-  }
-
-  /** Keeps an active session from expiring; at most one write a minute per session, not one per chunk. */
-  private void touch(String id, Session session) {
-    long now = clock.millis();
-    if (now - session.touched < TOUCH_INTERVAL_MILLIS) {
-      return;
-    }
-    session.touched = now;
-    db.write(h -> h.createUpdate("UPDATE uploads SET touched_at = ? WHERE id = ?").bind(0, now).bind(1, id).execute());
-  }
-
-  private void requireSession(RepositoryName repository, String id) {
-    boolean known = isWellFormed(id) && db.read(h -> h.createQuery("SELECT 1 FROM uploads WHERE id = ? AND repository = ?")
-        .bind(0, id).bind(1, repository.value()).mapTo(Integer.class).findOne().isPresent());
+  private void requireSession(RepositoryName repository, String id, String state) {
+    boolean known = isWellFormed(id) && state != null && MessageDigest.isEqual(
+        sign(repository, id).getBytes(StandardCharsets.US_ASCII), state.getBytes(StandardCharsets.US_ASCII));
     if (!known) {
       throw RegistryError.BLOB_UPLOAD_UNKNOWN.exception();
     }
@@ -225,7 +224,7 @@ public final class UploadService {
     try (InputStream in = staged.read()) {
       size = feed(in, sha256);
     }
-    Session rebuilt = new Session(sha256, size);
+    Session rebuilt = new Session(sha256, size, clock.millis());
     Session raced = sessions.putIfAbsent(id, rebuilt);
     return raced == null ? rebuilt : raced;
   }
@@ -276,11 +275,12 @@ public final class UploadService {
     final ReentrantLock lock = new ReentrantLock();
     MessageDigest sha256;
     long offset;
-    long touched = System.currentTimeMillis();
+    volatile long used;
 
-    Session(MessageDigest sha256, long offset) {
+    Session(MessageDigest sha256, long offset, long used) {
       this.sha256 = sha256;
       this.offset = offset;
+      this.used = used;
     }
   }
 }

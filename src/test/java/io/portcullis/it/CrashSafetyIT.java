@@ -119,7 +119,7 @@ class CrashSafetyIT {
       }
     }
     String layerDigest = RegistryClient.sha256(layer);
-    if (client.send("PUT", location + "?digest=" + layerDigest, scope, null).statusCode() != 201) {
+    if (client.send("PUT", RegistryClient.withQuery(location, "digest=") + layerDigest, scope, null).statusCode() != 201) {
       throw new IllegalStateException("upload not completed");
     }
     byte[] manifest = RegistryClient.manifest(configDigest, config.length, layerDigest, layer.length);

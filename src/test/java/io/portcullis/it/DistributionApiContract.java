@@ -68,7 +68,7 @@ abstract class DistributionApiContract {
     HttpResponse<byte[]> started = client.send("POST", "/v2/" + repo + "/blobs/uploads/", push(repo), null);
     assertThat(started.statusCode()).isEqualTo(202);
     String location = started.headers().firstValue("Location").orElseThrow();
-    HttpResponse<byte[]> put = client.send("PUT", location + "?digest=" + sha256(two), push(repo), two,
+    HttpResponse<byte[]> put = client.send("PUT", RegistryClient.withQuery(location, "digest=") + sha256(two), push(repo), two,
         "Content-Type", "application/octet-stream");
     assertThat(put.statusCode()).isEqualTo(201);
     assertThat(put.headers().firstValue("Docker-Content-Digest")).hasValue(sha256(two));
@@ -89,7 +89,7 @@ abstract class DistributionApiContract {
     HttpResponse<byte[]> status = client.send("GET", location, push(repo), null);
     assertThat(status.statusCode()).isEqualTo(204);
     assertThat(status.headers().firstValue("Range")).hasValue("0-" + (three.length - 1));
-    assertThat(client.send("PUT", location + "?digest=" + sha256(three), push(repo), null).statusCode()).isEqualTo(201);
+    assertThat(client.send("PUT", RegistryClient.withQuery(location, "digest=") + sha256(three), push(repo), null).statusCode()).isEqualTo(201);
     assertBlob(repo, three);
   }
 
@@ -108,7 +108,13 @@ abstract class DistributionApiContract {
     HttpResponse<byte[]> garbage = client.send("PATCH", location, push(repo), randomBytes(10), "Content-Range", "x-y");
     assertThat(garbage.statusCode()).isEqualTo(416);
     assertThat(client.send("GET", location, push(repo), null).headers().firstValue("Range")).hasValue("0-99");
-    assertThat(client.send("PUT", location + "?digest=" + sha256(first), push(repo), null).statusCode()).isEqualTo(201);
+    String foreign = location.replace("/v2/" + repo + "/", "/v2/contract/elsewhere/");
+    HttpResponse<byte[]> otherRepo = client.send("GET", foreign, push("contract/elsewhere"), null);
+    assertThat(otherRepo.statusCode()).isEqualTo(404);
+    assertThat(errorCode(otherRepo)).isEqualTo("BLOB_UPLOAD_UNKNOWN");
+    String unsigned = location.substring(0, location.indexOf('?'));
+    assertThat(client.send("GET", unsigned, push(repo), null).statusCode()).isEqualTo(404);
+    assertThat(client.send("PUT", RegistryClient.withQuery(location, "digest=") + sha256(first), push(repo), null).statusCode()).isEqualTo(201);
   }
 
   @Test
@@ -386,7 +392,7 @@ abstract class DistributionApiContract {
         int half = layer.length / 2;
         client.send("PATCH", location, push(repo), java.util.Arrays.copyOfRange(layer, 0, half), "Content-Range",
             "0-" + (half - 1));
-        return client.send("PUT", location + "?digest=" + sha256(layer), push(repo),
+        return client.send("PUT", RegistryClient.withQuery(location, "digest=") + sha256(layer), push(repo),
             java.util.Arrays.copyOfRange(layer, half, layer.length)).statusCode();
       }));
     }

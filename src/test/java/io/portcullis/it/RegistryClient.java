@@ -67,6 +67,11 @@ final class RegistryClient {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** Adds a query parameter to a Location URL that may already carry one (as upload URLs do). */
+  static String withQuery(String location, String parameter) {
+    return location + (location.indexOf('?') < 0 ? "?" : "&") + parameter;
+  }
+
   static String push(String repo) {
     return "repository:" + repo + ":pull,push,delete";
   }

@@ -28,6 +28,8 @@ import org.eclipse.jetty.http.HttpHeader;
 public final class RegistryApi {
   static final String API_VERSION_HEADER = "Docker-Distribution-API-Version";
   private static final String OCTET_STREAM = "application/octet-stream";
+  /** Query parameter carrying the signed upload session token (clients echo the Location URL). */
+  private static final String STATE = "_state";
 
   private final ManifestService manifests;
   private final BlobService blobs;
@@ -194,13 +196,13 @@ public final class RegistryApi {
     switch (ex.method()) {
       case "GET" -> {
         authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL, Action.PUSH);
-        sendUploadStatus(ex, name, uploads.status(name, id), 204);
+        sendUploadStatus(ex, name, uploads.status(name, id, ex.query(STATE)), 204);
       }
       case "PATCH" -> {
         authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL, Action.PUSH);
         long[] range = contentRange(ex);
         UploadService.Status status = appendOrRange(ex, name,
-            () -> uploads.append(name, id, range == null ? null : range[0],
+            () -> uploads.append(name, id, ex.query(STATE), range == null ? null : range[0],
                 range == null ? -1 : range[1] - range[0] + 1, ex.body()));
         sendUploadStatus(ex, name, status, 202);
       }
@@ -210,7 +212,7 @@ public final class RegistryApi {
         long[] range = contentRange(ex);
         long declared = ex.contentLength();
         appendOrRange(ex, name, () -> {
-          uploads.complete(name, id, digest, range == null ? null : range[0],
+          uploads.complete(name, id, ex.query(STATE), digest, range == null ? null : range[0],
               range == null ? declared : range[1] - range[0] + 1, ex.body());
           return null;
         });
@@ -218,7 +220,7 @@ public final class RegistryApi {
       }
       case "DELETE" -> {
         authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL, Action.PUSH);
-        uploads.cancel(name, id);
+        uploads.cancel(name, id, ex.query(STATE));
         ex.sendEmpty(204, 0);
       }
       default -> throw methodNotAllowed(ex);
@@ -244,7 +246,7 @@ public final class RegistryApi {
       Digest digest = Digest.parse(digestText);
       long declared = ex.contentLength();
       try {
-        uploads.complete(name, status.id(), digest, null, declared, ex.body());
+        uploads.complete(name, status.id(), status.state(), digest, null, declared, ex.body());
       } catch (RegistryException | IOException e) {
         uploads.discard(status.id());
         throw e;
@@ -273,7 +275,7 @@ public final class RegistryApi {
 
   private void sendUploadStatus(Exchange ex, RepositoryName name, UploadService.Status status, int code)
       throws IOException {
-    ex.header("Location", "/v2/" + name + "/blobs/uploads/" + status.id());
+    ex.header("Location", "/v2/" + name + "/blobs/uploads/" + status.id() + "?" + STATE + "=" + status.state());
     ex.header("Docker-Upload-UUID", status.id());
     ex.header("Range", "0-" + Math.max(0, status.offset() - 1));
     ex.header("OCI-Chunk-Min-Length", "0");
