@@ -1,6 +1,7 @@
 package io.portcullis.app;
 
 import io.portcullis.cli.AdminCommands;
+import io.portcullis.cli.IdentityCommands;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -13,7 +14,9 @@ import picocli.CommandLine.Option;
 /** Entry point of the {@code portcullis} command. */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "portcullis 0.1.0",
     description = "A secure container registry.", subcommands = {Main.Serve.class, AdminCommands.Vulndb.class,
-        AdminCommands.Scan.class, AdminCommands.Jobs.class})
+        AdminCommands.Scan.class, AdminCommands.Jobs.class, IdentityCommands.Users.class, IdentityCommands.Tokens.class,
+        IdentityCommands.Orgs.class, IdentityCommands.Teams.class, IdentityCommands.Robots.class,
+        IdentityCommands.Repos.class})
 public final class Main implements Callable<Integer> {
 
   @Override

@@ -129,7 +129,8 @@ public final class Portcullis implements AutoCloseable {
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, authorizer, json);
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, credentials, LoginThrottle.withDefaults(), scopes, service,
         json);
-    ApiV1 api = new ApiV1(audit, tokens, credentials, accessController, manifests, scans, scanning, vulndb, jobQueue, json);
+    ApiV1 api = new ApiV1(audit, tokens, credentials, accessController, manifests, scans, scanning, vulndb, jobQueue, identity,
+        json);
     Metrics metrics = new Metrics();
 
     Portcullis[] self = new Portcullis[1];

@@ -231,7 +231,7 @@ public final class AdminCommands {
     }
   }
 
-  private static String enc(String s) {
+  static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 

@@ -3,7 +3,9 @@ package io.portcullis.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,8 +41,36 @@ final class ApiClient {
     return send(request(path).header("Content-Type", contentType).POST(body));
   }
 
+  /** A call with a JSON body (null: none); answers the JSON body, or an empty object for 204. */
+  JsonNode call(String method, String path, JsonNode body) throws IOException, InterruptedException {
+    HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body));
+    return send(request(path).header("Content-Type", "application/json").method(method, publisher));
+  }
+
+  /** Every item of a paginated list, following its {@code next} links. */
+  ArrayNode getAll(String path) throws IOException, InterruptedException {
+    ArrayNode all = json.createArrayNode();
+    String next = path;
+    while (next != null) {
+      JsonNode page = get(next);
+      all.addAll((ArrayNode) page.path("items"));
+      next = page.hasNonNull("next") ? page.get("next").asText().substring("/api/v1".length()) : null;
+    }
+    return all;
+  }
+
+  /** A request for {@code path} below /api/v1; the path part is percent-encoded here, the query must be already. */
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1" + path));
+    int question = path.indexOf('?');
+    String rawPath;
+    try {
+      rawPath = new URI(null, null, question < 0 ? path : path.substring(0, question), null).getRawPath();
+    } catch (URISyntaxException e) {
+      throw new Failure("invalid path " + path + ": " + e.getMessage());
+    }
+    String query = question < 0 ? "" : path.substring(question);
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1" + rawPath + query));
     if (authorization != null) {
       builder.header("Authorization", authorization);
     }

@@ -34,6 +34,8 @@ public record RegistryEvent(
     TAG_DELETED("tag.deleted"),
     BLOB_MOUNTED("blob.mounted"),
     BLOB_DELETED("blob.deleted"),
+    /** A whole repository (manifests, tags, blob links) was deleted; its blobs stay for garbage collection. */
+    REPOSITORY_DELETED("repository.deleted"),
     SCAN_SUCCEEDED("scan.succeeded"),
     SCAN_FAILED("scan.failed"),
     VULNERABILITIES_CHANGED("vulnerabilities.changed");

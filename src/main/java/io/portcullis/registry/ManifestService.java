@@ -253,6 +253,31 @@ public final class ManifestService {
     }
   }
 
+  /**
+   * Deletes a repository with its manifests, tags, referrer links and blob links (by the foreign keys of
+   * its row); the blobs themselves stay until garbage collection finds them unreferenced. Access grants
+   * are the identity domain's to forget.
+   *
+   * @throws io.portcullis.shared.RegistryException {@code NAME_UNKNOWN} if there is no such repository
+   */
+  public void deleteRepository(RepositoryName repository, Caller caller) {
+    record Contents(List<String> digests, List<String> tags) {}
+    Contents removed = db.write(h -> {
+      List<String> digests = h.createQuery("SELECT digest FROM manifests WHERE repository = ?")
+          .bind(0, repository.value()).mapTo(String.class).list();
+      List<String> tags = h.createQuery("SELECT name FROM tags WHERE repository = ?")
+          .bind(0, repository.value()).mapTo(String.class).list();
+      if (h.createUpdate("DELETE FROM repositories WHERE name = ?").bind(0, repository.value()).execute() == 0) {
+        throw RegistryError.NAME_UNKNOWN.exception(repository.value());
+      }
+      return new Contents(digests, tags);
+    });
+    removed.digests().forEach(d -> byDigest.invalidate(repository.value() + '@' + d));
+    removed.tags().forEach(t -> tagDigests.invalidate(repository.value() + ':' + t));
+    events.publish(new RegistryEvent(RegistryEvent.Type.REPOSITORY_DELETED, repository.value(), null, null, null,
+        caller.actor(), caller.client(), caller.requestId(), clock.instant()));
+  }
+
   /** One page of a repository's tags in lexical order; one extra element means more follow. */
   public List<String> tags(RepositoryName repository, String last, int n) {
     if (!db.read(h -> Repositories.exists(h, repository.value()))) {

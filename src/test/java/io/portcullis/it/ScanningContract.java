@@ -221,15 +221,6 @@ abstract class ScanningContract {
   }
 
   Processes.Result cli(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-        Path.of("target/portcullis.jar").toAbsolutePath().toString()));
-    command.addAll(List.of(args));
-    command.addAll(List.of("--url", registry.baseUrl()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("PORTCULLIS_PASSWORD", TestRegistry.ADMIN_PASSWORD);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes());
-    process.waitFor();
-    return new Processes.Result(process.exitValue(), output);
+    return registry.cli(args);
   }
 }

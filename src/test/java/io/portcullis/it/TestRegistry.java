@@ -3,10 +3,13 @@ package io.portcullis.it;
 import io.portcullis.app.Configuration;
 import io.portcullis.app.Portcullis;
 import io.portcullis.app.Setting;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /** A real Portcullis started in this JVM on a free port, on the embedded database or PostgreSQL. */
@@ -64,6 +67,20 @@ final class TestRegistry implements AutoCloseable {
 
   String baseUrl() {
     return "http://" + host;
+  }
+
+  /** Runs the packaged {@code portcullis} command against this registry as the administrator. */
+  Processes.Result cli(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        Path.of("target/portcullis.jar").toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--url", baseUrl()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("PORTCULLIS_PASSWORD", ADMIN_PASSWORD);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor();
+    return new Processes.Result(process.exitValue(), output);
   }
 
   RegistryClient admin() {

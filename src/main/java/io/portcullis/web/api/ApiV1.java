@@ -11,8 +11,8 @@ import io.portcullis.auth.Principal;
 import io.portcullis.auth.ResourceScope;
 import io.portcullis.auth.ResourceType;
 import io.portcullis.auth.login.Credentials;
-import io.portcullis.auth.token.InvalidTokenException;
 import io.portcullis.auth.token.TokenService;
+import io.portcullis.identity.Identity;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.registry.ManifestService;
@@ -32,29 +32,28 @@ import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The REST API under {@code /api/v1}: JSON in and out, RFC 9457 problems for errors, authenticated by
  * a registry bearer token or basic credentials; repository resources need the same permissions as
- * the registry API (pull to read, push to change).
+ * the registry API (pull to read, push to change). Routes are declared in one {@link Router}, which the
+ * OpenAPI document ({@code openapi.yaml}, served at {@code /api/v1/openapi.yaml} and {@code .json}) is
+ * tested against; identity resources are {@link IdentityApi}'s.
  */
 public final class ApiV1 {
   static final String PREFIX = "/api/v1";
-  private static final int MAX_PAGE = 500;
+  /** Largest page a list request may ask for. */
+  static final int MAX_PAGE = 500;
 
   private final AuditLog audit;
-  private final TokenService tokens;
-  private final Credentials credentials;
+  private final ApiAuthentication authentication;
   private final AccessController access;
   private final ManifestService manifests;
   private final ScanService scans;
@@ -63,13 +62,18 @@ public final class ApiV1 {
   private final JobQueue jobs;
   private final SbomExporter sboms;
   private final ObjectMapper json;
+  private final OpenApiDocument openApi;
+  private final Router router;
 
+  /**
+   * @param identity the identity domain behind {@code /users}, {@code /orgs}, {@code /robots} and the
+   *                 repository management resources ({@link IdentityApi})
+   */
   public ApiV1(AuditLog audit, TokenService tokens, Credentials credentials, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      ObjectMapper json) {
+      Identity identity, ObjectMapper json) {
     this.audit = audit;
-    this.tokens = tokens;
-    this.credentials = credentials;
+    this.authentication = new ApiAuthentication(tokens, credentials);
     this.access = access;
     this.manifests = manifests;
     this.scans = scans;
@@ -78,11 +82,18 @@ public final class ApiV1 {
     this.jobs = jobs;
     this.sboms = new SbomExporter(json);
     this.json = json;
+    this.openApi = OpenApiDocument.load(json);
+    this.router = buildRouter(new IdentityApi(identity, manifests, authentication, json));
+  }
+
+  /** Every operation of the REST API, in matching order (the OpenAPI document must list exactly these). */
+  public List<Router.Route> routes() {
+    return router.routes();
   }
 
   public void handle(Exchange ex) throws IOException {
     try {
-      route(ex, ex.path().substring(PREFIX.length()));
+      router.dispatch(ex, ex.path().substring(PREFIX.length()));
     } catch (Problem.Failure f) {
       problem(ex, f.problem());
     } catch (RegistryException e) {
@@ -92,111 +103,89 @@ public final class ApiV1 {
         default -> 400;
       };
       problem(ex, new Problem(status, e.error().code(), e.getMessage()));
+    } catch (Exchange.BodyTooLargeException e) {
+      problem(ex, new Problem(413, "Content Too Large", e.getMessage()));
     }
   }
 
-  private void route(Exchange ex, String path) throws IOException {
-    if (path.equals("/audit")) {
-      ex.route("api.audit");
-      requireMethod(ex, "GET");
+  private Router buildRouter(IdentityApi identityApi) {
+    Router r = new Router();
+    r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
+    r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
+    r.add("GET", "/audit", "api.audit", (ex, p) -> {
       requireAdmin(ex);
       listAudit(ex);
-    } else if (path.equals("/jobs")) {
-      ex.route("api.jobs");
-      requireMethod(ex, "GET");
+    });
+    r.add("GET", "/jobs", "api.jobs", (ex, p) -> {
       requireAdmin(ex);
       listJobs(ex);
-    } else if (path.startsWith("/jobs/")) {
-      ex.route("api.job");
-      requireMethod(ex, "GET");
+    });
+    r.add("GET", "/jobs/{id}", "api.job", (ex, p) -> {
       requireAdmin(ex);
-      long id = parseId(path.substring("/jobs/".length()));
+      long id = parseId(p.get("id"));
       ex.sendJson(200, json, jobs.find(id).map(this::jobJson)
           .orElseThrow(() -> Problem.notFound("no job " + id).failure()));
-    } else if (path.equals("/vulnerability-db")) {
-      ex.route("api.vulndb");
-      requireMethod(ex, "GET");
-      principal(ex);
+    });
+    r.add("GET", "/vulnerability-db", "api.vulndb", (ex, p) -> {
+      authentication.required(ex);
       ObjectNode body = json.createObjectNode();
       body.put("version", vulndb.version());
       body.set("sources", json.valueToTree(vulndb.sources()));
       ex.sendJson(200, json, body);
-    } else if (path.equals("/vulnerability-db/imports")) {
-      ex.route("api.vulndb.import");
-      requireMethod(ex, "POST");
+    });
+    r.add("POST", "/vulnerability-db/imports", "api.vulndb.import", (ex, p) -> {
       requireAdmin(ex);
       importDatabase(ex);
-    } else if (path.equals("/scans/rescan")) {
-      ex.route("api.scans.rescan");
-      requireMethod(ex, "POST");
+    });
+    r.add("POST", "/scans/rescan", "api.scans.rescan", (ex, p) -> {
       requireAdmin(ex);
       ex.sendJson(202, json, json.createObjectNode().put("queued", scanning.rescanAll()));
-    } else if (path.startsWith("/repositories/")) {
-      repositoryResource(ex, path.substring("/repositories/".length()));
-    } else {
-      ex.route("api.unknown");
-      throw Problem.notFound("no API resource at " + ex.path()).failure();
-    }
+    });
+    String manifest = "/repositories/{name...}/manifests/{reference}";
+    r.add("GET", manifest + "/scan", "api.scan", (ex, p) -> {
+      ManifestRef m = manifest(ex, p, Action.PULL);
+      ex.sendJson(200, json, summary(m.name(), m.manifest()));
+    });
+    r.add("POST", manifest + "/scan", "api.scan", (ex, p) -> {
+      ManifestRef m = manifest(ex, p, Action.PUSH);
+      long id = scanning.requestScan(m.name().value(), m.manifest().digest().toString());
+      ex.header("Location", PREFIX + "/jobs/" + id);
+      ex.sendJson(202, json, jobs.find(id).map(this::jobJson).orElseThrow());
+    });
+    r.add("GET", manifest + "/scan/layers", "api.scan.layers",
+        (ex, p) -> ex.sendJson(200, json, layers(platformScan(ex, manifest(ex, p, Action.PULL).manifest()))));
+    r.add("GET", manifest + "/scan/components", "api.scan.components",
+        (ex, p) -> ex.sendJson(200, json, components(ex, platformScan(ex, manifest(ex, p, Action.PULL).manifest()))));
+    r.add("GET", manifest + "/sbom", "api.sbom", (ex, p) -> sbom(ex, manifest(ex, p, Action.PULL)));
+    identityApi.addRoutes(r);
+    return r;
   }
 
   // ---- repositories/{name}/manifests/{reference}/(scan|scan/layers|scan/components|sbom)
 
-  private void repositoryResource(Exchange ex, String rest) throws IOException {
-    int at = rest.lastIndexOf("/manifests/");
-    if (at <= 0) {
-      ex.route("api.unknown");
-      throw Problem.notFound("no API resource at " + ex.path()).failure();
-    }
-    RepositoryName name = RepositoryName.of(rest.substring(0, at));
-    String[] parts = rest.substring(at + "/manifests/".length()).split("/", 2);
-    String view = parts.length > 1 ? parts[1] : "";
-    Principal principal = principal(ex);
-    Caller caller = new Caller(principal.subject().isEmpty() ? "anonymous" : principal.subject(), ex.clientAddress(),
-        ex.requestId());
-    requireRepository(principal, name, ex.method().equals("GET") ? Action.PULL : Action.PUSH);
-    ManifestService.Manifest manifest = manifests.get(name, ManifestService.Reference.parse(parts[0]), false, caller);
-    switch (view) {
-      case "scan" -> {
-        ex.route("api.scan");
-        if (ex.method().equals("POST")) {
-          long id = scanning.requestScan(name.value(), manifest.digest().toString());
-          ex.header("Location", PREFIX + "/jobs/" + id);
-          ex.sendJson(202, json, jobs.find(id).map(this::jobJson).orElseThrow());
-        } else {
-          requireMethod(ex, "GET");
-          ex.sendJson(200, json, summary(name, manifest));
-        }
-      }
-      case "scan/layers" -> {
-        ex.route("api.scan.layers");
-        requireMethod(ex, "GET");
-        ex.sendJson(200, json, layers(platformScan(ex, manifest)));
-      }
-      case "scan/components" -> {
-        ex.route("api.scan.components");
-        requireMethod(ex, "GET");
-        ex.sendJson(200, json, components(ex, platformScan(ex, manifest)));
-      }
-      case "sbom" -> {
-        ex.route("api.sbom");
-        requireMethod(ex, "GET");
-        ImageScan scan = platformScan(ex, manifest);
-        ImageInventory inventory = scans.inventory(scan.digest())
-            .orElseThrow(() -> new Problem(409, "Conflict", "the image has no successful scan yet").failure());
-        String format = Optional.ofNullable(ex.query("format")).orElse("cyclonedx");
-        ObjectNode document = switch (format) {
-          case "cyclonedx" -> sboms.cycloneDx(name.value(), scan.digest(), inventory, Instant.now());
-          case "spdx" -> sboms.spdx(name.value(), scan.digest(), inventory, Instant.now());
-          default -> throw Problem.badRequest("format must be cyclonedx or spdx").failure();
-        };
-        ex.send(200, format.equals("spdx") ? "application/spdx+json" : "application/vnd.cyclonedx+json",
-            json.writeValueAsBytes(document));
-      }
-      default -> {
-        ex.route("api.unknown");
-        throw Problem.notFound("no API resource at " + ex.path()).failure();
-      }
-    }
+  private record ManifestRef(RepositoryName name, ManifestService.Manifest manifest) {}
+
+  private ManifestRef manifest(Exchange ex, Router.Params params, Action action) {
+    RepositoryName name = RepositoryName.of(params.get("name"));
+    Principal principal = authentication.required(ex);
+    Caller caller = new Caller(principal.subject(), ex.clientAddress(), ex.requestId());
+    requireRepository(principal, name, action);
+    return new ManifestRef(name, manifests.get(name, ManifestService.Reference.parse(params.get("reference")), false,
+        caller));
+  }
+
+  private void sbom(Exchange ex, ManifestRef ref) throws IOException {
+    ImageScan scan = platformScan(ex, ref.manifest());
+    ImageInventory inventory = scans.inventory(scan.digest())
+        .orElseThrow(() -> new Problem(409, "Conflict", "the image has no successful scan yet").failure());
+    String format = Optional.ofNullable(ex.query("format")).orElse("cyclonedx");
+    ObjectNode document = switch (format) {
+      case "cyclonedx" -> sboms.cycloneDx(ref.name().value(), scan.digest(), inventory, Instant.now());
+      case "spdx" -> sboms.spdx(ref.name().value(), scan.digest(), inventory, Instant.now());
+      default -> throw Problem.badRequest("format must be cyclonedx or spdx").failure();
+    };
+    ex.send(200, format.equals("spdx") ? "application/spdx+json" : "application/vnd.cyclonedx+json",
+        json.writeValueAsBytes(document));
   }
 
   /** One platform of the manifest: the manifest itself, or the index entry chosen by {@code platform}. */
@@ -409,52 +398,14 @@ public final class ApiV1 {
   }
 
   private Principal requireAdmin(Exchange ex) {
-    Principal principal = principal(ex);
+    Principal principal = authentication.required(ex);
     if (principal.kind() != Principal.Kind.ADMIN) {
       throw new Problem(403, "Forbidden", "administrators only").failure();
     }
     return principal;
   }
 
-  private Principal principal(Exchange ex) {
-    return authenticate(ex).orElseThrow(() -> {
-      ex.header("WWW-Authenticate", "Basic realm=\"portcullis\"");
-      return new Problem(401, "Unauthorized", "credentials are required").failure();
-    });
-  }
-
-  private Optional<Principal> authenticate(Exchange ex) {
-    String header = ex.header(HttpHeader.AUTHORIZATION);
-    if (header == null) {
-      return Optional.empty();
-    }
-    if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      try {
-        return Optional.of(tokens.verify(header.substring(7).trim()).principal());
-      } catch (InvalidTokenException e) {
-        return Optional.empty();
-      }
-    }
-    if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      try {
-        String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-        int colon = decoded.indexOf(':');
-        return colon < 0 ? Optional.empty()
-            : credentials.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
-      } catch (IllegalArgumentException e) {
-        return Optional.empty();
-      }
-    }
-    return Optional.empty();
-  }
-
   // ---- helpers
-
-  private static void requireMethod(Exchange ex, String method) {
-    if (!ex.method().equals(method)) {
-      throw new Problem(405, "Method Not Allowed", ex.method() + " is not supported here").failure();
-    }
-  }
 
   private static long parseId(String text) {
     try {
@@ -464,7 +415,7 @@ public final class ApiV1 {
     }
   }
 
-  private static int intParam(Exchange ex, String name, int fallback, int min, int max) {
+  static int intParam(Exchange ex, String name, int fallback, int min, int max) {
     String value = ex.query(name);
     if (value == null) {
       return fallback;

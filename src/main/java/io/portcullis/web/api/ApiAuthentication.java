@@ -1,0 +1,75 @@
+package io.portcullis.web.api;
+
+import io.portcullis.auth.Principal;
+import io.portcullis.auth.login.Credentials;
+import io.portcullis.auth.token.InvalidTokenException;
+import io.portcullis.auth.token.TokenService;
+import io.portcullis.web.Exchange;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * Who a REST request acts for: a registry bearer token or basic credentials (password, personal access
+ * token or robot secret). Requests without credentials act anonymously where the endpoint allows it;
+ * credentials that do not verify are always refused, never downgraded to anonymous.
+ */
+final class ApiAuthentication {
+  private final TokenService tokens;
+  private final Credentials credentials;
+
+  ApiAuthentication(TokenService tokens, Credentials credentials) {
+    this.tokens = tokens;
+    this.credentials = credentials;
+  }
+
+  /** The signed-in principal. @throws Problem.Failure 401 without valid credentials */
+  Principal required(Exchange ex) {
+    Principal principal = optional(ex);
+    if (principal.kind() == Principal.Kind.ANONYMOUS) {
+      throw unauthorized(ex, "credentials are required");
+    }
+    return principal;
+  }
+
+  /**
+   * The principal, anonymous when no credentials were sent.
+   *
+   * @throws Problem.Failure 401 when credentials were sent but do not verify
+   */
+  Principal optional(Exchange ex) {
+    String header = ex.header(HttpHeader.AUTHORIZATION);
+    if (header == null) {
+      return Principal.anonymous();
+    }
+    return verify(header).orElseThrow(() -> unauthorized(ex, "the credentials are not valid"));
+  }
+
+  /** A 401 problem that tells the client how to authenticate. */
+  static Problem.Failure unauthorized(Exchange ex, String detail) {
+    ex.header("WWW-Authenticate", "Basic realm=\"portcullis\"");
+    return new Problem(401, "Unauthorized", detail).failure();
+  }
+
+  private Optional<Principal> verify(String header) {
+    if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      try {
+        return Optional.of(tokens.verify(header.substring(7).trim()).principal());
+      } catch (InvalidTokenException e) {
+        return Optional.empty();
+      }
+    }
+    if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? Optional.empty()
+            : credentials.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+}

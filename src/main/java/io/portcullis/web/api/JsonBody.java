@@ -1,0 +1,133 @@
+package io.portcullis.web.api;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.web.Exchange;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A JSON object request body with the fields an endpoint accepts. Unknown fields and wrongly typed
+ * values are refused with a 400 naming the field, so a misspelt field never silently does nothing.
+ */
+final class JsonBody {
+  /** Largest request body a management endpoint reads. */
+  static final int MAX_BYTES = 64 * 1024;
+
+  private final ObjectNode fields;
+
+  private JsonBody(ObjectNode fields) {
+    this.fields = fields;
+  }
+
+  /**
+   * Reads the body; an empty body is an empty object.
+   *
+   * @throws Problem.Failure 400 for malformed JSON, a non-object, or a field outside {@code allowed};
+   *                         413 for a body over {@value #MAX_BYTES} bytes
+   */
+  static JsonBody read(Exchange ex, ObjectMapper json, Set<String> allowed) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = ex.readBody(MAX_BYTES);
+    } catch (Exchange.BodyTooLargeException e) {
+      throw new Problem(413, "Content Too Large", "request body exceeds " + MAX_BYTES + " bytes").failure();
+    }
+    if (bytes.length == 0) {
+      return new JsonBody(json.createObjectNode());
+    }
+    JsonNode tree;
+    try {
+      tree = json.readTree(bytes);
+    } catch (JacksonException e) {
+      throw Problem.badRequest("request body is not valid JSON: " + e.getOriginalMessage()).failure();
+    }
+    if (!(tree instanceof ObjectNode object)) {
+      throw Problem.badRequest("request body must be a JSON object").failure();
+    }
+    for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        throw Problem.badRequest("unknown field '" + name + "' (expected " + String.join(", ", allowed.stream()
+            .sorted().toList()) + ")").failure();
+      }
+    }
+    return new JsonBody(object);
+  }
+
+  boolean has(String name) {
+    return fields.has(name);
+  }
+
+  /** A string field; null when absent or JSON null. */
+  String string(String name) {
+    JsonNode value = fields.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw Problem.badRequest("field '" + name + "' must be a string").failure();
+    }
+    return value.textValue();
+  }
+
+  /** A string field that must be present and not blank. */
+  String requiredString(String name) {
+    String value = string(name);
+    if (value == null || value.isBlank()) {
+      throw Problem.badRequest("field '" + name + "' is required").failure();
+    }
+    return value;
+  }
+
+  /** A boolean field; null when absent. */
+  Boolean bool(String name) {
+    JsonNode value = fields.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isBoolean()) {
+      throw Problem.badRequest("field '" + name + "' must be true or false").failure();
+    }
+    return value.booleanValue();
+  }
+
+  /** An RFC 3339 instant ({@code 2030-01-31T00:00:00Z}); null when absent. */
+  Instant instant(String name) {
+    String value = string(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw Problem.badRequest("field '" + name + "' must be an RFC 3339 time such as 2030-01-31T00:00:00Z").failure();
+    }
+  }
+
+  /** An array of strings; empty when absent. */
+  List<String> strings(String name, int max) {
+    JsonNode value = fields.get(name);
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray() || value.size() > max) {
+      throw Problem.badRequest("field '" + name + "' must be an array of at most " + max + " strings").failure();
+    }
+    List<String> result = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!item.isTextual()) {
+        throw Problem.badRequest("field '" + name + "' must contain strings only").failure();
+      }
+      result.add(item.textValue());
+    }
+    return result;
+  }
+}

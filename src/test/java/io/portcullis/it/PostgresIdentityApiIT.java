@@ -1,0 +1,8 @@
+package io.portcullis.it;
+
+class PostgresIdentityApiIT extends IdentityApiContract {
+  @Override
+  TestRegistry.Backend backend() {
+    return TestRegistry.Backend.POSTGRES;
+  }
+}
