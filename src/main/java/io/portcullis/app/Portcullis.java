@@ -12,6 +12,7 @@ import io.portcullis.identity.ldap.LdapDirectory;
 import io.portcullis.identity.ldap.LdapSettings;
 import io.portcullis.auth.ScopeParser;
 import io.portcullis.auth.login.BootstrapAdminCredentials;
+import io.portcullis.auth.login.LoginGuard;
 import io.portcullis.auth.login.LoginThrottle;
 import io.portcullis.auth.login.PasswordHasher;
 import io.portcullis.auth.secret.SecretBox;
@@ -127,9 +128,9 @@ public final class Portcullis implements AutoCloseable {
     ScopeParser scopes = new ScopeParser(ownHosts(publicUrl, listen));
     TokenAuthorizer authorizer = new TokenAuthorizer(tokens, accessController, service, publicUrl);
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, authorizer, json);
-    TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, credentials, LoginThrottle.withDefaults(), scopes, service,
-        json);
-    ApiV1 api = new ApiV1(audit, tokens, credentials, accessController, manifests, scans, scanning, vulndb, jobQueue, identity,
+    LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
+    TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
+    ApiV1 api = new ApiV1(audit, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, identity,
         json);
     Metrics metrics = new Metrics();
 

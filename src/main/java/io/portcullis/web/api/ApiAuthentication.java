@@ -1,7 +1,7 @@
 package io.portcullis.web.api;
 
 import io.portcullis.auth.Principal;
-import io.portcullis.auth.login.Credentials;
+import io.portcullis.auth.login.LoginGuard;
 import io.portcullis.auth.token.InvalidTokenException;
 import io.portcullis.auth.token.TokenService;
 import io.portcullis.web.Exchange;
@@ -17,11 +17,11 @@ import org.eclipse.jetty.http.HttpHeader;
  */
 final class ApiAuthentication {
   private final TokenService tokens;
-  private final Credentials credentials;
+  private final LoginGuard logins;
 
-  ApiAuthentication(TokenService tokens, Credentials credentials) {
+  ApiAuthentication(TokenService tokens, LoginGuard logins) {
     this.tokens = tokens;
-    this.credentials = credentials;
+    this.logins = logins;
   }
 
   /** The signed-in principal. @throws Problem.Failure 401 without valid credentials */
@@ -43,7 +43,7 @@ final class ApiAuthentication {
     if (header == null) {
       return Principal.anonymous();
     }
-    return verify(header).orElseThrow(() -> unauthorized(ex, "the credentials are not valid"));
+    return verify(ex, header).orElseThrow(() -> unauthorized(ex, "the credentials are not valid"));
   }
 
   /** A 401 problem that tells the client how to authenticate. */
@@ -52,7 +52,7 @@ final class ApiAuthentication {
     return new Problem(401, "Unauthorized", detail).failure();
   }
 
-  private Optional<Principal> verify(String header) {
+  private Optional<Principal> verify(Exchange ex, String header) {
     if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       try {
         return Optional.of(tokens.verify(header.substring(7).trim()).principal());
@@ -64,8 +64,17 @@ final class ApiAuthentication {
       try {
         String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
         int colon = decoded.indexOf(':');
-        return colon < 0 ? Optional.empty()
-            : credentials.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+        if (colon < 0) {
+          return Optional.empty();
+        }
+        return switch (logins.attempt(decoded.substring(0, colon), decoded.substring(colon + 1), ex.clientInetAddress())) {
+          case LoginGuard.Outcome.Accepted accepted -> Optional.of(accepted.principal());
+          case LoginGuard.Outcome.Refused refused -> Optional.empty();
+          case LoginGuard.Outcome.Locked locked -> {
+            ex.header("Retry-After", Long.toString(Math.max(1, locked.retryAfter().toSeconds())));
+            throw new Problem(429, "Too Many Requests", "too many failed logins; retry later").failure();
+          }
+        };
       } catch (IllegalArgumentException e) {
         return Optional.empty();
       }

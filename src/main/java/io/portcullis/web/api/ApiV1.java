@@ -10,7 +10,7 @@ import io.portcullis.auth.Action;
 import io.portcullis.auth.Principal;
 import io.portcullis.auth.ResourceScope;
 import io.portcullis.auth.ResourceType;
-import io.portcullis.auth.login.Credentials;
+import io.portcullis.auth.login.LoginGuard;
 import io.portcullis.auth.token.TokenService;
 import io.portcullis.identity.Identity;
 import io.portcullis.jobs.Job;
@@ -69,11 +69,11 @@ public final class ApiV1 {
    * @param identity the identity domain behind {@code /users}, {@code /orgs}, {@code /robots} and the
    *                 repository management resources ({@link IdentityApi})
    */
-  public ApiV1(AuditLog audit, TokenService tokens, Credentials credentials, AccessController access,
+  public ApiV1(AuditLog audit, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
       Identity identity, ObjectMapper json) {
     this.audit = audit;
-    this.authentication = new ApiAuthentication(tokens, credentials);
+    this.authentication = new ApiAuthentication(tokens, logins);
     this.access = access;
     this.manifests = manifests;
     this.scans = scans;

@@ -6,41 +6,31 @@ import io.portcullis.auth.InvalidScopeException;
 import io.portcullis.auth.Principal;
 import io.portcullis.auth.ResourceScope;
 import io.portcullis.auth.ScopeParser;
-import io.portcullis.auth.login.Credentials;
-import io.portcullis.auth.login.LoginThrottle;
+import io.portcullis.auth.login.LoginGuard;
 import io.portcullis.auth.token.IssuedToken;
 import io.portcullis.auth.token.TokenService;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /auth/token}: the Docker token endpoint. Basic credentials (or none, for anonymous) and
  * the requested scopes in; a signed token holding exactly the granted subset out.
  */
 public final class TokenEndpoint {
-  private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
-
   private final TokenService tokens;
-  private final Credentials credentials;
-  private final LoginThrottle throttle;
+  private final LoginGuard logins;
   private final ScopeParser scopes;
   private final String service;
   private final ObjectMapper json;
 
-  public TokenEndpoint(TokenService tokens, Credentials credentials, LoginThrottle throttle, ScopeParser scopes,
-      String service, ObjectMapper json) {
+  public TokenEndpoint(TokenService tokens, LoginGuard logins, ScopeParser scopes, String service, ObjectMapper json) {
     this.tokens = tokens;
-    this.credentials = credentials;
-    this.throttle = throttle;
+    this.logins = logins;
     this.scopes = scopes;
     this.service = service;
     this.json = json;
@@ -102,23 +92,21 @@ public final class TokenEndpoint {
     }
     String username = decoded.substring(0, colon);
     String password = decoded.substring(colon + 1);
-    InetAddress client = ex.clientInetAddress();
-    Optional<Duration> locked = throttle.retryAfter(username, client);
-    if (locked.isPresent()) {
-      ex.header("Retry-After", Long.toString(Math.max(1, locked.get().toSeconds())));
-      error(ex, 429, "too_many_requests", "too many failed logins; retry later");
-      return Optional.empty();
+    switch (logins.attempt(username, password, ex.clientInetAddress())) {
+      case LoginGuard.Outcome.Accepted accepted -> {
+        return Optional.of(accepted.principal());
+      }
+      case LoginGuard.Outcome.Locked locked -> {
+        ex.header("Retry-After", Long.toString(Math.max(1, locked.retryAfter().toSeconds())));
+        error(ex, 429, "too_many_requests", "too many failed logins; retry later");
+        return Optional.empty();
+      }
+      case LoginGuard.Outcome.Refused refused -> {
+        ex.header("WWW-Authenticate", "Basic realm=\"" + service + "\"");
+        error(ex, 401, "unauthorized", "invalid username or password");
+        return Optional.empty();
+      }
     }
-    Optional<Principal> principal = credentials.authenticate(username, password);
-    if (principal.isEmpty()) {
-      throttle.recordFailure(username, client);
-      log.warn("login failed for user '{}' from {}", username, ex.clientAddress());
-      ex.header("WWW-Authenticate", "Basic realm=\"" + service + "\"");
-      error(ex, 401, "unauthorized", "invalid username or password");
-      return Optional.empty();
-    }
-    throttle.recordSuccess(username);
-    return principal;
   }
 
   private void error(Exchange ex, int status, String code, String message) throws IOException {

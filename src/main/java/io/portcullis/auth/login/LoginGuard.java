@@ -1,0 +1,51 @@
+package io.portcullis.auth.login;
+
+import io.portcullis.auth.Principal;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way a username and password are checked, wherever they arrive (token endpoint, REST API):
+ * throttled per user and per address, each failure logged once, a locked login refused without even
+ * looking at the password.
+ */
+public final class LoginGuard {
+  private static final Logger log = LoggerFactory.getLogger(LoginGuard.class);
+
+  private final Credentials credentials;
+  private final LoginThrottle throttle;
+
+  public LoginGuard(Credentials credentials, LoginThrottle throttle) {
+    this.credentials = credentials;
+    this.throttle = throttle;
+  }
+
+  /** What became of a login attempt. */
+  public sealed interface Outcome {
+    record Accepted(Principal principal) implements Outcome {}
+
+    record Refused() implements Outcome {}
+
+    record Locked(Duration retryAfter) implements Outcome {}
+  }
+
+  public Outcome attempt(String username, String password, InetAddress client) {
+    Optional<Duration> locked = throttle.retryAfter(username, client);
+    if (locked.isPresent()) {
+      log.warn("login for user '{}' from {} refused: locked for {} s after repeated failures", username,
+          client.getHostAddress(), locked.get().toSeconds());
+      return new Outcome.Locked(locked.get());
+    }
+    Optional<Principal> principal = credentials.authenticate(username, password);
+    if (principal.isEmpty()) {
+      throttle.recordFailure(username, client);
+      log.warn("login failed for user '{}' from {}", username, client.getHostAddress());
+      return new Outcome.Refused();
+    }
+    throttle.recordSuccess(username);
+    return new Outcome.Accepted(principal.get());
+  }
+}
