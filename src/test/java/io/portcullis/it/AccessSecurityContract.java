@@ -82,6 +82,8 @@ abstract class AccessSecurityContract {
   SigningKeys keys;
   String manifestDigest;
   String layerDigest;
+  /** A blob linked to {@link AccessWorld#PRIVATE} only. */
+  String privateOnlyDigest;
 
   abstract TestRegistry.Backend backend();
 
@@ -102,6 +104,7 @@ abstract class AccessSecurityContract {
     layerDigest = manifest.get("layers").get(0).get("digest").asText();
     manifestDigest = admin.send("HEAD", "/v2/" + PRIVATE + "/manifests/" + TAG, "repository:" + PRIVATE + ":pull", null,
         "Accept", "application/vnd.oci.image.manifest.v1+json").headers().firstValue("Docker-Content-Digest").orElseThrow();
+    privateOnlyDigest = admin.uploadBlob(PRIVATE, "only in acme/private".getBytes(StandardCharsets.UTF_8));
     pushReferrer(admin, PRIVATE);
     pushReferrer(admin, BOB_REPO);
   }
@@ -170,6 +173,11 @@ abstract class AccessSecurityContract {
       List<String> failures = log.list.stream().map(ILoggingEvent::getFormattedMessage)
           .filter(m -> m.contains("'victim'")).toList();
       assertThat(failures).hasSize(10).allSatisfy(m -> assertThat(m).contains("login failed"));
+
+      String forgedLine = "mallory\n00:00:00.000 INFO  [-] TokenEndpoint login succeeded for user 'admin'";
+      assertThat(tokenRequest(attacker, forgedLine, "guess").statusCode()).isEqualTo(401);
+      assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("mallory")))
+          .singleElement().satisfies(m -> assertThat(m).doesNotContain("\n", "\r").contains("mallory\\u000a"));
     } finally {
       ((Logger) LoggerFactory.getLogger(TokenEndpoint.class)).detachAppender("capture");
     }
@@ -378,6 +386,56 @@ abstract class AccessSecurityContract {
     String orgAdmin = token("orgadmin", password("orgadmin"), scope("acme/mounted", "pull,push"), scope(PRIVATE, "pull"));
     assertThat(call("POST", uploadsPath("acme/mounted") + "?mount=" + layerDigest + "&from=" + PRIVATE, orgAdmin)
         .statusCode()).as("control: who may pull mounts").isEqualTo(201);
+  }
+
+  @Test
+  void blobsAndUploadsOfOtherRepositoriesCannotBeBorrowed() throws Exception {
+    String alice = token("alice", password("alice"), scope(AccessWorld.ALICE_REPO, "pull,push,delete"));
+    String absentDigest = RegistryClient.sha256("never uploaded".getBytes(StandardCharsets.UTF_8));
+    for (String method : List.of("HEAD", "GET")) {
+      String path = "/v2/" + AccessWorld.ALICE_REPO + "/blobs/";
+      assertThat(answer(method, path + privateOnlyDigest, alice, privateOnlyDigest))
+          .as("%s of a blob that lives in another repository", method)
+          .isEqualTo(answer(method, path + absentDigest, alice, absentDigest))
+          .first().isEqualTo("404");
+    }
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+    String configDigest = RegistryClient.sha256(config);
+    RegistryClient aliceClient = new RegistryClient(registry.baseUrl(), "alice", password("alice"));
+    aliceClient.uploadBlob(AccessWorld.ALICE_REPO, config);
+    byte[] borrowing = RegistryClient.manifest(configDigest, config.length, privateOnlyDigest, 20);
+    HttpResponse<byte[]> put = aliceClient.send("PUT", "/v2/" + AccessWorld.ALICE_REPO + "/manifests/borrowed",
+        RegistryClient.push(AccessWorld.ALICE_REPO), borrowing, "Content-Type", "application/vnd.oci.image.manifest.v1+json");
+    assertThat(put.statusCode()).as("a manifest naming another repository's blob").isEqualTo(400);
+    assertThat(RegistryClient.errorCode(put)).isEqualTo("MANIFEST_BLOB_UNKNOWN");
+
+    HttpResponse<byte[]> started = call("POST", uploadsPath(PRIVATE),
+        token("orgadmin", password("orgadmin"), scope(PRIVATE, "pull,push")));
+    String uploadPath = started.headers().firstValue("Location").orElseThrow();
+    String id = uploadPath.substring(uploadPath.lastIndexOf('/') + 1);
+    for (String method : List.of("GET", "PATCH", "PUT", "DELETE")) {
+      String suffix = method.equals("PUT") ? "?digest=" + absentDigest : "";
+      HttpResponse<byte[]> hijack = call(method, uploadsPath(AccessWorld.ALICE_REPO) + id + suffix, alice);
+      assertThat(hijack.statusCode()).as("%s on another repository's upload", method).isEqualTo(404);
+      assertThat(RegistryClient.errorCode(hijack)).isEqualTo("BLOB_UPLOAD_UNKNOWN");
+    }
+  }
+
+  @Test
+  void catalogPagesNeverRevealHiddenRepositories() throws Exception {
+    RegistryClient stranger = new RegistryClient(registry.baseUrl(), "stranger", password("stranger"));
+    List<String> whole = catalog(stranger);
+    List<String> paged = new ArrayList<>();
+    String next = "/v2/_catalog?n=1";
+    while (next != null) {
+      HttpResponse<byte[]> page = stranger.send("GET", next, "registry:catalog:*", null);
+      assertThat(page.statusCode()).isEqualTo(200);
+      RegistryClient.json(page).get("repositories").forEach(r -> paged.add(r.asText()));
+      String link = page.headers().firstValue("Link").orElse(null);
+      assertThat(link == null ? "" : link).doesNotContain(encode(PRIVATE), encode(BOB_REPO), PRIVATE, BOB_REPO);
+      next = link == null ? null : link.substring(link.indexOf('<') + 1, link.indexOf('>'));
+    }
+    assertThat(paged).isEqualTo(whole).contains(PUBLIC).doesNotContain(PRIVATE, BOB_REPO, AccessWorld.ALICE_REPO);
   }
 
   // ---- personal access tokens and robots

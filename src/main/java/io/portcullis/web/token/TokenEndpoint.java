@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenEndpoint {
   private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
+  /** Longest part of a failed login's username that is logged, in characters. */
+  static final int MAX_LOGGED_USERNAME_LENGTH = 256;
 
   private final TokenService tokens;
   private final Credentials credentials;
@@ -112,13 +114,31 @@ public final class TokenEndpoint {
     Optional<Principal> principal = credentials.authenticate(username, password);
     if (principal.isEmpty()) {
       throttle.recordFailure(username, client);
-      log.warn("login failed for user '{}' from {}", username, ex.clientAddress());
+      log.warn("login failed for user '{}' from {}", loggable(username), ex.clientAddress());
       ex.header("WWW-Authenticate", "Basic realm=\"" + service + "\"");
       error(ex, 401, "unauthorized", "invalid username or password");
       return Optional.empty();
     }
     throttle.recordSuccess(username);
     return principal;
+  }
+
+  /**
+   * The username as it may go into a log line: the client chose it, so control characters are escaped
+   * (a line break would let it forge further log lines) and its length is bounded.
+   */
+  static String loggable(String username) {
+    StringBuilder out = new StringBuilder();
+    int end = Math.min(username.length(), MAX_LOGGED_USERNAME_LENGTH);
+    for (int i = 0; i < end; i++) {
+      char c = username.charAt(i);
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return end < username.length() ? out.append("…").toString() : out.toString();
   }
 
   private void error(Exchange ex, int status, String code, String message) throws IOException {
