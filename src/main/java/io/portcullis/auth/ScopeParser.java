@@ -3,6 +3,7 @@ package io.portcullis.auth;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -44,6 +45,21 @@ public final class ScopeParser {
         ownHosts.stream()
             .map(host -> Objects.requireNonNull(host, "host").toLowerCase(Locale.ROOT))
             .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * This parser also treating {@code host} as one of this registry's own host names; null leaves it as
+   * it is. The token endpoint passes the authority each request was addressed to: whatever name a client
+   * reached this registry under is one of its names, even when it was started on an ephemeral port or
+   * without a public URL.
+   */
+  public ScopeParser withOwnHost(String host) {
+    if (host == null || host.isEmpty() || ownHosts.contains(host.toLowerCase(Locale.ROOT))) {
+      return this;
+    }
+    Set<String> hosts = new HashSet<>(ownHosts);
+    hosts.add(host);
+    return new ScopeParser(hosts);
   }
 
   /**

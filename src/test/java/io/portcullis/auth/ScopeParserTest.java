@@ -173,4 +173,18 @@ class ScopeParserTest {
     assertThatThrownBy(() -> new ResourceScope(ResourceType.REPOSITORY, Optional.of("Bad"), "ok", Set.of(Action.PULL)))
         .isInstanceOf(InvalidScopeException.class);
   }
+
+  @Test
+  void hostTheRequestWasAddressedToCountsAsOwn() {
+    ScopeParser reached = parser.withOwnHost("127.0.0.1:40993");
+
+    assertThat(reached.parse("repository:127.0.0.1:40993/team/app:pull").name()).isEqualTo("team/app");
+    assertThat(reached.parse("repository:localhost:5000/team/app:pull").name()).isEqualTo("team/app");
+    assertThatThrownBy(() -> parser.parse("repository:127.0.0.1:40993/team/app:pull"))
+        .isInstanceOf(InvalidScopeException.class);
+    assertThatThrownBy(() -> reached.parse("repository:127.0.0.1:40994/team/app:pull"))
+        .isInstanceOf(InvalidScopeException.class);
+    assertThat(parser.withOwnHost(null)).isSameAs(parser);
+    assertThat(parser.withOwnHost("LOCALHOST:5000")).isSameAs(parser);
+  }
 }

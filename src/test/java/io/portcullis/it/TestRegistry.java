@@ -3,6 +3,10 @@ package io.portcullis.it;
 import io.portcullis.app.Configuration;
 import io.portcullis.app.Portcullis;
 import io.portcullis.app.Setting;
+import io.portcullis.auth.secret.InMemorySecretStore;
+import io.portcullis.auth.secret.SecretBox;
+import io.portcullis.auth.token.SigningKeys;
+import io.portcullis.identity.Identity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +20,19 @@ import java.util.Map;
 final class TestRegistry implements AutoCloseable {
   static final String ADMIN = "admin";
   static final String ADMIN_PASSWORD = "integration-test-password";
+  private static final String POSTGRES_MASTER_KEY = "integration-test-master-key-of-32-bytes";
 
   enum Backend { SQLITE, POSTGRES }
 
   private final Portcullis portcullis;
+  private final String databaseUrl;
   final Path dataDir;
   final String host;
 
-  private TestRegistry(Portcullis portcullis, Path dataDir) {
+  private TestRegistry(Portcullis portcullis, Path dataDir, String databaseUrl) {
     this.portcullis = portcullis;
     this.dataDir = dataDir;
+    this.databaseUrl = databaseUrl;
     this.host = "127.0.0.1:" + portcullis.port();
   }
 
@@ -36,14 +43,43 @@ final class TestRegistry implements AutoCloseable {
     settings.put(Setting.DATA_DIR, dataDir.toString());
     settings.put(Setting.ADMIN_PASSWORD, ADMIN_PASSWORD);
     settings.put(Setting.LOG_FORMAT, "text");
+    String databaseUrl = null;
     if (backend == Backend.POSTGRES) {
-      String url = postgresUrl();
-      resetSchema(url);
-      settings.put(Setting.DATABASE_URL, url);
-      settings.put(Setting.MASTER_KEY, "integration-test-master-key-of-32-bytes");
+      databaseUrl = postgresUrl();
+      resetSchema(databaseUrl);
+      settings.put(Setting.DATABASE_URL, databaseUrl);
+      settings.put(Setting.MASTER_KEY, POSTGRES_MASTER_KEY);
     }
     Configuration config = Configuration.load(null, Map.of(), settings);
-    return new TestRegistry(Portcullis.start(config, System.out), dataDir);
+    return new TestRegistry(Portcullis.start(config, System.out), dataDir, databaseUrl);
+  }
+
+  /** The running server's identity services, to set up users, organizations and grants directly. */
+  Identity identity() {
+    return portcullis.identity();
+  }
+
+  /**
+   * The running server's token signing keys, unsealed from its database with its master key: lets a
+   * test mint tokens that differ from genuine ones only in the claim under test.
+   */
+  SigningKeys signingKeys() throws Exception {
+    String url = databaseUrl != null ? databaseUrl
+        : "jdbc:sqlite:" + dataDir.resolve("metadata/portcullis.db");
+    byte[] masterKey = databaseUrl != null ? POSTGRES_MASTER_KEY.getBytes(StandardCharsets.UTF_8)
+        : Files.readString(dataDir.resolve("master.key")).trim().getBytes(StandardCharsets.UTF_8);
+    InMemorySecretStore copy = new InMemorySecretStore();
+    try (var connection = DriverManager.getConnection(url);
+        var query = connection.prepareStatement("SELECT value FROM secrets WHERE name = ?")) {
+      query.setString(1, SigningKeys.SECRET_NAME);
+      try (var rows = query.executeQuery()) {
+        if (!rows.next()) {
+          throw new IllegalStateException("the server has stored no signing keys");
+        }
+        copy.put(SigningKeys.SECRET_NAME, rows.getBytes(1));
+      }
+    }
+    return SigningKeys.loadOrCreate(copy, new SecretBox(masterKey));
   }
 
   /** PostgreSQL from bin/test (PORTCULLIS_TEST_POSTGRES_URL); required in CI, skipped elsewhere. */

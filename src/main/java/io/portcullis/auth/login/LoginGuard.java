@@ -32,20 +32,41 @@ public final class LoginGuard {
     record Locked(Duration retryAfter) implements Outcome {}
   }
 
+  /** Longest part of a failed login's username that is logged, in characters. */
+  static final int MAX_LOGGED_USERNAME_LENGTH = 256;
+
   public Outcome attempt(String username, String password, InetAddress client) {
     Optional<Duration> locked = throttle.retryAfter(username, client);
     if (locked.isPresent()) {
-      log.warn("login for user '{}' from {} refused: locked for {} s after repeated failures", username,
+      log.warn("login for user '{}' from {} refused: locked for {} s after repeated failures", loggable(username),
           client.getHostAddress(), locked.get().toSeconds());
       return new Outcome.Locked(locked.get());
     }
     Optional<Principal> principal = credentials.authenticate(username, password);
     if (principal.isEmpty()) {
       throttle.recordFailure(username, client);
-      log.warn("login failed for user '{}' from {}", username, client.getHostAddress());
+      log.warn("login failed for user '{}' from {}", loggable(username), client.getHostAddress());
       return new Outcome.Refused();
     }
     throttle.recordSuccess(username);
     return new Outcome.Accepted(principal.get());
+  }
+
+  /**
+   * The username as it may go into a log line: the client chose it, so control characters are escaped
+   * (a line break would let it forge further log lines) and its length is bounded.
+   */
+  static String loggable(String username) {
+    StringBuilder out = new StringBuilder();
+    int end = Math.min(username.length(), MAX_LOGGED_USERNAME_LENGTH);
+    for (int i = 0; i < end; i++) {
+      char c = username.charAt(i);
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return end < username.length() ? out.append("…").toString() : out.toString();
   }
 }

@@ -49,7 +49,7 @@ public final class TokenEndpoint {
     }
     List<ResourceScope> requested;
     try {
-      requested = scopes.parseAll(ex.queryValues("scope"));
+      requested = scopes.withOwnHost(ex.header(HttpHeader.HOST)).parseAll(ex.queryValues("scope"));
     } catch (InvalidScopeException e) {
       error(ex, 400, "invalid_scope", e.getMessage());
       return;
