@@ -1,5 +1,6 @@
 package io.portcullis.identity;
 
+import io.portcullis.auth.login.DirectoryUnavailableException;
 import io.portcullis.auth.Principal;
 import io.portcullis.auth.login.BootstrapAdminCredentials;
 import io.portcullis.auth.login.Credentials;

@@ -1,5 +1,6 @@
 package io.portcullis.identity;
 
+import io.portcullis.auth.login.DirectoryUnavailableException;
 import java.util.Optional;
 
 /**

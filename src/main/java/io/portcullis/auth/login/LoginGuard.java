@@ -30,6 +30,9 @@ public final class LoginGuard {
     record Refused() implements Outcome {}
 
     record Locked(Duration retryAfter) implements Outcome {}
+
+    /** The user's directory could not be asked; says nothing about the password. */
+    record Unavailable(String reason) implements Outcome {}
   }
 
   /** Longest part of a failed login's username that is logged, in characters. */
@@ -42,7 +45,13 @@ public final class LoginGuard {
           client.getHostAddress(), locked.get().toSeconds());
       return new Outcome.Locked(locked.get());
     }
-    Optional<Principal> principal = credentials.authenticate(username, password);
+    Optional<Principal> principal;
+    try {
+      principal = credentials.authenticate(username, password);
+    } catch (DirectoryUnavailableException e) {
+      log.error("login for user '{}' impossible: {}", loggable(username), e.getMessage());
+      return new Outcome.Unavailable(e.getMessage());
+    }
     if (principal.isEmpty()) {
       throttle.recordFailure(username, client);
       log.warn("login failed for user '{}' from {}", loggable(username), client.getHostAddress());

@@ -1,5 +1,6 @@
 package io.portcullis.identity.ldap;
 
+import io.portcullis.auth.login.DirectoryUnavailableException;
 import com.unboundid.ldap.sdk.BindRequest;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.FailoverServerSet;

@@ -70,6 +70,9 @@ final class ApiAuthentication {
         return switch (logins.attempt(decoded.substring(0, colon), decoded.substring(colon + 1), ex.clientInetAddress())) {
           case LoginGuard.Outcome.Accepted accepted -> Optional.of(accepted.principal());
           case LoginGuard.Outcome.Refused refused -> Optional.empty();
+          case LoginGuard.Outcome.Unavailable unavailable ->
+              throw new Problem(503, "Service Unavailable", "the user directory cannot be reached; try again later")
+                  .failure();
           case LoginGuard.Outcome.Locked locked -> {
             ex.header("Retry-After", Long.toString(Math.max(1, locked.retryAfter().toSeconds())));
             throw new Problem(429, "Too Many Requests", "too many failed logins; retry later").failure();

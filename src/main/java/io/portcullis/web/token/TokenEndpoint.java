@@ -101,6 +101,10 @@ public final class TokenEndpoint {
         error(ex, 429, "too_many_requests", "too many failed logins; retry later");
         return Optional.empty();
       }
+      case LoginGuard.Outcome.Unavailable unavailable -> {
+        error(ex, 503, "temporarily_unavailable", "the user directory cannot be reached; try again later");
+        return Optional.empty();
+      }
       case LoginGuard.Outcome.Refused refused -> {
         ex.header("WWW-Authenticate", "Basic realm=\"" + service + "\"");
         error(ex, 401, "unauthorized", "invalid username or password");

@@ -1,5 +1,6 @@
 package io.portcullis.identity.ldap;
 
+import io.portcullis.auth.login.DirectoryUnavailableException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.portcullis.identity;
+package io.portcullis.auth.login;
 
 /**
  * An external directory could not be asked. Logins of local users and of the bootstrap administrator
