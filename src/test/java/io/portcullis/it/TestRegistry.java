@@ -37,8 +37,14 @@ final class TestRegistry implements AutoCloseable {
   }
 
   static TestRegistry start(Backend backend) throws Exception {
+    return start(backend, Map.of());
+  }
+
+  /** A registry with extra settings (e.g. an LDAP directory). */
+  static TestRegistry start(Backend backend, Map<Setting, String> extra) throws Exception {
     Path dataDir = Files.createTempDirectory("portcullis-it-");
     Map<Setting, String> settings = new EnumMap<>(Setting.class);
+    settings.putAll(extra);
     settings.put(Setting.LISTEN, "127.0.0.1:0");
     settings.put(Setting.DATA_DIR, dataDir.toString());
     settings.put(Setting.ADMIN_PASSWORD, ADMIN_PASSWORD);

@@ -118,7 +118,12 @@ public final class TokenEndpoint {
     body.put("error", code);
     body.put("error_description", message);
     ObjectNode entry = body.putArray("errors").addObject();
-    entry.put("code", status == 401 ? "UNAUTHORIZED" : status == 429 ? "TOOMANYREQUESTS" : "DENIED");
+    entry.put("code", switch (status) {
+      case 401 -> "UNAUTHORIZED";
+      case 429 -> "TOOMANYREQUESTS";
+      case 503 -> "UNAVAILABLE";
+      default -> "DENIED";
+    });
     entry.put("message", message);
     ex.sendJson(status, json, body);
   }
