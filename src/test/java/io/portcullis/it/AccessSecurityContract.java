@@ -35,7 +35,7 @@ import io.portcullis.auth.token.TokenSettings;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.PersonalAccessToken;
 import io.portcullis.identity.TokenScope;
-import io.portcullis.web.token.TokenEndpoint;
+import io.portcullis.auth.login.LoginGuard;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -157,7 +157,7 @@ abstract class AccessSecurityContract {
 
   @Test
   void bruteForceIsLockedOutForEveryoneTryingThatNameAndLoggedOncePerFailure() throws Exception {
-    ListAppender<ILoggingEvent> log = captureTokenEndpointLog();
+    ListAppender<ILoggingEvent> log = captureLoginLog();
     try {
       HttpClient attacker = clientFromNewAddress();
       for (int i = 0; i < 10; i++) {
@@ -178,7 +178,7 @@ abstract class AccessSecurityContract {
       assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("mallory")))
           .singleElement().satisfies(m -> assertThat(m).doesNotContain("\n", "\r").contains("mallory\\u000a"));
     } finally {
-      ((Logger) LoggerFactory.getLogger(TokenEndpoint.class)).detachAppender("capture");
+      ((Logger) LoggerFactory.getLogger(LoginGuard.class)).detachAppender("capture");
     }
   }
 
@@ -413,7 +413,7 @@ abstract class AccessSecurityContract {
     String uploadPath = started.headers().firstValue("Location").orElseThrow();
     String id = uploadPath.substring(uploadPath.lastIndexOf('/') + 1);
     for (String method : List.of("GET", "PATCH", "PUT", "DELETE")) {
-      String suffix = method.equals("PUT") ? "?digest=" + absentDigest : "";
+      String suffix = method.equals("PUT") ? (id.contains("?") ? "&" : "?") + "digest=" + absentDigest : "";
       HttpResponse<byte[]> hijack = call(method, uploadsPath(AccessWorld.ALICE_REPO) + id + suffix, alice);
       assertThat(hijack.statusCode()).as("%s on another repository's upload", method).isEqualTo(404);
       assertThat(RegistryClient.errorCode(hijack)).isEqualTo("BLOB_UPLOAD_UNKNOWN");
@@ -616,11 +616,11 @@ abstract class AccessSecurityContract {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
-  private static ListAppender<ILoggingEvent> captureTokenEndpointLog() {
+  private static ListAppender<ILoggingEvent> captureLoginLog() {
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.setName("capture");
     appender.start();
-    ((Logger) LoggerFactory.getLogger(TokenEndpoint.class)).addAppender(appender);
+    ((Logger) LoggerFactory.getLogger(LoginGuard.class)).addAppender(appender);
     return appender;
   }
 

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one way a username and password are checked, wherever they arrive (token endpoint, REST API):
- * throttled per user and per address, each failure logged once, a locked login refused without even
- * looking at the password.
+ * throttled per user and per address, each failed password check logged once, a locked login refused
+ * without even looking at the password.
  */
 public final class LoginGuard {
   private static final Logger log = LoggerFactory.getLogger(LoginGuard.class);
@@ -41,8 +41,8 @@ public final class LoginGuard {
   public Outcome attempt(String username, String password, InetAddress client) {
     Optional<Duration> locked = throttle.retryAfter(username, client);
     if (locked.isPresent()) {
-      log.warn("login for user '{}' from {} refused: locked for {} s after repeated failures", loggable(username),
-          client.getHostAddress(), locked.get().toSeconds());
+      // Not logged: the failures that caused the lock were, and an attacker must not be able to
+      // flood the log by hammering a locked account.
       return new Outcome.Locked(locked.get());
     }
     Optional<Principal> principal;
