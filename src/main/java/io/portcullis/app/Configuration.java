@@ -99,6 +99,10 @@ public final class Configuration {
     if (!ldap.isEmpty() && (get(Setting.LDAP_BIND_DN).isEmpty() || get(Setting.LDAP_USER_SEARCH_BASE).isEmpty())) {
       throw new InvalidConfiguration("ldap.url needs ldap.bind-dn and ldap.user-search-base");
     }
+    if (!get(Setting.OIDC_ISSUER).isEmpty() && (get(Setting.OIDC_CLIENT_ID).isEmpty()
+        || (get(Setting.OIDC_REDIRECT_URI).isEmpty() && get(Setting.PUBLIC_URL).isEmpty()))) {
+      throw new InvalidConfiguration("oidc.issuer needs oidc.client-id and oidc.redirect-uri (or public-url)");
+    }
     String format = get(Setting.LOG_FORMAT);
     if (!format.equals("json") && !format.equals("text")) {
       throw new InvalidConfiguration("log.format must be json or text, not '" + format + "'");

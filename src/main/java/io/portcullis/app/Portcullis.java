@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.auth.login.Credentials;
+import io.portcullis.identity.DirectoryCredentials;
 import io.portcullis.identity.ExternalUser;
+import io.portcullis.identity.oidc.OidcClient;
+import io.portcullis.identity.oidc.OidcSettings;
+import io.portcullis.web.api.OidcSignIn;
 import io.portcullis.identity.UserSource;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.IdentityAccessController;
@@ -118,7 +122,7 @@ public final class Portcullis implements AutoCloseable {
     Identity identity = new Identity(db, hasher, clock, Set.of(adminName), IdentityAccessController.DEFAULT_CACHE_TTL);
     IdentityAccessController accessController = identity.accessController();
     LdapDirectory ldap = ldapDirectory(config);
-    Credentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
+    DirectoryCredentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
         ldap.authenticate(user, password).map(u -> new ExternalUser(u.username(), UserSource.LDAP, u.dn(), u.displayName(),
             u.email().orElse(null), u.groups())));
     TokenService tokens = new TokenService(tokenSettings, keys, accessController, clock);
@@ -131,6 +135,7 @@ public final class Portcullis implements AutoCloseable {
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
     ApiV1 api = new ApiV1(audit, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, identity,
+        oidcSignIn(config, publicUrl, credentials, tokens, json),
         json);
     Metrics metrics = new Metrics();
 
@@ -187,6 +192,22 @@ public final class Portcullis implements AutoCloseable {
     new SecureRandom().nextBytes(key);
     secrets.put(name, box.seal(name, key));
     return key;
+  }
+
+  private static OidcSignIn oidcSignIn(Configuration config, String publicUrl, DirectoryCredentials credentials,
+      TokenService tokens, ObjectMapper json) {
+    String issuer = config.get(Setting.OIDC_ISSUER);
+    if (issuer.isEmpty()) {
+      return null;
+    }
+    String redirect = config.get(Setting.OIDC_REDIRECT_URI).isEmpty()
+        ? publicUrl + "/api/v1/auth/oidc/callback" : config.get(Setting.OIDC_REDIRECT_URI);
+    try {
+      return new OidcSignIn(new OidcClient(OidcSettings.of(URI.create(issuer), config.get(Setting.OIDC_CLIENT_ID),
+          config.get(Setting.OIDC_CLIENT_SECRET), URI.create(redirect))), credentials, tokens, json);
+    } catch (IllegalArgumentException e) {
+      throw new Configuration.InvalidConfiguration("oidc: " + e.getMessage());
+    }
   }
 
   private static LdapDirectory ldapDirectory(Configuration config) {

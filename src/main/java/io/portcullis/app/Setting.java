@@ -29,6 +29,10 @@ public enum Setting {
   LDAP_BIND_PASSWORD("ldap.bind-password", "", "service account password"),
   LDAP_USER_SEARCH_BASE("ldap.user-search-base", "", "where users are searched (e.g. ou=people,dc=example,dc=org)"),
   LDAP_USER_SEARCH_FILTER("ldap.user-search-filter", "", "user filter, {0} is the escaped login name; default (uid={0})"),
+  OIDC_ISSUER("oidc.issuer", "", "OpenID provider issuer URL; empty disables OpenID Connect sign-in"),
+  OIDC_CLIENT_ID("oidc.client-id", "", "client id registered at the provider"),
+  OIDC_CLIENT_SECRET("oidc.client-secret", "", "client secret registered at the provider"),
+  OIDC_REDIRECT_URI("oidc.redirect-uri", "", "callback URL registered at the provider; default PUBLIC_URL/api/v1/auth/oidc/callback"),
   JOBS_CONCURRENCY("jobs.concurrency", "2", "background jobs (scans, imports) run at once per replica"),
   LOG_FORMAT("log.format", "json", "json (structured) or text");
 

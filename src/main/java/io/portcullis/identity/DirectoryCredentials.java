@@ -106,6 +106,14 @@ public final class DirectoryCredentials implements Credentials {
     return Optional.empty();
   }
 
+  /**
+   * Signs in a user an external identity provider has already authenticated (OpenID Connect):
+   * synchronises the profile and group-mapped teams; empty when the user is disabled or unusable.
+   */
+  public Optional<Principal> signIn(ExternalUser externalUser) {
+    return synchronised(externalUser);
+  }
+
   private Optional<Principal> synchronised(ExternalUser externalUser) {
     User user;
     try {

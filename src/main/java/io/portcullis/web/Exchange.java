@@ -93,6 +93,11 @@ public final class Exchange {
     return request.getLength();
   }
 
+  /** The query string exactly as sent (still percent-encoded), or null. */
+  public String rawQuery() {
+    return request.getHttpURI().getQuery();
+  }
+
   public String query(String name) {
     if (query == null) {
       query = Request.extractQueryParameters(request);

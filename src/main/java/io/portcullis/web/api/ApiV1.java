@@ -53,6 +53,8 @@ public final class ApiV1 {
   static final int MAX_PAGE = 500;
 
   private final AuditLog audit;
+  /** OpenID Connect sign-in, or null when no provider is configured. */
+  private final OidcSignIn oidc;
   private final ApiAuthentication authentication;
   private final AccessController access;
   private final ManifestService manifests;
@@ -71,7 +73,8 @@ public final class ApiV1 {
    */
   public ApiV1(AuditLog audit, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Identity identity, ObjectMapper json) {
+      Identity identity, OidcSignIn oidc, ObjectMapper json) {
+    this.oidc = oidc;
     this.audit = audit;
     this.authentication = new ApiAuthentication(tokens, logins);
     this.access = access;
@@ -84,6 +87,13 @@ public final class ApiV1 {
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, manifests, authentication, json));
+  }
+
+  private OidcSignIn requireOidc() {
+    if (oidc == null) {
+      throw Problem.notFound("OpenID Connect sign-in is not configured (oidc.issuer)").failure();
+    }
+    return oidc;
   }
 
   /** Every operation of the REST API, in matching order (the OpenAPI document must list exactly these). */
@@ -112,6 +122,8 @@ public final class ApiV1 {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
+    r.add("GET", "/auth/oidc/login", "api.oidc.login", (ex, p) -> requireOidc().login(ex));
+    r.add("GET", "/auth/oidc/callback", "api.oidc.callback", (ex, p) -> requireOidc().callback(ex));
     r.add("GET", "/audit", "api.audit", (ex, p) -> {
       requireAdmin(ex);
       listAudit(ex);

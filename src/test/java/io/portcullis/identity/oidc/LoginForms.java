@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * hidden fields (and the login name on the login form), and stops at the redirect to the registry's
  * callback.
  */
-final class LoginForms {
+public final class LoginForms {
   private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
   private static final Pattern INPUT = Pattern.compile("<input([^>]*)>");
   private static final Pattern NAME = Pattern.compile("name=\"([^\"]+)\"");
@@ -35,7 +35,7 @@ final class LoginForms {
       .build();
 
   /** Logs {@code user} in (any password works) and returns the callback's raw query string. */
-  static String login(URI authorizationUrl, URI callback, String user) throws IOException, InterruptedException {
+  public static String login(URI authorizationUrl, URI callback, String user) throws IOException, InterruptedException {
     return new LoginForms().run(authorizationUrl, callback, user);
   }
 
