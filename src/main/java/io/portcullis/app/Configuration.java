@@ -92,6 +92,7 @@ public final class Configuration {
     positive(Setting.MAX_BLOB_BYTES);
     duration(Setting.AUTH_TOKEN_TTL);
     duration(Setting.UPLOAD_EXPIRY);
+    duration(Setting.LDAP_SYNC_INTERVAL);
     if (get(Setting.TLS_CERTIFICATE).isEmpty() != get(Setting.TLS_KEY).isEmpty()) {
       throw new InvalidConfiguration("tls.certificate and tls.key must be given together");
     }

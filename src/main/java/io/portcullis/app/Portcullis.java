@@ -123,8 +123,7 @@ public final class Portcullis implements AutoCloseable {
     IdentityAccessController accessController = identity.accessController();
     LdapDirectory ldap = ldapDirectory(config);
     DirectoryCredentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
-        ldap.authenticate(user, password).map(u -> new ExternalUser(u.username(), UserSource.LDAP, u.dn(), u.displayName(),
-            u.email().orElse(null), u.groups())));
+        ldap.authenticate(user, password).map(Portcullis::externalUser));
     TokenService tokens = new TokenService(tokenSettings, keys, accessController, clock);
 
     InetSocketAddress listen = config.listen();
@@ -171,6 +170,10 @@ public final class Portcullis implements AutoCloseable {
         log.warn("purging expired uploads failed", e);
       }
     }, 1, 60, TimeUnit.MINUTES);
+    if (ldap != null) {
+      long every = config.duration(Setting.LDAP_SYNC_INTERVAL).toSeconds();
+      maintenance.scheduleWithFixedDelay(() -> synchroniseLdap(identity, ldap), every, every, TimeUnit.SECONDS);
+    }
 
     Portcullis portcullis = new Portcullis(db, events, jobs, identity, http, maintenance);
     self[0] = portcullis;
@@ -208,6 +211,20 @@ public final class Portcullis implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new Configuration.InvalidConfiguration("oidc: " + e.getMessage());
     }
+  }
+
+  /** Refreshes every LDAP user and their group-mapped teams; users gone from the directory are disabled. */
+  static void synchroniseLdap(Identity identity, LdapDirectory ldap) {
+    try {
+      int[] result = identity.users().synchroniseAll(UserSource.LDAP, name -> ldap.lookup(name).map(Portcullis::externalUser));
+      log.info("LDAP synchronisation: {} users refreshed, {} disabled", result[0], result[1]);
+    } catch (RuntimeException e) {
+      log.warn("LDAP synchronisation failed; will retry at the next interval: {}", e.getMessage());
+    }
+  }
+
+  private static ExternalUser externalUser(io.portcullis.identity.ldap.LdapUser u) {
+    return new ExternalUser(u.username(), UserSource.LDAP, u.dn(), u.displayName(), u.email().orElse(null), u.groups());
   }
 
   private static LdapDirectory ldapDirectory(Configuration config) {

@@ -29,6 +29,7 @@ public enum Setting {
   LDAP_BIND_PASSWORD("ldap.bind-password", "", "service account password"),
   LDAP_USER_SEARCH_BASE("ldap.user-search-base", "", "where users are searched (e.g. ou=people,dc=example,dc=org)"),
   LDAP_USER_SEARCH_FILTER("ldap.user-search-filter", "", "user filter, {0} is the escaped login name; default (uid={0})"),
+  LDAP_SYNC_INTERVAL("ldap.sync-interval", "PT1H", "how often LDAP users and their group-mapped teams are refreshed"),
   OIDC_ISSUER("oidc.issuer", "", "OpenID provider issuer URL; empty disables OpenID Connect sign-in"),
   OIDC_CLIENT_ID("oidc.client-id", "", "client id registered at the provider"),
   OIDC_CLIENT_SECRET("oidc.client-secret", "", "client secret registered at the provider"),

@@ -153,6 +153,34 @@ public final class UserService {
    *                                another directory, or the external id to another user
    */
   public User synchronise(ExternalUser external) {
+    return synchronise(external, true);
+  }
+
+  /**
+   * Scheduled synchronisation of every user a directory created: profile and group-mapped teams are
+   * refreshed from {@code lookup}; a user the directory no longer knows is disabled. Returns how many
+   * users were refreshed and disabled.
+   */
+  public int[] synchroniseAll(UserSource source, java.util.function.Function<String, Optional<ExternalUser>> lookup) {
+    List<String> names = context.read(h -> h.createQuery("SELECT name FROM users WHERE source = ? AND NOT disabled "
+        + "ORDER BY name").bind(0, source.wireName()).mapTo(String.class).list());
+    int refreshed = 0;
+    int disabled = 0;
+    for (String name : names) {
+      Optional<ExternalUser> current = lookup.apply(name);
+      if (current.isPresent()) {
+        synchronise(current.get(), false);
+        refreshed++;
+      } else {
+        context.write(h -> h.createUpdate("UPDATE users SET disabled = ? WHERE name = ?").bind(0, true).bind(1, name)
+            .execute());
+        disabled++;
+      }
+    }
+    return new int[] {refreshed, disabled};
+  }
+
+  private User synchronise(ExternalUser external, boolean login) {
     String name = external.username().toLowerCase(Locale.ROOT);
     requireNamespaceName(context, "user", name);
     String display = Names.text("display name", external.displayName(), Names.MAX_SHORT_TEXT_LENGTH, false);
@@ -175,8 +203,11 @@ public final class UserService {
         h.createUpdate("INSERT INTO users(name, source, created_at) VALUES (?, ?, ?)")
             .bind(0, name).bind(1, external.source().wireName()).bind(2, now).execute();
       }
-      h.createUpdate("UPDATE users SET display_name = ?, email = ?, external_id = ?, last_login_at = ? WHERE name = ?")
-          .bind(0, display).bind(1, mail).bind(2, externalId).bind(3, now).bind(4, name).execute();
+      h.createUpdate("UPDATE users SET display_name = ?, email = ?, external_id = ? WHERE name = ?")
+          .bind(0, display).bind(1, mail).bind(2, externalId).bind(3, name).execute();
+      if (login) {
+        h.createUpdate("UPDATE users SET last_login_at = ? WHERE name = ?").bind(0, now).bind(1, name).execute();
+      }
       synchroniseMemberships(h, name, groups);
       return null;
     });

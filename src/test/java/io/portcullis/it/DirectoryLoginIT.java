@@ -26,7 +26,9 @@ class DirectoryLoginIT {
   @Test
   void directoryUsersLogInAndGetTheirMappedTeams() throws Exception {
     SharedServers.startLdap();
-    try (TestRegistry registry = TestRegistry.start(TestRegistry.Backend.SQLITE, ldap("ldap://127.0.0.1:3389"))) {
+    Map<Setting, String> settings = new java.util.EnumMap<>(ldap("ldap://127.0.0.1:3389"));
+    settings.put(Setting.LDAP_SYNC_INTERVAL, "PT2S");
+    try (TestRegistry registry = TestRegistry.start(TestRegistry.Backend.SQLITE, settings)) {
       var identity = registry.identity();
       identity.organizations().create(SYSTEM, "hub", "staging");
       identity.teams().create(SYSTEM, "hub", "content-admins", "may read staging");
@@ -49,6 +51,19 @@ class DirectoryLoginIT {
 
       assertThatThrownBy(() -> new RegistryClient(registry.baseUrl(), "alice", "wrong").token("repository:x:pull"))
           .hasMessageContaining("401");
+
+      // The scheduled synchronisation picks up a new group mapping and disables users gone from LDAP.
+      identity.teams().create(SYSTEM, "hub", "builders", null);
+      identity.teams().mapGroup(SYSTEM, "developers", "hub", "builders");
+      identity.users().synchronise(new io.portcullis.identity.ExternalUser("ghost", io.portcullis.identity.UserSource.LDAP,
+          "uid=ghost,ou=people,dc=example,dc=org", "Ghost", null, Set.of()));
+      boolean synced = false;
+      for (int i = 0; i < 100 && !synced; i++) {
+        Thread.sleep(200);
+        synced = identity.users().get(SYSTEM, "ghost").disabled()
+            && identity.teams().members(SYSTEM, "hub", "builders").stream().anyMatch(m -> m.toString().contains("alice"));
+      }
+      assertThat(synced).as("ghost disabled and alice in builders after a scheduled sync").isTrue();
     }
   }
 
