@@ -1,6 +1,8 @@
 package io.portcullis.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.auth.secret.SecretBox;
+import io.portcullis.auth.secret.SecretDecryptionException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -119,6 +121,26 @@ public final class Configuration {
 
   public String get(Setting setting) {
     return values.get(setting);
+  }
+
+  /** Prefix of a secret setting's value sealed with the master key ({@code portcullis secret seal}). */
+  public static final String SEALED_PREFIX = "sealed:";
+
+  /**
+   * A secret setting (a password, a client secret): either given as is, or sealed with the master key
+   * so that configuration files and environments hold no plaintext secrets.
+   */
+  public String secret(Setting setting, SecretBox box) {
+    String value = get(setting);
+    if (!value.startsWith(SEALED_PREFIX)) {
+      return value;
+    }
+    try {
+      byte[] sealed = java.util.Base64.getDecoder().decode(value.substring(SEALED_PREFIX.length()));
+      return new String(box.open(setting.key(), sealed), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException | SecretDecryptionException e) {
+      throw new InvalidConfiguration(setting.key() + " is sealed with another master key or damaged");
+    }
   }
 
   public InetSocketAddress listen() {

@@ -90,15 +90,15 @@ public final class Portcullis implements AutoCloseable {
     Path dataDir = Files.createDirectories(config.dataDir());
     ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
     String databaseUrl = config.get(Setting.DATABASE_URL);
+    SecretBox box = new SecretBox(masterKey(config, dataDir));
     Database db = databaseUrl.isEmpty()
         ? Database.embedded(dataDir)
         : Database.postgres(databaseUrl, blankToNull(config.get(Setting.DATABASE_USER)),
-            blankToNull(config.get(Setting.DATABASE_PASSWORD)), (int) config.longValue(Setting.DATABASE_POOL_SIZE));
+            blankToNull(config.secret(Setting.DATABASE_PASSWORD, box)), (int) config.longValue(Setting.DATABASE_POOL_SIZE));
     EventBus events = new EventBus();
     FsBlobStore blobStore = new FsBlobStore(dataDir);
     BlobService blobs = new BlobService(db, blobStore, events, clock);
     JdbcSecretStore secrets = new JdbcSecretStore(db, clock);
-    SecretBox box = new SecretBox(masterKey(config, dataDir));
     UploadService uploads = new UploadService(db, blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES),
         sealedRandomKey(secrets, box, "upload-state-key"));
     ManifestService manifests = new ManifestService(db, events, clock);
@@ -121,7 +121,7 @@ public final class Portcullis implements AutoCloseable {
     bootstrapAdmin(admin, config, console);
     Identity identity = new Identity(db, hasher, clock, Set.of(adminName), IdentityAccessController.DEFAULT_CACHE_TTL);
     IdentityAccessController accessController = identity.accessController();
-    LdapDirectory ldap = ldapDirectory(config);
+    LdapDirectory ldap = ldapDirectory(config, box);
     DirectoryCredentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
         ldap.authenticate(user, password).map(Portcullis::externalUser));
     TokenService tokens = new TokenService(tokenSettings, keys, accessController, clock);
@@ -134,7 +134,7 @@ public final class Portcullis implements AutoCloseable {
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
     ApiV1 api = new ApiV1(audit, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, identity,
-        oidcSignIn(config, publicUrl, credentials, tokens, json),
+        oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
     Metrics metrics = new Metrics();
 
@@ -197,7 +197,7 @@ public final class Portcullis implements AutoCloseable {
     return key;
   }
 
-  private static OidcSignIn oidcSignIn(Configuration config, String publicUrl, DirectoryCredentials credentials,
+  private static OidcSignIn oidcSignIn(Configuration config, SecretBox box, String publicUrl, DirectoryCredentials credentials,
       TokenService tokens, ObjectMapper json) {
     String issuer = config.get(Setting.OIDC_ISSUER);
     if (issuer.isEmpty()) {
@@ -207,7 +207,7 @@ public final class Portcullis implements AutoCloseable {
         ? publicUrl + "/api/v1/auth/oidc/callback" : config.get(Setting.OIDC_REDIRECT_URI);
     try {
       return new OidcSignIn(new OidcClient(OidcSettings.of(URI.create(issuer), config.get(Setting.OIDC_CLIENT_ID),
-          config.get(Setting.OIDC_CLIENT_SECRET), URI.create(redirect))), credentials, tokens, json);
+          config.secret(Setting.OIDC_CLIENT_SECRET, box), URI.create(redirect))), credentials, tokens, json);
     } catch (IllegalArgumentException e) {
       throw new Configuration.InvalidConfiguration("oidc: " + e.getMessage());
     }
@@ -227,13 +227,13 @@ public final class Portcullis implements AutoCloseable {
     return new ExternalUser(u.username(), UserSource.LDAP, u.dn(), u.displayName(), u.email().orElse(null), u.groups());
   }
 
-  private static LdapDirectory ldapDirectory(Configuration config) {
+  private static LdapDirectory ldapDirectory(Configuration config, SecretBox box) {
     String url = config.get(Setting.LDAP_URL);
     if (url.isEmpty()) {
       return null;
     }
     LdapSettings.Builder settings = LdapSettings.openLdap(url.split(",")[0].trim(), config.get(Setting.LDAP_BIND_DN),
-            config.get(Setting.LDAP_BIND_PASSWORD), config.get(Setting.LDAP_USER_SEARCH_BASE))
+            config.secret(Setting.LDAP_BIND_PASSWORD, box), config.get(Setting.LDAP_USER_SEARCH_BASE))
         .urls(java.util.Arrays.stream(url.split(",")).map(String::trim).toList())
         .startTls(Boolean.parseBoolean(config.get(Setting.LDAP_START_TLS)));
     if (!config.get(Setting.LDAP_USER_SEARCH_FILTER).isEmpty()) {
@@ -284,7 +284,8 @@ public final class Portcullis implements AutoCloseable {
     console.flush();
   }
 
-  private static byte[] masterKey(Configuration config, Path dataDir) throws IOException {
+  /** The master key: configured, or kept in DATA_DIR/master.key (created on first use, mode 0600). */
+  static byte[] masterKey(Configuration config, Path dataDir) throws IOException {
     String configured = config.get(Setting.MASTER_KEY);
     if (!configured.isEmpty()) {
       byte[] bytes = configured.getBytes(StandardCharsets.UTF_8);

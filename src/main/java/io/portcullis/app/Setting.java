@@ -63,6 +63,11 @@ public enum Setting {
     return "PORTCULLIS_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
+  /** Settings whose values are secrets: they may be given sealed ({@code portcullis secret-seal}). */
+  public boolean isSecret() {
+    return this == DATABASE_PASSWORD || this == LDAP_BIND_PASSWORD || this == OIDC_CLIENT_SECRET;
+  }
+
   static Setting byKey(String key) {
     for (Setting s : values()) {
       if (s.key.equals(key)) {

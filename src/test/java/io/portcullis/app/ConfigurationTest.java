@@ -43,6 +43,25 @@ class ConfigurationTest {
   }
 
   @Test
+  void secretSettingsMayBeSealedWithTheMasterKey() {
+    io.portcullis.auth.secret.SecretBox box = new io.portcullis.auth.secret.SecretBox(
+        "a master key of at least thirty-two bytes".getBytes());
+    String sealed = Configuration.SEALED_PREFIX + java.util.Base64.getEncoder()
+        .encodeToString(box.seal("ldap.bind-password", "s3cret".getBytes()));
+    Configuration c = Configuration.load(null, Map.of("PORTCULLIS_LDAP_BIND_PASSWORD", sealed), Map.of());
+    assertThat(c.secret(Setting.LDAP_BIND_PASSWORD, box)).isEqualTo("s3cret");
+    Configuration plain = Configuration.load(null, Map.of("PORTCULLIS_LDAP_BIND_PASSWORD", "plain"), Map.of());
+    assertThat(plain.secret(Setting.LDAP_BIND_PASSWORD, box)).isEqualTo("plain");
+    io.portcullis.auth.secret.SecretBox other = new io.portcullis.auth.secret.SecretBox(
+        "another master key, also long enough!!".getBytes());
+    assertThatThrownBy(() -> c.secret(Setting.LDAP_BIND_PASSWORD, other))
+        .isInstanceOf(Configuration.InvalidConfiguration.class).hasMessageContaining("another master key");
+    Configuration moved = Configuration.load(null, Map.of("PORTCULLIS_OIDC_CLIENT_SECRET", sealed), Map.of());
+    assertThatThrownBy(() -> moved.secret(Setting.OIDC_CLIENT_SECRET, box))
+        .as("a seal is bound to its setting").isInstanceOf(Configuration.InvalidConfiguration.class);
+  }
+
+  @Test
   void environmentVariableNamesFollowTheKeys() {
     assertThat(Setting.DATA_DIR.environmentVariable()).isEqualTo("PORTCULLIS_DATA_DIR");
     assertThat(Setting.MAX_BLOB_BYTES.environmentVariable()).isEqualTo("PORTCULLIS_LIMITS_MAX_BLOB_BYTES");

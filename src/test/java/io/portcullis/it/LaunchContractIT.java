@@ -56,6 +56,28 @@ class LaunchContractIT {
   }
 
   @Test
+  void sealsSecretSettingsWithTheDataDirectorysMasterKey() throws Exception {
+    Path data = dir.resolve("seal-data");
+    ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        Path.of("target/portcullis.jar").toAbsolutePath().toString(), "secret-seal", "ldap.bind-password",
+        "--data-dir", data.toString());
+    Process seal = builder.start();
+    seal.getOutputStream().write("bind-secret\n".getBytes());
+    seal.getOutputStream().close();
+    String sealed = new String(seal.getInputStream().readAllBytes()).strip();
+    assertThat(seal.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(seal.exitValue()).isZero();
+    assertThat(sealed).startsWith("sealed:").doesNotContain("bind-secret");
+    var box = new io.portcullis.auth.secret.SecretBox(Files.readString(data.resolve("master.key")).trim().getBytes());
+    var config = io.portcullis.app.Configuration.load(null, Map.of("PORTCULLIS_LDAP_BIND_PASSWORD", sealed), Map.of());
+    assertThat(config.secret(io.portcullis.app.Setting.LDAP_BIND_PASSWORD, box)).isEqualTo("bind-secret");
+    Process refused = start(Map.of(), "secret-seal", "listen", "--data-dir", data.toString());
+    refused.getOutputStream().close();
+    assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(refused.exitValue()).isEqualTo(2);
+  }
+
+  @Test
   void servesTlsPrintsAGeneratedPasswordOnceAndStopsGracefully() throws Exception {
     Processes.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
         "-nodes", "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "1",
