@@ -207,7 +207,8 @@ public final class Portcullis implements AutoCloseable {
         ? publicUrl + "/api/v1/auth/oidc/callback" : config.get(Setting.OIDC_REDIRECT_URI);
     try {
       return new OidcSignIn(new OidcClient(OidcSettings.of(URI.create(issuer), config.get(Setting.OIDC_CLIENT_ID),
-          config.secret(Setting.OIDC_CLIENT_SECRET, box), URI.create(redirect))), credentials, tokens, json);
+          config.secret(Setting.OIDC_CLIENT_SECRET, box), URI.create(redirect))), credentials, tokens, box,
+          Clock.systemUTC(), json);
     } catch (IllegalArgumentException e) {
       throw new Configuration.InvalidConfiguration("oidc: " + e.getMessage());
     }

@@ -40,17 +40,24 @@ class OidcSignInIT {
       assertThat(start.statusCode()).isEqualTo(302);
       URI provider = URI.create(start.headers().firstValue("Location").orElseThrow());
       assertThat(provider.toString()).startsWith("http://127.0.0.1:8192/").contains("code_challenge_method=S256");
+      String cookie = start.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+      assertThat(start.headers().firstValue("Set-Cookie").orElseThrow()).contains("HttpOnly");
       String callbackQuery = LoginForms.login(provider, CALLBACK, "alice");
 
-      HttpResponse<byte[]> signedIn = anonymous.send("GET", "/api/v1/auth/oidc/callback?" + callbackQuery, null, null);
+      HttpResponse<byte[]> withoutCookie = anonymous.send("GET", "/api/v1/auth/oidc/callback?" + callbackQuery, null, null);
+      assertThat(withoutCookie.statusCode()).as("the browser that started the sign-in must finish it").isEqualTo(400);
+      HttpResponse<byte[]> signedIn = anonymous.send("GET", "/api/v1/auth/oidc/callback?" + callbackQuery, null, null,
+          "Cookie", cookie);
       assertThat(signedIn.statusCode()).as(new String(signedIn.body())).isEqualTo(200);
       JsonNode body = RegistryClient.json(signedIn);
       assertThat(body.get("username").asText()).isEqualTo("alice");
       String apiToken = body.get("token").asText();
 
-      HttpResponse<byte[]> replay = anonymous.send("GET", "/api/v1/auth/oidc/callback?" + callbackQuery, null, null);
+      HttpResponse<byte[]> replay = anonymous.send("GET", "/api/v1/auth/oidc/callback?" + callbackQuery, null, null,
+          "Cookie", cookie);
       assertThat(replay.statusCode()).as("a callback is good once").isEqualTo(400);
-      HttpResponse<byte[]> forged = anonymous.send("GET", "/api/v1/auth/oidc/callback?code=x&state=forged", null, null);
+      HttpResponse<byte[]> forged = anonymous.send("GET", "/api/v1/auth/oidc/callback?code=x&state=forged", null, null,
+          "Cookie", cookie);
       assertThat(forged.statusCode()).isEqualTo(400);
       assertThat(forged.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 
