@@ -2,13 +2,12 @@ package io.portcullis.app;
 
 import io.portcullis.cli.AdminCommands;
 import io.portcullis.cli.IdentityCommands;
-import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Entry point of the {@code portcullis} command. */
@@ -35,26 +34,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (default 0.0.0.0:5000).")
     String listen;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default ./data).")
-    Path dataDir;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
-    Path config;
+    @Mixin
+    ConfigOptions options;
 
     @Override
     public Integer call() throws Exception {
-      Map<Setting, String> overrides = new EnumMap<>(Setting.class);
-      if (listen != null) {
-        overrides.put(Setting.LISTEN, listen);
-      }
-      if (dataDir != null) {
-        overrides.put(Setting.DATA_DIR, dataDir.toString());
-      }
-      Configuration configuration;
-      try {
-        configuration = Configuration.load(config, System.getenv(), overrides);
-      } catch (Configuration.InvalidConfiguration e) {
-        System.err.println("portcullis: " + e.getMessage());
+      Configuration configuration = options.loadOrReport(listen == null ? Map.of() : Map.of(Setting.LISTEN, listen));
+      if (configuration == null) {
         return 2;
       }
       if (configuration.get(Setting.LOG_FORMAT).equals("text")) {

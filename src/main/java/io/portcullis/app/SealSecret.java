@@ -5,11 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -22,11 +21,8 @@ final class SealSecret implements Callable<Integer> {
   @Parameters(paramLabel = "SETTING", description = "The setting the value is for (the seal is bound to it).")
   String setting;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory holding master.key (default ./data).")
-  Path dataDir;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (for master-key).")
-  Path config;
+  @Mixin
+  ConfigOptions options;
 
   @Override
   public Integer call() throws Exception {
@@ -35,15 +31,8 @@ final class SealSecret implements Callable<Integer> {
       System.err.println("portcullis: " + setting + " is not a secret setting");
       return 2;
     }
-    Map<Setting, String> overrides = new EnumMap<>(Setting.class);
-    if (dataDir != null) {
-      overrides.put(Setting.DATA_DIR, dataDir.toString());
-    }
-    Configuration configuration;
-    try {
-      configuration = Configuration.load(config, System.getenv(), overrides);
-    } catch (Configuration.InvalidConfiguration e) {
-      System.err.println("portcullis: " + e.getMessage());
+    Configuration configuration = options.loadOrReport(Map.of());
+    if (configuration == null) {
       return 2;
     }
     String value = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
