@@ -30,15 +30,26 @@ public final class JobQueue {
 
   /** The same inside a caller's transaction, so a job is queued exactly when the change commits. */
   public static long enqueue(Handle h, String kind, String subject, String payload, int maxAttempts, long now) {
-    Optional<Long> active = h.createQuery("SELECT id FROM jobs WHERE kind = ? AND subject = ? AND state IN ('queued', 'running')")
-        .bind(0, kind).bind(1, subject).mapTo(Long.class).findOne();
-    if (active.isPresent()) {
-      return active.get();
+    // Insert-or-find against the partial unique index: concurrent enqueuers of one subject (two pushes
+    // of the same image on two connections) agree on one job instead of one failing on the index. The
+    // loop covers the active job finishing between our refused insert and the look-up.
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Optional<Long> inserted = h.createUpdate("INSERT INTO jobs(kind, subject, payload, state, attempts, max_attempts, "
+              + "run_after, progress_done, progress_total, created_at) VALUES (?, ?, ?, 'queued', 0, ?, ?, 0, 0, ?) "
+              + "ON CONFLICT (kind, subject) WHERE state IN ('queued', 'running') DO NOTHING")
+          .bind(0, kind).bind(1, subject).bind(2, payload).bind(3, maxAttempts).bind(4, now).bind(5, now)
+          .executeAndReturnGeneratedKeys("id").mapTo(Long.class).findOne();
+      if (inserted.isPresent()) {
+        return inserted.get();
+      }
+      Optional<Long> active = h.createQuery(
+              "SELECT id FROM jobs WHERE kind = ? AND subject = ? AND state IN ('queued', 'running')")
+          .bind(0, kind).bind(1, subject).mapTo(Long.class).findOne();
+      if (active.isPresent()) {
+        return active.get();
+      }
     }
-    return h.createUpdate("INSERT INTO jobs(kind, subject, payload, state, attempts, max_attempts, run_after, "
-            + "progress_done, progress_total, created_at) VALUES (?, ?, ?, 'queued', 0, ?, ?, 0, 0, ?)")
-        .bind(0, kind).bind(1, subject).bind(2, payload).bind(3, maxAttempts).bind(4, now).bind(5, now)
-        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    throw new IllegalStateException("cannot queue job " + kind + " " + subject + ": the active job keeps changing");
   }
 
   /** Claims the oldest runnable job of the given kinds for {@code leaseMillis}. */

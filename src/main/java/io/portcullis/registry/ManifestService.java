@@ -7,6 +7,7 @@ import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
 import io.portcullis.shared.RegistryError;
+import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.Tag;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -79,6 +80,18 @@ public final class ManifestService {
         return new ByDigest(Digest.parse(text));
       }
       return new ByTag(new Tag(text));
+    }
+
+    /**
+     * The reference of a read or delete. Only a push validates the grammar: text that is neither a tag
+     * nor a digest names no manifest there can be, so it is reported unknown, as the spec requires.
+     */
+    static Reference lookup(String text) {
+      try {
+        return parse(text);
+      } catch (RegistryException e) {
+        throw RegistryError.MANIFEST_UNKNOWN.exception("no manifest has the reference given");
+      }
     }
   }
 

@@ -15,7 +15,11 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import io.portcullis.shared.RegistryError;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.http.HttpHeader;
+import java.nio.ByteBuffer;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -74,6 +78,7 @@ public final class HttpServer implements AutoCloseable {
     server.addConnector(connector);
     GracefulHandler graceful = new GracefulHandler(new Router(metrics, mounts));
     server.setHandler(graceful);
+    server.setErrorHandler(new DialectErrorHandler());
     server.setStopTimeout(30_000);
     server.setStopAtShutdown(false);
   }
@@ -91,6 +96,34 @@ public final class HttpServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     server.stop();
+  }
+
+  /**
+   * Answers what Jetty refuses before any mount sees it (an ambiguous {@code %2F} path separator, a
+   * malformed URI, headers too large) in the dialect of the path instead of Jetty's HTML page.
+   */
+  private static final class DialectErrorHandler extends ErrorHandler {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      int status = request.getAttribute(ERROR_STATUS) instanceof Integer code ? code : 500;
+      String reason = request.getAttribute(ERROR_MESSAGE) instanceof String message ? message : null;
+      String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
+      log.info("refused before routing: {} {} {}", status, request.getMethod(), reason);
+      ErrorModel.Answer answer;
+      if (reason != null && reason.contains("Ambiguous URI path separator")) {
+        String detail = "an encoded '/' (%2F) is not allowed in a path: repository names use a literal '/'";
+        answer = ErrorModel.isRegistryPath(path)
+            ? new ErrorModel.Answer(400, "application/json",
+                ErrorModel.ociBody(RegistryError.NAME_INVALID.code(), RegistryError.NAME_INVALID.message(), detail))
+            : ErrorModel.generic(path, 400, detail);
+      } else {
+        answer = ErrorModel.generic(path, status, reason);
+      }
+      response.setStatus(answer.status());
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+      response.write(true, ByteBuffer.wrap(answer.body()), callback);
+      return true;
+    }
   }
 
   private static final class Router extends Handler.Abstract {
@@ -114,7 +147,8 @@ public final class HttpServer implements AutoCloseable {
         Endpoint endpoint = route(ex.path());
         if (endpoint == null) {
           ex.route("unknown");
-          ex.sendText(404, "text/plain", "not found\n");
+          ErrorModel.Answer answer = ErrorModel.generic(ex.path(), 404, "no such endpoint");
+          ex.send(answer.status(), answer.contentType(), answer.body());
         } else {
           endpoint.handle(ex);
         }
@@ -160,8 +194,8 @@ public final class HttpServer implements AutoCloseable {
       }
       if (!ex.isCommitted() && !clientGone) {
         try {
-          ex.sendText(500, "application/json",
-              "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"internal error\",\"detail\":\"request " + ex.requestId() + "\"}]}");
+          ErrorModel.Answer answer = ErrorModel.generic(ex.path(), 500, "request " + ex.requestId());
+          ex.send(answer.status(), answer.contentType(), answer.body());
           return;
         } catch (IOException | RuntimeException ignored) {
           // fall through: the connection is unusable, fail it

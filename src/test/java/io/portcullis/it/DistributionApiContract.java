@@ -134,14 +134,55 @@ abstract class DistributionApiContract {
     HttpResponse<byte[]> badDigest = client.send("GET", "/v2/contract/x/blobs/sha256:nothex", "repository:contract/x:pull", null);
     assertThat(badDigest.statusCode()).isEqualTo(400);
     assertThat(errorCode(badDigest)).isEqualTo("DIGEST_INVALID");
-    HttpResponse<byte[]> badAlgorithm = client.send("GET", "/v2/contract/x/manifests/md5:abc", "repository:contract/x:pull", null);
-    assertThat(badAlgorithm.statusCode()).isEqualTo(400);
     for (String name : List.of("Upper/case", "a/%2e%2e/b", "a//b", "-lead", "trail-", "a/.hidden")) {
       HttpResponse<byte[]> response = client.send("GET", "/v2/" + name + "/tags/list", "repository:contract/x:pull", null);
       assertThat(response.statusCode()).as(name).isEqualTo(400);
     }
     HttpResponse<byte[]> badTag = client.send("PUT", "/v2/contract/x/manifests/bad:tag!", push("contract/x"), "{}".getBytes());
     assertThat(badTag.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void readsOfReferencesThatCannotExistAreUnknownManifestsOnlyPushValidatesThem() throws Exception {
+    String repo = "contract/references";
+    client.pushImage(repo, "v1", randomBytes(60));
+    String pull = "repository:" + repo + ":pull";
+    for (String reference : List.of(".INVALID_MANIFEST_NAME", "md5:abc", "-dash", "x".repeat(200))) {
+      for (String method : List.of("GET", "HEAD")) {
+        HttpResponse<byte[]> response = client.send(method, "/v2/" + repo + "/manifests/" + reference, pull, null);
+        assertThat(response.statusCode()).as(method + " " + reference).isEqualTo(404);
+        if (method.equals("GET")) {
+          assertThat(errorCode(response)).isEqualTo("MANIFEST_UNKNOWN");
+        }
+      }
+      HttpResponse<byte[]> delete = client.send("DELETE", "/v2/" + repo + "/manifests/" + reference,
+          "repository:" + repo + ":delete", null);
+      assertThat(delete.statusCode()).as("DELETE " + reference).isEqualTo(404);
+      assertThat(errorCode(delete)).isEqualTo("MANIFEST_UNKNOWN");
+    }
+    HttpResponse<byte[]> push = client.send("PUT", "/v2/" + repo + "/manifests/.INVALID_MANIFEST_NAME", push(repo), "{}".getBytes(),
+        "Content-Type", "application/vnd.oci.image.manifest.v1+json");
+    assertThat(push.statusCode()).isEqualTo(400);
+    assertThat(errorCode(push)).isEqualTo("TAG_INVALID");
+  }
+
+  @Test
+  void everyRefusalIsInTheDialectOfItsPathNeverHtml() throws Exception {
+    HttpResponse<byte[]> unknownSubPath = client.send("GET", "/v2/contract/x/nothing-here", "repository:contract/x:pull", null);
+    assertThat(unknownSubPath.statusCode()).isEqualTo(404);
+    assertThat(unknownSubPath.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(errorCode(unknownSubPath)).isEqualTo("NOT_FOUND");
+
+    HttpResponse<byte[]> encodedSlash = client.send("GET", "/v2/contract%2Fx/tags/list", "repository:contract/x:pull", null);
+    assertThat(encodedSlash.statusCode()).isEqualTo(400);
+    assertThat(errorCode(encodedSlash)).isEqualTo("NAME_INVALID");
+
+    for (String path : List.of("/api/v1/repositories/contract%2Fx", "/api/v1/no-such-thing", "/no-such-thing")) {
+      HttpResponse<byte[]> response = client.send("GET", path, null, null);
+      assertThat(response.statusCode()).as(path).isIn(400, 404);
+      assertThat(response.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json");
+      assertThat(json(response).path("status").asInt()).as(path).isEqualTo(response.statusCode());
+    }
   }
 
   @Test

@@ -30,6 +30,7 @@ import io.portcullis.shared.Caller;
 import io.portcullis.shared.MediaTypes;
 import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.RepositoryName;
+import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
 import java.time.Instant;
@@ -107,14 +108,9 @@ public final class ApiV1 {
     } catch (Problem.Failure f) {
       problem(ex, f.problem());
     } catch (RegistryException e) {
-      int status = switch (e.error()) {
-        case NAME_INVALID, TAG_INVALID, DIGEST_INVALID -> 400;
-        case MANIFEST_UNKNOWN, NAME_UNKNOWN, BLOB_UNKNOWN -> 404;
-        default -> 400;
-      };
-      problem(ex, new Problem(status, e.error().code(), e.getMessage()));
+      problem(ex, Problem.of(ErrorModel.status(e.error()), e.getMessage()));
     } catch (Exchange.BodyTooLargeException e) {
-      problem(ex, new Problem(413, "Content Too Large", e.getMessage()));
+      problem(ex, Problem.of(413, e.getMessage()));
     }
   }
 
@@ -445,12 +441,7 @@ public final class ApiV1 {
 
   private void problem(Exchange ex, Problem problem) throws IOException {
     ex.failure(problem.title() + ": " + problem.detail());
-    ObjectNode body = json.createObjectNode();
-    body.put("type", "about:blank");
-    body.put("title", problem.title());
-    body.put("status", problem.status());
-    body.put("detail", problem.detail());
-    body.put("instance", ex.path());
-    ex.send(problem.status(), "application/problem+json", json.writeValueAsBytes(body));
+    ex.send(problem.status(), "application/problem+json",
+        ErrorModel.problemBody(problem.status(), problem.title(), problem.detail(), ex.path()));
   }
 }

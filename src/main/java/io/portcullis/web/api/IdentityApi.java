@@ -6,14 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.auth.Action;
 import io.portcullis.auth.InvalidScopeException;
 import io.portcullis.auth.Principal;
-import io.portcullis.identity.AlreadyExistsException;
-import io.portcullis.identity.ConflictException;
 import io.portcullis.identity.ForbiddenException;
 import io.portcullis.identity.GroupMapping;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.IdentityException;
-import io.portcullis.identity.InvalidNameException;
-import io.portcullis.identity.InvalidValueException;
 import io.portcullis.identity.Issued;
 import io.portcullis.identity.NotFoundException;
 import io.portcullis.identity.Organization;
@@ -33,6 +29,7 @@ import io.portcullis.identity.Visibility;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.RepositoryName;
+import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -90,16 +87,10 @@ public final class IdentityApi {
   }
 
   static Problem.Failure problem(Exchange ex, IdentityException e, Principal who) {
-    return switch (e) {
-      case NotFoundException x -> Problem.notFound(x.getMessage()).failure();
-      case AlreadyExistsException x -> new Problem(409, "Conflict", x.getMessage()).failure();
-      case ConflictException x -> new Problem(409, "Conflict", x.getMessage()).failure();
-      case InvalidNameException x -> Problem.badRequest(x.getMessage()).failure();
-      case InvalidValueException x -> Problem.badRequest(x.getMessage()).failure();
-      case ForbiddenException x -> who.kind() == Principal.Kind.ANONYMOUS
-          ? ApiAuthentication.unauthorized(ex, "sign in: " + x.getMessage())
-          : new Problem(403, "Forbidden", x.getMessage()).failure();
-    };
+    if (e instanceof ForbiddenException && who.kind() == Principal.Kind.ANONYMOUS) {
+      return ApiAuthentication.unauthorized(ex, "sign in: " + e.getMessage());
+    }
+    return Problem.of(ErrorModel.status(e), e.getMessage()).failure();
   }
 
   /** Adds the identity routes; the repository catch-all comes last, after every more specific template. */

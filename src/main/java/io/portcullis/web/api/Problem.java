@@ -1,5 +1,7 @@
 package io.portcullis.web.api;
 
+import io.portcullis.web.ErrorModel;
+
 /**
  * An RFC 9457 problem: the REST API's error body ({@code application/problem+json}).
  *
@@ -8,12 +10,17 @@ package io.portcullis.web.api;
  * @param detail what went wrong with this request
  */
 public record Problem(int status, String title, String detail) {
+  /** A problem titled with the status's standard reason phrase. */
+  public static Problem of(int status, String detail) {
+    return new Problem(status, ErrorModel.title(status), detail);
+  }
+
   public static Problem badRequest(String detail) {
-    return new Problem(400, "Bad Request", detail);
+    return of(400, detail);
   }
 
   public static Problem notFound(String detail) {
-    return new Problem(404, "Not Found", detail);
+    return of(404, detail);
   }
 
   /** Thrown by API handlers; written out as the problem body. */

@@ -10,6 +10,7 @@ import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.ManifestService.Reference;
 import io.portcullis.registry.UploadService;
 import io.portcullis.shared.Caller;
+import io.portcullis.web.ErrorModel;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
 import io.portcullis.shared.RegistryError;
@@ -78,7 +79,11 @@ public final class RegistryApi {
     }
     Route route = Route.parse(path.substring("/v2/".length()));
     if (route == null) {
-      throw RegistryError.NAME_INVALID.exception("no such endpoint");
+      ex.route("v2.unknown");
+      ErrorModel.Answer answer = ErrorModel.generic(path, 404, "no such endpoint");
+      ex.failure("no such endpoint");
+      ex.send(answer.status(), answer.contentType(), answer.body());
+      return;
     }
     RepositoryName name = RepositoryName.of(route.name());
     ex.route("v2." + route.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -97,7 +102,7 @@ public final class RegistryApi {
     switch (ex.method()) {
       case "GET", "HEAD" -> {
         Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL);
-        Reference reference = Reference.parse(referenceText);
+        Reference reference = Reference.lookup(referenceText);
         boolean head = ex.method().equals("HEAD");
         ManifestService.Manifest m = manifests.get(name, reference, !head, caller);
         ex.header("Docker-Content-Digest", m.digest().toString());
@@ -123,7 +128,7 @@ public final class RegistryApi {
       }
       case "DELETE" -> {
         Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.DELETE);
-        manifests.delete(name, Reference.parse(referenceText), caller);
+        manifests.delete(name, Reference.lookup(referenceText), caller);
         ex.sendEmpty(202, 0);
       }
       default -> throw methodNotAllowed(ex);
@@ -425,16 +430,9 @@ public final class RegistryApi {
 
   void writeError(Exchange ex, RegistryException e) throws IOException {
     ex.failure(e.error().code() + ": " + e.getMessage());
-    ObjectNode body = json.createObjectNode();
-    ObjectNode error = body.putArray("errors").addObject();
-    error.put("code", e.error().code());
-    error.put("message", e.getMessage());
-    Object detail = e.detail();
-    if (detail instanceof UploadService.RangeDetail range) {
-      error.putObject("detail").put("offset", range.offset());
-    } else if (detail != null) {
-      error.put("detail", detail.toString());
-    }
-    ex.sendJson(OciErrors.status(e.error()), json, body);
+    Object detail = e.detail() instanceof UploadService.RangeDetail range
+        ? json.createObjectNode().put("offset", range.offset())
+        : e.detail();
+    ex.send(ErrorModel.status(e.error()), "application/json", ErrorModel.ociBody(e.error().code(), e.getMessage(), detail));
   }
 }
