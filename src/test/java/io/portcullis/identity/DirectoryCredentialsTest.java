@@ -1,5 +1,7 @@
 package io.portcullis.identity;
 
+import io.portcullis.metadata.TestDatabase;
+
 import io.portcullis.auth.login.DirectoryUnavailableException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,7 +44,10 @@ class DirectoryCredentialsTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    world.close();
+    // Absent when setting up was skipped (no PostgreSQL configured).
+    if (world != null) {
+      world.close();
+    }
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.portcullis.identity;
 
+import io.portcullis.metadata.TestDatabase;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -103,7 +105,9 @@ class IdentityAccessControllerTest {
 
   @AfterAll
   void close() throws Exception {
-    world.close();
+    if (world != null) {
+      world.close();
+    }
   }
 
   /** Expected operations per principal on acme/app (private), acme/pub (public), alice/tool, alice/site. */

@@ -1,5 +1,7 @@
 package io.portcullis.identity;
 
+import io.portcullis.metadata.TestDatabase;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +35,10 @@ class IdentityServicesTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    world.close();
+    // Absent when setting up was skipped (no PostgreSQL configured).
+    if (world != null) {
+      world.close();
+    }
   }
 
   @ParameterizedTest

@@ -1,5 +1,7 @@
 package io.portcullis.identity;
 
+import io.portcullis.metadata.TestDatabase;
+
 import java.nio.file.Path;
 
 /** {@link IdentityAccessControllerTest} on PostgreSQL. */

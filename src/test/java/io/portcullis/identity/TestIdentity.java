@@ -1,5 +1,7 @@
 package io.portcullis.identity;
 
+import io.portcullis.metadata.TestDatabase;
+
 import io.portcullis.auth.Principal;
 import io.portcullis.auth.TestClock;
 import io.portcullis.auth.login.BootstrapAdminCredentials;

@@ -88,16 +88,8 @@ final class TestRegistry implements AutoCloseable {
     return SigningKeys.loadOrCreate(copy, new SecretBox(masterKey));
   }
 
-  /** PostgreSQL from bin/test (PORTCULLIS_TEST_POSTGRES_URL); required in CI, skipped elsewhere. */
   static String postgresUrl() {
-    String url = System.getenv("PORTCULLIS_TEST_POSTGRES_URL");
-    if (url == null || url.isBlank()) {
-      if (System.getenv("CI") != null) {
-        throw new IllegalStateException("PORTCULLIS_TEST_POSTGRES_URL is not set: run the tests with bin/test");
-      }
-      org.junit.jupiter.api.Assumptions.abort("PostgreSQL not configured (run bin/test)");
-    }
-    return url;
+    return io.portcullis.metadata.TestDatabase.postgresUrl();
   }
 
   private static void resetSchema(String url) throws Exception {

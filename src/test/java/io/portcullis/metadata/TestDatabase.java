@@ -1,6 +1,5 @@
-package io.portcullis.identity;
+package io.portcullis.metadata;
 
-import io.portcullis.metadata.Database;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,12 +8,12 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The database identity tests run on: embedded SQLite in a temporary directory, or PostgreSQL
+ * The database domain tests run on: embedded SQLite in a temporary directory, or PostgreSQL
  * ({@code PORTCULLIS_TEST_POSTGRES_URL}, set by bin/test) in a schema of its own that is dropped
  * afterwards, so the shared database's {@code public} schema is never touched.
  */
-final class TestDatabase implements AutoCloseable {
-  final Database db;
+public final class TestDatabase implements AutoCloseable {
+  public final Database db;
   private final String adminUrl;
   private final String schema;
 
@@ -24,11 +23,15 @@ final class TestDatabase implements AutoCloseable {
     this.schema = schema;
   }
 
-  static TestDatabase sqlite(Path dir) throws java.io.IOException {
+  public static TestDatabase sqlite(Path dir) throws java.io.IOException {
     return new TestDatabase(Database.embedded(dir), null, null);
   }
 
-  static TestDatabase postgres() throws SQLException {
+  /**
+   * PostgreSQL from bin/test ({@code PORTCULLIS_TEST_POSTGRES_URL}): required in CI (one clear failure),
+   * skipped when a test is run by hand without it. The one place every PostgreSQL-backed test asks.
+   */
+  public static String postgresUrl() {
     String url = System.getenv("PORTCULLIS_TEST_POSTGRES_URL");
     if (url == null || url.isBlank()) {
       if (System.getenv("CI") != null) {
@@ -36,7 +39,12 @@ final class TestDatabase implements AutoCloseable {
       }
       Assumptions.abort("PostgreSQL not configured (run bin/test)");
     }
-    String schema = "identity_test_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
+    return url;
+  }
+
+  public static TestDatabase postgres() throws SQLException {
+    String url = postgresUrl();
+    String schema = "test_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
     execute(url, "CREATE SCHEMA " + schema);
     String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     return new TestDatabase(Database.postgres(schemaUrl, null, null, 4), url, schema);

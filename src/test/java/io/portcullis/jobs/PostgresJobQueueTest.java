@@ -1,0 +1,60 @@
+package io.portcullis.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.metadata.TestDatabase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Enqueueing on PostgreSQL, where several connections (or replicas) queue jobs at the same moment. */
+class PostgresJobQueueTest {
+  private TestDatabase database;
+
+  @BeforeEach
+  void open() throws Exception {
+    database = TestDatabase.postgres();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @Test
+  void concurrentEnqueuesOfOneSubjectAgreeOnOneJob() throws Exception {
+    JobQueue queue = new JobQueue(database.db, Clock.systemUTC());
+    int writers = 8;
+    for (int round = 0; round < 20; round++) {
+      String subject = "repo@sha256:" + round;
+      CyclicBarrier together = new CyclicBarrier(writers);
+      List<Future<Long>> ids = new ArrayList<>();
+      try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
+        for (int i = 0; i < writers; i++) {
+          Callable<Long> enqueue = () -> {
+            together.await();
+            return queue.enqueue("scan", subject, null, 3);
+          };
+          ids.add(pool.submit(enqueue));
+        }
+        Set<Long> distinct = new java.util.HashSet<>();
+        for (Future<Long> id : ids) {
+          distinct.add(id.get());
+        }
+        assertThat(distinct).as("round %d", round).hasSize(1);
+      }
+    }
+    assertThat(queue.countsByState()).containsEntry("queued", 20L);
+  }
+}
