@@ -25,6 +25,8 @@ import org.eclipse.jetty.util.Fields;
 public final class Exchange {
   /** Largest window of a file mapped at once when sending it. */
   private static final long MAP_WINDOW = 64L << 20;
+  /** Most of a refused request body read and discarded to keep the connection usable (as Tomcat's swallow). */
+  static final long MAX_DRAINED_BYTES = 8L << 20;
 
   private final Request request;
   private final Response response;
@@ -267,9 +269,9 @@ public final class Exchange {
   }
 
   private void write(ByteBuffer buffer, boolean last) throws IOException {
-    if (!response.isCommitted() && !bodyRead && hasBody()) {
-      // Answered before reading the body (a refused chunk): the client must not reuse the connection
-      // for its next request while the rest of this body may still be on the wire.
+    if (!response.isCommitted() && !bodyRead && hasBody() && !drainUnreadBody()) {
+      // Too much left to swallow: the client must not reuse the connection while the rest of the body
+      // may still be on the wire.
       response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close");
     }
     try (Blocker.Callback done = Blocker.callback()) {
@@ -280,6 +282,55 @@ public final class Exchange {
     }
     if (last) {
       complete();
+    }
+  }
+
+  /**
+   * Reads and discards what is left of a body that is being refused, up to {@link #MAX_DRAINED_BYTES}.
+   * Closing a socket with unread data in its receive buffer makes the kernel send a reset, which can
+   * destroy the answer before the client reads it; swallowing the rest lets the client see why it was
+   * refused and keep the connection. A client waiting for {@code 100 Continue} has sent nothing, so
+   * nothing is drained (reading would invite the body).
+   *
+   * @return whether the whole body was read
+   */
+  private boolean drainUnreadBody() {
+    if (request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
+      return false;
+    }
+    long declared = request.getLength();
+    if (declared > MAX_DRAINED_BYTES) {
+      return false;
+    }
+    long drained = 0;
+    try {
+      while (true) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          try (Blocker.Runnable demand = Blocker.runnable()) {
+            request.demand(demand);
+            demand.block();
+          }
+          continue;
+        }
+        try {
+          if (Content.Chunk.isFailure(chunk)) {
+            return false;
+          }
+          drained += chunk.getByteBuffer().remaining();
+          if (chunk.isLast()) {
+            bodyRead = true;
+            return true;
+          }
+          if (drained > MAX_DRAINED_BYTES) {
+            return false;
+          }
+        } finally {
+          chunk.release();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

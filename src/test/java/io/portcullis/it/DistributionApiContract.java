@@ -186,6 +186,56 @@ abstract class DistributionApiContract {
   }
 
   @Test
+  void aRefusedBodyIsSwallowedSoTheClientReadsTheAnswerAndKeepsTheConnection() throws Exception {
+    String repo = "contract/refused";
+    java.net.URI base = java.net.URI.create(client.baseUrl());
+    String token = client.token("repository:" + repo + ":pull,push");
+    byte[] tooLarge = randomBytes(6 << 20);
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(30_000);
+      var out = socket.getOutputStream();
+      var in = new java.io.BufferedInputStream(socket.getInputStream());
+      for (int round = 0; round < 3; round++) {
+        out.write(("PUT /v2/" + repo + "/manifests/big HTTP/1.1\r\nHost: " + base.getAuthority()
+            + "\r\nAuthorization: Bearer " + token
+            + "\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\r\nContent-Length: " + tooLarge.length
+            + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(tooLarge);
+        out.flush();
+        String status = readAnswer(in);
+        assertThat(status).as("round %d", round).startsWith("HTTP/1.1 413");
+      }
+    }
+  }
+
+  /** Reads one HTTP/1.1 answer with a Content-Length body; returns its status line. */
+  private static String readAnswer(java.io.InputStream in) throws java.io.IOException {
+    String status = readLine(in);
+    long length = 0;
+    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+      if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+        length = Long.parseLong(line.substring(15).trim());
+      }
+      assertThat(line).doesNotContainIgnoringCase("connection: close");
+    }
+    assertThat(in.readNBytes((int) length)).hasSize((int) length);
+    return status;
+  }
+
+  private static String readLine(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new java.io.EOFException("connection closed after: " + line);
+      }
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
+  }
+
+  @Test
   void blobRangeRequestsReturnPartialContent() throws Exception {
     String repo = "contract/range-get";
     byte[] content = randomBytes(1000);
