@@ -86,7 +86,11 @@ public final class Portcullis implements AutoCloseable {
 
   /** Builds and starts the registry; returns once it serves requests. */
   public static Portcullis start(Configuration config, java.io.PrintStream console) throws Exception {
-    Clock clock = Clock.systemUTC();
+    return start(config, console, Clock.systemUTC());
+  }
+
+  /** The same on a given clock: tests move time forward instead of waiting for it. */
+  public static Portcullis start(Configuration config, java.io.PrintStream console, Clock clock) throws Exception {
     Path dataDir = Files.createDirectories(config.dataDir());
     ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
     String databaseUrl = config.get(Setting.DATABASE_URL);

@@ -57,7 +57,41 @@ final class TestRegistry implements AutoCloseable {
       settings.put(Setting.MASTER_KEY, POSTGRES_MASTER_KEY);
     }
     Configuration config = Configuration.load(null, Map.of(), settings);
-    return new TestRegistry(Portcullis.start(config, System.out), dataDir, databaseUrl);
+    ShiftedClock clock = new ShiftedClock();
+    TestRegistry registry = new TestRegistry(Portcullis.start(config, System.out, clock), dataDir, databaseUrl);
+    registry.clock = clock;
+    return registry;
+  }
+
+  /** The server's clock: real time plus however far a test moved it on. */
+  static final class ShiftedClock extends java.time.Clock {
+    private volatile java.time.Duration shift = java.time.Duration.ZERO;
+
+    void advance(java.time.Duration by) {
+      shift = shift.plus(by);
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.now().plus(shift);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException("the server runs on UTC");
+    }
+  }
+
+  private ShiftedClock clock;
+
+  /** Moves the server's time forward (expiries, lifetimes) without waiting. */
+  void advanceClock(java.time.Duration by) {
+    clock.advance(by);
   }
 
   /** The running server's identity services, to set up users, organizations and grants directly. */
