@@ -128,7 +128,7 @@ public final class Portcullis implements AutoCloseable {
     LdapDirectory ldap = ldapDirectory(config, box);
     DirectoryCredentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
         ldap.authenticate(user, password).map(Portcullis::externalUser));
-    TokenService tokens = new TokenService(tokenSettings, keys, accessController, clock);
+    TokenService tokens = new TokenService(tokenSettings, keys, accessController, identity.tokens()::isActive, clock);
 
     InetSocketAddress listen = config.listen();
     String publicUrl = config.get(Setting.PUBLIC_URL).replaceAll("/+$", "");

@@ -12,8 +12,11 @@ import java.util.Set;
  *                the token specification asks for clients that did not authenticate
  * @param kind    what sort of account this is
  * @param flags   extra facts about the account; unmodifiable
+ * @param credential the revocable credential the principal signed in with ({@code pat:<id>} for a
+ *                personal access token), carried into the tokens issued for it so that revoking the
+ *                credential ends them too; {@code null} for passwords, robot secrets and anonymous clients
  */
-public record Principal(String subject, Kind kind, Set<Flag> flags) {
+public record Principal(String subject, Kind kind, Set<Flag> flags, String credential) {
 
   /** Longest accepted subject name. */
   public static final int MAX_SUBJECT_LENGTH = 255;
@@ -47,6 +50,11 @@ public record Principal(String subject, Kind kind, Set<Flag> flags) {
    * @throws IllegalArgumentException if the subject is empty for an identified principal, non-empty
    *     for an anonymous one, longer than {@value #MAX_SUBJECT_LENGTH} or contains control characters
    */
+  /** A principal that signed in with a password or secret, not with a revocable token. */
+  public Principal(String subject, Kind kind, Set<Flag> flags) {
+    this(subject, kind, flags, null);
+  }
+
   public Principal {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(kind, "kind");
@@ -71,6 +79,14 @@ public record Principal(String subject, Kind kind, Set<Flag> flags) {
   /** The principal of a client that presented no credentials. */
   public static Principal anonymous() {
     return ANONYMOUS;
+  }
+
+  /** The prefix of a personal access token's {@link #credential}. */
+  public static final String PERSONAL_ACCESS_TOKEN = "pat:";
+
+  /** Whether this principal signed in with a personal access token rather than its password. */
+  public boolean viaPersonalAccessToken() {
+    return credential != null && credential.startsWith(PERSONAL_ACCESS_TOKEN);
   }
 
   /** Whether this principal carries {@code flag}. */

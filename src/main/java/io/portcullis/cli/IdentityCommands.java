@@ -164,10 +164,15 @@ public final class IdentityCommands {
   }
 
   @Command(name = "set-password", mixinStandardHelpOptions = true,
-      description = "Set a local user's password (yourself, or any user as a system administrator).")
+      description = "Set a local user's password (yourself, or any user as a system administrator). "
+          + "Revokes the user's personal access tokens.")
   static final class UsersSetPassword extends Base {
     @Parameters(paramLabel = "NAME")
     String name;
+
+    @Option(names = "--current-password", interactive = true, arity = "0..1",
+        description = "Your present password, required to change your own; asked for when given without a value.")
+    String currentPassword;
 
     @Option(names = "--password", required = true, interactive = true, arity = "0..1",
         description = "The new password; asked for when given without a value.")
@@ -175,7 +180,11 @@ public final class IdentityCommands {
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.call("PUT", "/users/" + name + "/password", body().put("password", password));
+      var body = body().put("password", password);
+      if (currentPassword != null) {
+        body.put("currentPassword", currentPassword);
+      }
+      return client.call("PUT", "/users/" + name + "/password", body);
     }
 
     @Override

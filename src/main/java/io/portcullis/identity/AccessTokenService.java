@@ -25,7 +25,13 @@ public final class AccessTokenService {
       Rows.instant(rs, "created_at"), Rows.instant(rs, "expires_at"), Rows.instant(rs, "revoked_at"),
       Rows.instant(rs, "last_used_at"));
 
+  /** How long another replica may go on honouring a token revoked there. */
+  static final java.time.Duration STATUS_CACHE_TTL = java.time.Duration.ofSeconds(5);
+
   private final Context context;
+  private final com.github.benmanes.caffeine.cache.Cache<String, Long> activeUntil =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumSize(10_000).expireAfterWrite(STATUS_CACHE_TTL).executor(Runnable::run).build();
 
   AccessTokenService(Context context) {
     this.context = context;
@@ -92,6 +98,7 @@ public final class AccessTokenService {
       return h.createUpdate("UPDATE personal_access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
           .bind(0, now).bind(1, id).execute();
     });
+    activeUntil.invalidate(id);
     return find(id).orElseThrow();
   }
 
@@ -106,6 +113,42 @@ public final class AccessTokenService {
       }
       return deleted;
     });
+    activeUntil.invalidate(id);
+  }
+
+  /**
+   * Whether the personal access token named by a principal's credential ({@code pat:<id>}) still
+   * stands: not revoked, not expired, its owner not disabled. Asked on every use of a token issued
+   * from it, so answers are remembered briefly; revocations on this replica take effect at once.
+   */
+  public boolean isActive(String credential) {
+    if (credential == null || !credential.startsWith(Principal.PERSONAL_ACCESS_TOKEN)) {
+      return false;
+    }
+    String id = credential.substring(Principal.PERSONAL_ACCESS_TOKEN.length());
+    Long until = activeUntil.get(id, this::loadActiveUntil);
+    return until != null && until > context.now();
+  }
+
+  /** Until when the token stands (Long.MAX_VALUE without expiry); 0 when it does not. */
+  private Long loadActiveUntil(String id) {
+    return context.read(h -> h.createQuery("SELECT t.expires_at, t.revoked_at, u.disabled FROM personal_access_tokens t "
+            + "JOIN users u ON u.name = t.owner WHERE t.id = ?")
+        .bind(0, id)
+        .map((rs, ctx) -> {
+          Long expires = Rows.nullableLong(rs, "expires_at");
+          boolean standing = Rows.nullableLong(rs, "revoked_at") == null && !rs.getBoolean("disabled");
+          return standing ? (expires == null ? Long.MAX_VALUE : expires) : 0L;
+        })
+        .findOne().orElse(0L));
+  }
+
+  /** Revokes every standing token of {@code owner} inside the caller's transaction (a password change). */
+  int revokeAll(org.jdbi.v3.core.Handle h, String owner) {
+    int revoked = h.createUpdate("UPDATE personal_access_tokens SET revoked_at = ? WHERE owner = ? AND revoked_at IS NULL")
+        .bind(0, context.now()).bind(1, owner).execute();
+    activeUntil.invalidateAll();
+    return revoked;
   }
 
   /** A token's login data, if it exists (for the login path). */

@@ -97,7 +97,7 @@ public final class DirectoryCredentials implements Credentials {
         users.rehash(name, password);
       }
       users.recordLogin(name);
-      return Optional.of(principal(user.get(), false));
+      return Optional.of(principal(user.get(), false, null));
     }
     if (external != null && (user.isEmpty() || user.get().source() == UserSource.LDAP)) {
       return external.authenticate(username, password).flatMap(this::synchronised);
@@ -122,7 +122,7 @@ public final class DirectoryCredentials implements Credentials {
       log.warn("directory user '{}' cannot log in: {}", externalUser.username(), e.getMessage());
       return Optional.empty();
     }
-    return user.disabled() ? Optional.empty() : Optional.of(principal(user, false));
+    return user.disabled() ? Optional.empty() : Optional.of(principal(user, false, null));
   }
 
   private Optional<Principal> personalAccessToken(String name, Secrets.TokenParts token) {
@@ -141,7 +141,7 @@ public final class DirectoryCredentials implements Credentials {
       return Optional.empty();
     }
     tokens.recordUse(token.id());
-    return Optional.of(principal(owner.get(), found.scope() == TokenScope.READ));
+    return Optional.of(principal(owner.get(), found.scope() == TokenScope.READ, Principal.PERSONAL_ACCESS_TOKEN + token.id()));
   }
 
   private Optional<Principal> robot(String name, String secret) {
@@ -158,11 +158,11 @@ public final class DirectoryCredentials implements Credentials {
     return expiresAt != null && expiresAt <= clock.millis();
   }
 
-  private static Principal principal(User user, boolean readOnly) {
+  private static Principal principal(User user, boolean readOnly, String credential) {
     EnumSet<Principal.Flag> flags = EnumSet.noneOf(Principal.Flag.class);
     if (readOnly) {
       flags.add(Principal.Flag.READ_ONLY);
     }
-    return new Principal(user.name(), user.systemAdmin() ? Principal.Kind.ADMIN : Principal.Kind.USER, flags);
+    return new Principal(user.name(), user.systemAdmin() ? Principal.Kind.ADMIN : Principal.Kind.USER, flags, credential);
   }
 }

@@ -37,12 +37,12 @@ public final class Identity {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.access = new IdentityAccessController(db, clock, cacheTtl);
     Context context = new Context(db, clock, access, reservedNames);
-    this.users = new UserService(context, hasher);
+    this.tokens = new AccessTokenService(context);
+    this.users = new UserService(context, hasher, tokens);
     this.organizations = new OrganizationService(context);
     this.teams = new TeamService(context);
     this.repositories = new RepositoryAccessService(context);
     this.robots = new RobotService(context);
-    this.tokens = new AccessTokenService(context);
   }
 
   public IdentityAccessController accessController() {

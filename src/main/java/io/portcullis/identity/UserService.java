@@ -34,10 +34,12 @@ public final class UserService {
 
   private final Context context;
   private final PasswordHasher hasher;
+  private final AccessTokenService tokens;
 
-  UserService(Context context, PasswordHasher hasher) {
+  UserService(Context context, PasswordHasher hasher, AccessTokenService tokens) {
     this.context = context;
     this.hasher = hasher;
+    this.tokens = tokens;
   }
 
   /**
@@ -102,21 +104,38 @@ public final class UserService {
   }
 
   /**
-   * Sets a local user's password.
+   * Sets a local user's password and revokes the user's personal access tokens (a password change is
+   * what a user does after a leak; tokens made with the old password must not outlive it).
    *
-   * @throws ForbiddenException    unless the actor is the user or a system administrator
+   * @param currentPassword the user's present password: required when users change their own, so a
+   *                        stolen session or token cannot take the account over; ignored for an
+   *                        administrator setting another user's
+   * @throws ForbiddenException    unless the actor is the user or a system administrator, signed in with a
+   *                               password (never with a personal access token or as a robot), and the
+   *                               current password is right
    * @throws InvalidValueException for a weak password, or a user whose directory owns the password
    */
-  public void setPassword(Principal actor, String name, String password) {
+  public void setPassword(Principal actor, String name, String currentPassword, String password) {
     requireSelfOrAdmin(actor, name);
+    if (actor.viaPersonalAccessToken() || actor.kind() == Principal.Kind.ROBOT) {
+      throw new ForbiddenException("a password is changed only when signed in with a password, not with a token");
+    }
     User user = find(name).orElseThrow(() -> new NotFoundException("user", name));
     if (user.source() != UserSource.LOCAL) {
       throw new InvalidValueException("user '" + name + "' logs in through " + user.source()
           + "; change the password there");
     }
+    if (context.isSelf(actor, name)) {
+      String stored = passwordHash(name).orElse(null);
+      if (currentPassword == null || stored == null || !hasher.verify(currentPassword, stored)) {
+        throw new ForbiddenException("the current password is required and must be right");
+      }
+    }
     String hash = hasher.hash(requireStrongPassword(password));
-    context.write(h -> h.createUpdate("UPDATE users SET password_hash = ? WHERE name = ?")
-        .bind(0, hash).bind(1, name).execute());
+    context.write(h -> {
+      h.createUpdate("UPDATE users SET password_hash = ? WHERE name = ?").bind(0, hash).bind(1, name).execute();
+      return tokens.revokeAll(h, name);
+    });
   }
 
   /** @throws ForbiddenException unless the actor is a system administrator */

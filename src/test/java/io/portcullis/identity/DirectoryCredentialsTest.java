@@ -92,9 +92,9 @@ class DirectoryCredentialsTest {
     assertThat(read.secret()).startsWith("pcl_").contains(read.account().id());
 
     assertThat(credentials.authenticate("alice", read.secret()))
-        .contains(new Principal("alice", Principal.Kind.USER, Set.of(Principal.Flag.READ_ONLY)));
+        .contains(new Principal("alice", Principal.Kind.USER, Set.of(Principal.Flag.READ_ONLY), "pat:" + read.account().id()));
     assertThat(credentials.authenticate("alice", write.secret()))
-        .contains(new Principal("alice", Principal.Kind.USER, Set.of()));
+        .contains(new Principal("alice", Principal.Kind.USER, Set.of(), "pat:" + write.account().id()));
     assertThat(credentials.authenticate("bob", write.secret())).as("someone else's token").isEmpty();
     String tampered = write.secret().substring(0, write.secret().length() - 1)
         + (write.secret().endsWith("A") ? "B" : "A");
@@ -237,11 +237,34 @@ class DirectoryCredentialsTest {
   void passwordsMustBeLongAndNotLookLikeTokens() {
     assertThatThrownBy(() -> id.users().create(world.admin, "carol", "short", null, null, false))
         .isInstanceOf(InvalidValueException.class);
-    assertThatThrownBy(() -> id.users().setPassword(alice, "alice", "pcl_0123456789abcdef_" + "A".repeat(43)))
+    assertThatThrownBy(() -> id.users().setPassword(alice, "alice", PASSWORD, "pcl_0123456789abcdef_" + "A".repeat(43)))
         .isInstanceOf(InvalidValueException.class);
-    id.users().setPassword(alice, "alice", "a new long password");
+    id.users().setPassword(alice, "alice", PASSWORD, "a new long password");
     assertThat(credentials.authenticate("alice", PASSWORD)).isEmpty();
     assertThat(credentials.authenticate("alice", "a new long password")).isPresent();
+  }
+
+  @Test
+  void aPasswordChangeNeedsTheCurrentPasswordNeverATokenAndEndsTheTokens() {
+    var token = id.tokens().create(alice, "alice", "ci", TokenScope.READ_WRITE, null);
+    Principal viaToken = credentials.authenticate("alice", token.secret()).orElseThrow();
+    assertThat(viaToken.viaPersonalAccessToken()).isTrue();
+    assertThat(id.tokens().isActive(viaToken.credential())).isTrue();
+
+    assertThatThrownBy(() -> id.users().setPassword(viaToken, "alice", PASSWORD, "taken over by a token"))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.users().setPassword(alice, "alice", null, "no current password given"))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.users().setPassword(alice, "alice", "a wrong password!", "wrong current password"))
+        .isInstanceOf(ForbiddenException.class);
+    assertThat(credentials.authenticate("alice", PASSWORD)).isPresent();
+
+    id.users().setPassword(alice, "alice", PASSWORD, "a new long password");
+    assertThat(credentials.authenticate("alice", token.secret())).as("tokens end with the old password").isEmpty();
+    assertThat(id.tokens().isActive(viaToken.credential())).isFalse();
+    // An administrator resets another user's password without knowing it.
+    id.users().setPassword(world.admin, "alice", null, "reset by the administrator");
+    assertThat(credentials.authenticate("alice", "reset by the administrator")).isPresent();
   }
 
   /** A real, in-memory directory: users with passwords and groups. */

@@ -185,7 +185,7 @@ abstract class IdentityApiContract {
     problem(401, "not valid", request(basic("nobody", PASSWORD), "GET", "/user", null));
     HttpResponse<byte[]> anonymous = anonymous("GET", "/users");
     problem(401, "sign in", anonymous);
-    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).as("no Basic challenge: browsers would cache credentials").isEmpty();
     problem(403, "only system administrators", as("erin", "POST", "/orgs", "{\"name\":\"mine\"}"));
     problem(403, "may not create repository", as("erin", "POST", "/repositories", "{\"name\":\"hub/sneaky\"}"));
   }
@@ -315,12 +315,50 @@ abstract class IdentityApiContract {
     assertThat(patched.get("email").asText()).as("fields not given stay").isEqualTo("g@x.org");
     problem(403, "only system administrators", as("gina", "PATCH", "/users/gina", "{\"systemAdmin\":true}"));
     problem(400, "must be true or false", admin("PATCH", "/users/gina", "{\"systemAdmin\":\"yes\"}"));
-    expect(204, as("gina", "PUT", "/users/gina/password", "{\"password\":\"another-long-password\"}"));
+    expect(204, as("gina", "PUT", "/users/gina/password",
+        "{\"currentPassword\":\"" + PASSWORD + "\",\"password\":\"another-long-password\"}"));
     expect(200, request(basic("gina", "another-long-password"), "GET", "/user", null));
     expect(204, admin("DELETE", "/users/gina", null));
     assertThat(expect(200, admin("GET", "/users/gina", null)).get("disabled").asBoolean()).isTrue();
     problem(401, "not valid", request(basic("gina", "another-long-password"), "GET", "/user", null));
     problem(404, "user 'ghost' not found", admin("GET", "/users/ghost", null));
+  }
+
+  @Test
+  void registryTokensAndPersonalAccessTokensCannotTakeAnAccountOver() throws Exception {
+    expect(201, admin("POST", "/users", "{\"name\":\"hank\",\"password\":\"" + PASSWORD + "\"}"));
+    String registryToken = new RegistryClient(registry.baseUrl(), "hank", PASSWORD).token("repository:hank/app:pull,push");
+    problem(401, "not valid", request("Bearer " + registryToken, "POST", "/users/hank/tokens", "{\"name\":\"minted\"}"));
+    problem(401, "not valid", request("Bearer " + registryToken, "PUT", "/users/hank/password",
+        "{\"currentPassword\":\"" + PASSWORD + "\",\"password\":\"taken-over-account\"}"));
+
+    JsonNode pat = expect(201, as("hank", "POST", "/users/hank/tokens", "{\"name\":\"ci\",\"scope\":\"read-write\"}"));
+    String secret = pat.get("token").asText();
+    problem(403, "not with a token", request(basic("hank", secret), "PUT", "/users/hank/password",
+        "{\"currentPassword\":\"" + PASSWORD + "\",\"password\":\"taken-over-account\"}"));
+    problem(403, "current password", as("hank", "PUT", "/users/hank/password", "{\"password\":\"no-current-given\"}"));
+
+    RegistryClient viaToken = new RegistryClient(registry.baseUrl(), "hank", secret);
+    assertThat(viaToken.send("GET", "/v2/", "repository:hank/app:pull", null).statusCode()).isEqualTo(200);
+    expect(204, as("hank", "DELETE", "/users/hank/tokens/" + pat.get("id").asText(), null));
+    assertThat(viaToken.send("GET", "/v2/", "repository:hank/app:pull", null).statusCode())
+        .as("a registry token issued from a revoked personal access token").isEqualTo(401);
+    expect(200, as("hank", "GET", "/user", null));
+  }
+
+  @Test
+  void restRefusesCrossSiteBodiesAndNeverChallengesBrowsers() throws Exception {
+    HttpResponse<byte[]> plain = http.send("POST", "/api/v1/orgs", null, "{\"name\":\"csrf\"}".getBytes(StandardCharsets.UTF_8),
+        "Authorization", basic(TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD), "Content-Type", "text/plain");
+    problem(415, "application/json", plain);
+    HttpResponse<byte[]> form = http.send("POST", "/api/v1/orgs", null, "name=csrf".getBytes(StandardCharsets.UTF_8),
+        "Authorization", basic(TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD),
+        "Content-Type", "application/x-www-form-urlencoded");
+    problem(415, "application/json", form);
+    problem(404, "not found", admin("GET", "/orgs/csrf", null));
+    HttpResponse<byte[]> unauthenticated = anonymous("GET", "/users");
+    assertThat(unauthenticated.statusCode()).isEqualTo(401);
+    assertThat(unauthenticated.headers().firstValue("WWW-Authenticate")).isEmpty();
   }
 
   @Test

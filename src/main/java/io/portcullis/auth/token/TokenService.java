@@ -20,6 +20,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.portcullis.auth.AccessController;
 import io.portcullis.auth.Action;
+import io.portcullis.auth.CredentialStatus;
 import io.portcullis.auth.Principal;
 import io.portcullis.auth.ResourceScope;
 import io.portcullis.auth.ResourceType;
@@ -62,6 +63,10 @@ public final class TokenService {
   static final String KIND_CLAIM = "kind";
   static final String FLAGS_CLAIM = "flags";
   static final String ACCESS_CLAIM = "access";
+  static final String CREDENTIAL_CLAIM = "cred";
+
+  /** How long a REST API session token lives: a working session, far longer than a registry token. */
+  public static final Duration API_SESSION_LIFETIME = Duration.ofHours(8);
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -69,24 +74,26 @@ public final class TokenService {
   private final SigningKeys keys;
   private final AccessController accessController;
   private final Clock clock;
+  private final CredentialStatus credentials;
   private final DefaultJWTProcessor<SecurityContext> processor;
+  private final DefaultJWTProcessor<SecurityContext> apiProcessor;
   private final Cache<String, VerifiedToken> verified;
+  private final Cache<String, VerifiedToken> verifiedApiSessions;
 
   /**
    * @param clock the time tokens are issued and checked against ({@link Clock#systemUTC()} in production)
    */
-  public TokenService(TokenSettings settings, SigningKeys keys, AccessController accessController, Clock clock) {
+  public TokenService(TokenSettings settings, SigningKeys keys, AccessController accessController,
+      CredentialStatus credentials, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.accessController = Objects.requireNonNull(accessController, "accessController");
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.processor = newProcessor();
-    this.verified = Caffeine.newBuilder()
-        .maximumSize(settings.verificationCacheSize())
-        // Housekeeping is cheap; running it on the verifying thread keeps the bound exact.
-        .executor(Runnable::run)
-        .expireAfter(Expiry.<String, VerifiedToken>creating((token, result) -> remainingValidity(result)))
-        .build();
+    this.processor = newProcessor(settings.service());
+    this.apiProcessor = newProcessor(apiAudience());
+    this.verified = newVerificationCache();
+    this.verifiedApiSessions = newVerificationCache();
   }
 
   /**
@@ -96,12 +103,24 @@ public final class TokenService {
    */
   public IssuedToken issue(Principal principal, List<ResourceScope> requested) {
     List<ResourceScope> granted = grantedScopes(principal, requested);
+    return sign(principal, settings.service(), settings.lifetime(), granted);
+  }
+
+  /**
+   * Issues a REST API session token: the only bearer token the REST API accepts, never accepted by the
+   * registry (its audience differs), carrying no registry access of its own.
+   */
+  public IssuedToken issueApiSession(Principal principal) {
+    return sign(principal, apiAudience(), API_SESSION_LIFETIME, List.of());
+  }
+
+  private IssuedToken sign(Principal principal, String audience, Duration lifetime, List<ResourceScope> granted) {
     Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    Instant expiresAt = issuedAt.plus(settings.lifetime());
+    Instant expiresAt = issuedAt.plus(lifetime);
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
         .issuer(settings.issuer())
         .subject(principal.subject())
-        .audience(settings.service())
+        .audience(audience)
         .expirationTime(Date.from(expiresAt))
         .notBeforeTime(Date.from(issuedAt))
         .issueTime(Date.from(issuedAt))
@@ -110,6 +129,9 @@ public final class TokenService {
         .claim(ACCESS_CLAIM, granted.stream().map(TokenService::accessEntry).toList());
     if (!principal.flags().isEmpty()) {
       claims.claim(FLAGS_CLAIM, principal.flags().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).toList());
+    }
+    if (principal.credential() != null) {
+      claims.claim(CREDENTIAL_CLAIM, principal.credential());
     }
     SigningKeys.KeyRing ring = keys.ring();
     SignedJWT jwt = new SignedJWT(
@@ -120,7 +142,12 @@ public final class TokenService {
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign token with key " + ring.current().getKeyID(), e);
     }
-    return new IssuedToken(jwt.serialize(), settings.lifetime(), issuedAt, granted);
+    return new IssuedToken(jwt.serialize(), lifetime, issuedAt, granted);
+  }
+
+  /** The audience of REST API session tokens. */
+  private String apiAudience() {
+    return settings.service() + "/api";
   }
 
   /**
@@ -129,23 +156,41 @@ public final class TokenService {
    * @throws InvalidTokenException saying why the token is refused
    */
   public VerifiedToken verify(String token) {
+    return verify(token, processor, verified);
+  }
+
+  /**
+   * Verifies a REST API session token ({@link #issueApiSession}); registry tokens are refused.
+   *
+   * @throws InvalidTokenException saying why the token is refused
+   */
+  public VerifiedToken verifyApiSession(String token) {
+    return verify(token, apiProcessor, verifiedApiSessions);
+  }
+
+  private VerifiedToken verify(String token, DefaultJWTProcessor<SecurityContext> with,
+      Cache<String, VerifiedToken> remembered) {
     if (token == null || token.isEmpty()) {
       throw new InvalidTokenException("no token given");
     }
     if (token.length() > MAX_TOKEN_LENGTH) {
       throw new InvalidTokenException("token longer than " + MAX_TOKEN_LENGTH + " characters");
     }
-    VerifiedToken remembered = verified.getIfPresent(token);
-    if (remembered != null) {
-      if (stillValid(remembered)) {
-        return remembered;
-      }
+    VerifiedToken result = remembered.getIfPresent(token);
+    if (result != null && !stillValid(result)) {
       // Expired or signed by a key rotated out: verify afresh to report the precise reason.
-      verified.invalidate(token);
+      remembered.invalidate(token);
+      result = null;
     }
-    VerifiedToken fresh = verifyUncached(token);
-    verified.put(token, fresh);
-    return fresh;
+    if (result == null) {
+      result = verifyUncached(token, with);
+      remembered.put(token, result);
+    }
+    String credential = result.principal().credential();
+    if (credential != null && !credentials.isActive(credential)) {
+      throw new InvalidTokenException("the credential this token was issued for is no longer valid");
+    }
+    return result;
   }
 
   /** Whether {@code token} allows {@code action} on the resource; see {@link VerifiedToken#permits}. */
@@ -181,7 +226,7 @@ public final class TokenService {
     return entry;
   }
 
-  private VerifiedToken verifyUncached(String token) {
+  private VerifiedToken verifyUncached(String token, DefaultJWTProcessor<SecurityContext> processor) {
     JWT parsed;
     try {
       parsed = JWTParser.parse(token);
@@ -219,7 +264,7 @@ public final class TokenService {
       if (flagNames != null) {
         flagNames.forEach(f -> flags.add(Principal.Flag.valueOf(f.toUpperCase(Locale.ROOT))));
       }
-      Principal principal = new Principal(claims.getSubject(), kind, flags);
+      Principal principal = new Principal(claims.getSubject(), kind, flags, claims.getStringClaim(CREDENTIAL_CLAIM));
       List<ResourceScope> access = new ArrayList<>();
       for (Object entry : claims.getListClaim(ACCESS_CLAIM)) {
         access.add(fromAccessEntry(entry));
@@ -244,11 +289,11 @@ public final class TokenService {
     return new ResourceScope(ResourceType.fromWireName(type), name, actions);
   }
 
-  private DefaultJWTProcessor<SecurityContext> newProcessor() {
+  private DefaultJWTProcessor<SecurityContext> newProcessor(String audience) {
     // Reads the key ring on every call so that a rotation takes effect at once.
     JWKSource<SecurityContext> trusted = (selector, context) -> selector.select(keys.verificationKeys());
     DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier = new DefaultJWTClaimsVerifier<>(
-        Set.of(settings.service()),
+        Set.of(audience),
         new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
         Set.of(JWTClaimNames.SUBJECT, JWTClaimNames.EXPIRATION_TIME, JWTClaimNames.NOT_BEFORE,
             JWTClaimNames.ISSUED_AT, JWTClaimNames.JWT_ID, KIND_CLAIM, ACCESS_CLAIM),
@@ -263,6 +308,15 @@ public final class TokenService {
     jwtProcessor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, trusted));
     jwtProcessor.setJWTClaimsSetVerifier(claimsVerifier);
     return jwtProcessor;
+  }
+
+  private Cache<String, VerifiedToken> newVerificationCache() {
+    return Caffeine.newBuilder()
+        .maximumSize(settings.verificationCacheSize())
+        // Housekeeping is cheap; running it on the verifying thread keeps the bound exact.
+        .executor(Runnable::run)
+        .expireAfter(Expiry.<String, VerifiedToken>creating((token, result) -> remainingValidity(result)))
+        .build();
   }
 
   /** Same bound as the claims verifier: valid while now is before exp + skew. */

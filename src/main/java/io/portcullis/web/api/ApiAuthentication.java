@@ -11,8 +11,8 @@ import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * Who a REST request acts for: a registry bearer token or basic credentials (password, personal access
- * token or robot secret). Requests without credentials act anonymously where the endpoint allows it;
+ * Who a REST request acts for: a REST session token ({@link TokenService#issueApiSession}) or basic
+ * credentials (password, personal access token or robot secret). Registry tokens are refused. Requests without credentials act anonymously where the endpoint allows it;
  * credentials that do not verify are always refused, never downgraded to anonymous.
  */
 final class ApiAuthentication {
@@ -46,16 +46,21 @@ final class ApiAuthentication {
     return verify(ex, header).orElseThrow(() -> unauthorized(ex, "the credentials are not valid"));
   }
 
-  /** A 401 problem that tells the client how to authenticate. */
+  /**
+   * A 401 problem. Deliberately without a {@code WWW-Authenticate: Basic} challenge: browsers answer
+   * one with their own login dialog and then send the cached credentials with every request to the
+   * host, cross-site ones included. Clients send credentials pre-emptively (see docs/auth.md).
+   */
   static Problem.Failure unauthorized(Exchange ex, String detail) {
-    ex.header("WWW-Authenticate", "Basic realm=\"portcullis\"");
-    return new Problem(401, "Unauthorized", detail).failure();
+    return Problem.of(401, detail).failure();
   }
 
   private Optional<Principal> verify(Exchange ex, String header) {
     if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       try {
-        return Optional.of(tokens.verify(header.substring(7).trim()).principal());
+        // Only REST session tokens: a registry token is a narrow, scoped pull/push grant and must never
+        // authorize administration (minting tokens, changing passwords).
+        return Optional.of(tokens.verifyApiSession(header.substring(7).trim()).principal());
       } catch (InvalidTokenException e) {
         return Optional.empty();
       }

@@ -152,8 +152,8 @@ public final class IdentityApi {
       ex.sendEmpty(204, 0);
     }));
     r.add("PUT", "/users/{user}/password", "api.user.password", op((ex, p, who) -> {
-      JsonBody b = JsonBody.read(ex, json, Set.of("password"));
-      identity.users().setPassword(who, p.get("user"), b.requiredString("password"));
+      JsonBody b = JsonBody.read(ex, json, Set.of("password", "currentPassword"));
+      identity.users().setPassword(who, p.get("user"), b.string("currentPassword"), b.requiredString("password"));
       ex.sendEmpty(204, 0);
     }));
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.web.Exchange;
+import org.eclipse.jetty.http.HttpHeader;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -34,11 +35,16 @@ final class JsonBody {
    *                         413 for a body over {@value #MAX_BYTES} bytes
    */
   static JsonBody read(Exchange ex, ObjectMapper json, Set<String> allowed) throws IOException {
+    if (ex.contentLength() != 0 && !isJson(ex.header(HttpHeader.CONTENT_TYPE))) {
+      // A browser sends text/plain, form and multipart bodies across sites without asking first; only a
+      // JSON content type forces a CORS preflight, so accepting nothing else closes that CSRF door.
+      throw Problem.of(415, "request bodies must be application/json").failure();
+    }
     byte[] bytes;
     try {
       bytes = ex.readBody(MAX_BYTES);
     } catch (Exchange.BodyTooLargeException e) {
-      throw new Problem(413, "Content Too Large", "request body exceeds " + MAX_BYTES + " bytes").failure();
+      throw Problem.of(413, "request body exceeds " + MAX_BYTES + " bytes").failure();
     }
     if (bytes.length == 0) {
       return new JsonBody(json.createObjectNode());
@@ -60,6 +66,15 @@ final class JsonBody {
       }
     }
     return new JsonBody(object);
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
+    return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
   }
 
   boolean has(String name) {

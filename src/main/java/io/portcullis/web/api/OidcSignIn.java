@@ -23,7 +23,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
+
 
 /**
  * OpenID Connect sign-in for people: {@code /auth/oidc/login} sends the browser to the provider
@@ -127,7 +127,7 @@ public final class OidcSignIn {
     Principal principal = credentials.signIn(new ExternalUser(user.username(), UserSource.OIDC, user.subject(),
         user.displayName(), user.email().orElse(null), user.groups()))
         .orElseThrow(() -> new Problem(403, "Forbidden", "this account may not sign in").failure());
-    IssuedToken issued = tokens.issue(principal, List.of());
+    IssuedToken issued = tokens.issueApiSession(principal);
     ObjectNode body = json.createObjectNode();
     body.put("username", principal.subject());
     body.put("token", issued.token());

@@ -97,7 +97,7 @@ class TokenServiceTest {
   @Test
   void grantsOnlyWhatTheControllerAllowsAndNeverMoreThanAsked() {
     TokenService pullOnly = new TokenService(TokenSettings.of(ISSUER, SERVICE), keys,
-        (principal, scope) -> Set.of(Action.PULL, Action.DELETE), clock);
+        (principal, scope) -> Set.of(Action.PULL, Action.DELETE), credential -> true, clock);
 
     IssuedToken issued = pullOnly.issue(ADMIN, scopes.parseAll(List.of("repository:a/b:pull,push")));
 
@@ -320,7 +320,7 @@ class TokenServiceTest {
   }
 
   private TokenService service(TokenSettings settings, java.time.Clock time) {
-    return new TokenService(settings, keys, new BootstrapAccessController(), time);
+    return new TokenService(settings, keys, new BootstrapAccessController(), credential -> true, time);
   }
 
   private JWTClaimsSet.Builder adminClaims() {
