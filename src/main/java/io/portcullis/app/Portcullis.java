@@ -143,15 +143,14 @@ public final class Portcullis implements AutoCloseable {
     Metrics metrics = new Metrics();
 
     Portcullis[] self = new Portcullis[1];
+    Health health = new Health(db, blobStore, () -> self[0] != null && self[0].ready, json);
     List<HttpServer.Mount> mounts = List.of(
         new HttpServer.Mount("/v2/", registryApi::handle),
         new HttpServer.Mount("/auth/token", tokenEndpoint::handle),
         new HttpServer.Mount("/api/v1/", api::handle),
-        new HttpServer.Mount("/healthz", ex -> {
-          ex.route("healthz");
-          boolean up = self[0] != null && self[0].ready;
-          ex.sendText(up ? 200 : 503, "text/plain", up ? "ok\n" : "starting\n");
-        }),
+        new HttpServer.Mount("/livez", health::live),
+        new HttpServer.Mount("/readyz", health::ready),
+        new HttpServer.Mount("/healthz", health::ready),
         new HttpServer.Mount("/metrics", ex -> {
           ex.route("metrics");
           ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metricsText(metrics));

@@ -33,6 +33,9 @@ public interface BlobStore {
 
   void delete(Digest digest) throws IOException;
 
+  /** Proves the store accepts writes (readiness): writes, syncs and removes a small probe object. */
+  void checkWritable() throws IOException;
+
   /** Deletes staged uploads not modified for {@code olderThanMillis}; returns how many. */
   int purgeStaging(long olderThanMillis) throws IOException;
 }

@@ -96,11 +96,14 @@ class LaunchContractIT {
       Process server = builder.start();
       try {
         String health = "";
-        for (int i = 0; i < 300 && !health.equals("ok"); i++) {
+        for (int i = 0; i < 300 && !health.contains("\"status\":\"ready\""); i++) {
           Thread.sleep(100);
-          health = Processes.run(List.of("curl", "-sk", "https://127.0.0.1:" + port + "/healthz")).output().strip();
+          health = Processes.run(List.of("curl", "-sk", "https://127.0.0.1:" + port + "/readyz")).output().strip();
         }
-        assertThat(health).isEqualTo("ok");
+        assertThat(health).isEqualTo(
+            "{\"status\":\"ready\",\"checks\":{\"migrations\":\"ok\",\"database\":\"ok\",\"storage\":\"ok\"}}");
+        assertThat(Processes.run(List.of("curl", "-sk", "https://127.0.0.1:" + port + "/livez")).output())
+            .isEqualTo("{\"status\":\"live\"}");
         String log = Files.readString(stdout);
         if (run == 0) {
           assertThat(log).contains("password (shown once): ");

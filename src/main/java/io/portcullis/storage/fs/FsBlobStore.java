@@ -95,6 +95,17 @@ public final class FsBlobStore implements BlobStore {
   }
 
   @Override
+  public void checkWritable() throws IOException {
+    Path probe = Files.createTempFile(uploads, ".probe-", "");
+    try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE)) {
+      channel.write(ByteBuffer.wrap(new byte[] {1}));
+      channel.force(false);
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+  }
+
+  @Override
   public int purgeStaging(long olderThanMillis) throws IOException {
     long cutoff = System.currentTimeMillis() - olderThanMillis;
     int purged = 0;
