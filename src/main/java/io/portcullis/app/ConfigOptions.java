@@ -18,16 +18,21 @@ final class ConfigOptions {
    * after printing the one-line error a bad configuration gets.
    */
   Configuration loadOrReport(Map<Setting, String> extra) {
+    try {
+      return Configuration.load(config, System.getenv(), overrides(extra));
+    } catch (Configuration.InvalidConfiguration e) {
+      System.err.println("portcullis: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** What these options (plus {@code extra} ones) set, above file and environment. */
+  Map<Setting, String> overrides(Map<Setting, String> extra) {
     Map<Setting, String> overrides = new EnumMap<>(Setting.class);
     overrides.putAll(extra);
     if (dataDir != null) {
       overrides.put(Setting.DATA_DIR, dataDir.toString());
     }
-    try {
-      return Configuration.load(config, System.getenv(), overrides);
-    } catch (Configuration.InvalidConfiguration e) {
-      System.err.println("portcullis: " + e.getMessage());
-      return null;
-    }
+    return overrides;
   }
 }

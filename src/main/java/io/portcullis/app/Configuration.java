@@ -22,9 +22,16 @@ import java.util.Map;
  */
 public final class Configuration {
   private final Map<Setting, String> values;
+  private final java.util.List<String> warnings;
 
-  private Configuration(Map<Setting, String> values) {
+  private Configuration(Map<Setting, String> values, java.util.List<String> warnings) {
     this.values = values;
+    this.warnings = java.util.List.copyOf(warnings);
+  }
+
+  /** What was suspicious but not wrong (an unknown {@code PORTCULLIS_*} variable), one line each. */
+  public java.util.List<String> warnings() {
+    return warnings;
   }
 
   /** Thrown for any invalid configuration; its message is the one line shown to the operator. */
@@ -42,14 +49,20 @@ public final class Configuration {
     if (file != null) {
       readFile(file, values);
     }
+    java.util.Set<String> known = new java.util.HashSet<>();
     for (Setting s : Setting.values()) {
+      known.add(s.environmentVariable());
       String env = environment.get(s.environmentVariable());
       if (env != null) {
         values.put(s, env);
       }
     }
+    // A misspelt variable would otherwise be silently ignored and its default used.
+    java.util.List<String> warnings = environment.keySet().stream()
+        .filter(name -> name.startsWith("PORTCULLIS_") && !known.contains(name)).sorted()
+        .map(name -> "unknown environment variable " + name + " ignored (see docs/configuration.md)").toList();
     values.putAll(overrides);
-    Configuration configuration = new Configuration(values);
+    Configuration configuration = new Configuration(values, warnings);
     configuration.validate();
     return configuration;
   }
@@ -58,6 +71,10 @@ public final class Configuration {
     JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var at = e.getLocation();
+      String where = at == null ? "" : " line " + at.getLineNr() + " column " + at.getColumnNr();
+      throw new InvalidConfiguration("config file " + file + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
     } catch (IOException e) {
       throw new InvalidConfiguration("cannot read config file " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
     }
@@ -106,13 +123,13 @@ public final class Configuration {
         || (get(Setting.OIDC_REDIRECT_URI).isEmpty() && get(Setting.PUBLIC_URL).isEmpty()))) {
       throw new InvalidConfiguration("oidc.issuer needs oidc.client-id and oidc.redirect-uri (or public-url)");
     }
-    String format = get(Setting.LOG_FORMAT);
-    if (!format.equals("json") && !format.equals("text")) {
-      throw new InvalidConfiguration("log.format must be json or text, not '" + format + "'");
-    }
+    oneOf(Setting.LOG_FORMAT, "json", "text");
+    oneOf(Setting.LOG_LEVEL, "error", "warn", "info", "debug", "trace");
+    oneOf(Setting.LOG_ACCESS, "changes", "all");
+    trustedProxies();
     String url = get(Setting.DATABASE_URL);
     if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
-      throw new InvalidConfiguration("database.url must be a jdbc:postgresql: URL, not '" + url + "'");
+      throw new InvalidConfiguration("database.url must be a jdbc:postgresql: URL, not '" + io.portcullis.metadata.Database.redactedUrl(url) + "'");
     }
     if (!url.isEmpty() && get(Setting.MASTER_KEY).isEmpty()) {
       throw new InvalidConfiguration("master-key is required with database.url: replicas must share it");
@@ -121,6 +138,22 @@ public final class Configuration {
 
   public String get(Setting setting) {
     return values.get(setting);
+  }
+
+  private void oneOf(Setting setting, String... allowed) {
+    String value = get(setting).toLowerCase(java.util.Locale.ROOT);
+    if (!java.util.List.of(allowed).contains(value)) {
+      throw new InvalidConfiguration(setting.key() + " must be one of " + String.join(", ", allowed)
+          + ", not '" + get(setting) + "'");
+    }
+  }
+
+  public io.portcullis.web.TrustedProxies trustedProxies() {
+    try {
+      return io.portcullis.web.TrustedProxies.parse(get(Setting.HTTP_TRUSTED_PROXIES));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfiguration(Setting.HTTP_TRUSTED_PROXIES.key() + ": " + e.getMessage());
+    }
   }
 
   /** Prefix of a secret setting's value sealed with the master key ({@code portcullis secret seal}). */

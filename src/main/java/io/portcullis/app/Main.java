@@ -46,6 +46,8 @@ public final class Main implements Callable<Integer> {
       if (configuration.get(Setting.LOG_FORMAT).equals("text")) {
         System.setProperty("logback.configurationFile", "logback-text.xml");
       }
+      Portcullis.applyLogLevel(configuration);
+      configuration.warnings().forEach(warning -> System.err.println("portcullis: warning: " + warning));
       Portcullis portcullis;
       try {
         portcullis = Portcullis.start(configuration, System.out);
@@ -56,6 +58,9 @@ public final class Main implements Callable<Integer> {
         System.err.println("portcullis: cannot start: " + e.getMessage());
         return 1;
       }
+      Map<Setting, String> extra = listen == null ? Map.of() : Map.of(Setting.LISTEN, listen);
+      // SIGHUP's default action ends the process: operators send it to reload, as for nginx.
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(portcullis, extra));
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
@@ -68,6 +73,16 @@ public final class Main implements Callable<Integer> {
       }, "shutdown"));
       stopped.await();
       return 0;
+    }
+
+    private void reload(Portcullis portcullis, Map<Setting, String> extra) {
+      org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
+      log.info("SIGHUP received: reloading the configuration");
+      try {
+        portcullis.reload(Configuration.load(options.config, System.getenv(), options.overrides(extra)));
+      } catch (Configuration.InvalidConfiguration e) {
+        log.error("reload refused, the running configuration stays: {}", e.getMessage());
+      }
     }
   }
 }

@@ -73,9 +73,13 @@ public final class Portcullis implements AutoCloseable {
   private final HttpServer http;
   private final ScheduledExecutorService maintenance;
   private volatile boolean ready;
+  private volatile Configuration config;
+  private volatile String tlsFilesSeen;
 
   private Portcullis(Database db, EventBus events, JobRunner jobs, Identity identity, HttpServer http,
-      ScheduledExecutorService maintenance) {
+      ScheduledExecutorService maintenance, Configuration config) {
+    this.config = config;
+    this.tlsFilesSeen = tlsFilesVersion(config);
     this.db = db;
     this.events = events;
     this.jobs = jobs;
@@ -91,14 +95,39 @@ public final class Portcullis implements AutoCloseable {
 
   /** The same on a given clock: tests move time forward instead of waiting for it. */
   public static Portcullis start(Configuration config, java.io.PrintStream console, Clock clock) throws Exception {
-    Path dataDir = Files.createDirectories(config.dataDir());
+    // Everything that can make the start fail for a reason the operator must fix is checked before
+    // anything is written (an administrator created, a key generated): fix, start again, no residue.
+    var tls = tlsKeyStore(config);
+    Path dataDir = writableDataDir(config);
+    InetSocketAddress listen = config.listen();
+    HttpServer http = new HttpServer(new InetSocketAddress(listen.getHostString(), listen.getPort()), tls,
+        new Metrics(), new HttpServer.Options(config.trustedProxies(), config.get(Setting.LOG_ACCESS).equals("all")));
+    try {
+      http.bind();
+      return start(config, console, clock, dataDir, http, tls);
+    } catch (HttpServer.BindException e) {
+      http.close();
+      throw new Configuration.InvalidConfiguration(e.getMessage());
+    } catch (Exception | Error e) {
+      http.close();
+      throw e;
+    }
+  }
+
+  private static Portcullis start(Configuration config, java.io.PrintStream console, Clock clock, Path dataDir,
+      HttpServer http, java.security.KeyStore tls) throws Exception {
     ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
     String databaseUrl = config.get(Setting.DATABASE_URL);
     SecretBox box = new SecretBox(masterKey(config, dataDir));
-    Database db = databaseUrl.isEmpty()
-        ? Database.embedded(dataDir)
-        : Database.postgres(databaseUrl, blankToNull(config.get(Setting.DATABASE_USER)),
-            blankToNull(config.secret(Setting.DATABASE_PASSWORD, box)), (int) config.longValue(Setting.DATABASE_POOL_SIZE));
+    Database db;
+    try {
+      db = databaseUrl.isEmpty()
+          ? Database.embedded(dataDir)
+          : Database.postgres(databaseUrl, blankToNull(config.get(Setting.DATABASE_USER)),
+              blankToNull(config.secret(Setting.DATABASE_PASSWORD, box)), (int) config.longValue(Setting.DATABASE_POOL_SIZE));
+    } catch (Database.UnavailableException e) {
+      throw new Configuration.InvalidConfiguration(e.getMessage());
+    }
     EventBus events = new EventBus();
     FsBlobStore blobStore = new FsBlobStore(dataDir);
     BlobService blobs = new BlobService(db, blobStore, events, clock);
@@ -140,7 +169,7 @@ public final class Portcullis implements AutoCloseable {
     ApiV1 api = new ApiV1(audit, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, identity,
         oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
-    Metrics metrics = new Metrics();
+    Metrics metrics = http.metrics();
 
     Portcullis[] self = new Portcullis[1];
     Health health = new Health(db, blobStore, () -> self[0] != null && self[0].ready, json);
@@ -155,10 +184,6 @@ public final class Portcullis implements AutoCloseable {
           ex.route("metrics");
           ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metricsText(metrics));
         }));
-    var tls = config.get(Setting.TLS_CERTIFICATE).isEmpty() ? null
-        : TlsKeyStore.fromPem(Path.of(config.get(Setting.TLS_CERTIFICATE)), Path.of(config.get(Setting.TLS_KEY)));
-    InetSocketAddress bind = new InetSocketAddress(listen.getHostString(), listen.getPort());
-    HttpServer http = new HttpServer(bind, tls, metrics, mounts);
 
     ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
         Thread.ofVirtual().name("maintenance").factory());
@@ -178,14 +203,105 @@ public final class Portcullis implements AutoCloseable {
       maintenance.scheduleWithFixedDelay(() -> synchroniseLdap(identity, ldap), every, every, TimeUnit.SECONDS);
     }
 
-    Portcullis portcullis = new Portcullis(db, events, jobs, identity, http, maintenance);
+    Portcullis portcullis = new Portcullis(db, events, jobs, identity, http, maintenance, config);
+    if (tls != null) {
+      maintenance.scheduleWithFixedDelay(portcullis::reloadTlsIfChanged, 10, 10, TimeUnit.SECONDS);
+    }
     self[0] = portcullis;
     jobs.start();
-    http.start();
+    http.start(mounts);
     portcullis.ready = true;
     log.info("Portcullis listening on {}:{} (data {}, metadata {})", listen.getHostString(), http.port(), dataDir,
         db.dialect().name().toLowerCase(java.util.Locale.ROOT));
     return portcullis;
+  }
+
+  private static java.security.KeyStore tlsKeyStore(Configuration config) {
+    return config.get(Setting.TLS_CERTIFICATE).isEmpty() ? null
+        : TlsKeyStore.fromPem(Path.of(config.get(Setting.TLS_CERTIFICATE)), Path.of(config.get(Setting.TLS_KEY)));
+  }
+
+  /**
+   * Re-reads what may change without a restart, on SIGHUP or when the certificate file changes:
+   * the TLS certificate and key (for new connections) and the log level.
+   */
+  public void reload(Configuration changed) {
+    String level = changed.get(Setting.LOG_LEVEL);
+    applyLogLevel(changed);
+    boolean tls = reloadTls(changed);
+    this.config = changed;
+    log.info("configuration reloaded: log level {}, TLS certificate {}", level,
+        tls ? "reloaded from " + changed.get(Setting.TLS_CERTIFICATE) : "not configured");
+  }
+
+  /** Sets the root log level; the rest of the logging configuration stays as packaged. */
+  public static void applyLogLevel(Configuration config) {
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.toLevel(config.get(Setting.LOG_LEVEL)));
+  }
+
+  private boolean reloadTls(Configuration changed) {
+    var tls = tlsKeyStore(changed);
+    if (tls == null) {
+      return false;
+    }
+    try {
+      http.reloadTls(tls);
+    } catch (Exception e) {
+      throw new Configuration.InvalidConfiguration("cannot use the new TLS certificate: " + e.getMessage());
+    }
+    tlsFilesSeen = tlsFilesVersion(changed);
+    return true;
+  }
+
+  /** Renewals (certbot, cert-manager) replace the files in place; new connections get the new pair. */
+  private void reloadTlsIfChanged() {
+    Configuration current = config;
+    String version = tlsFilesVersion(current);
+    if (version.equals(tlsFilesSeen)) {
+      return;
+    }
+    try {
+      reloadTls(current);
+      log.info("TLS certificate reloaded from {} after it changed", current.get(Setting.TLS_CERTIFICATE));
+    } catch (Configuration.InvalidConfiguration e) {
+      // A renewal may replace the two files one after the other: retry at the next check, log once.
+      if (!version.equals(tlsFilesFailed)) {
+        log.warn("the changed TLS certificate is not usable yet; keeping the previous one: {}", e.getMessage());
+        tlsFilesFailed = version;
+      }
+    }
+  }
+
+  private volatile String tlsFilesFailed = "";
+
+  private static String tlsFilesVersion(Configuration config) {
+    StringBuilder version = new StringBuilder();
+    for (Setting file : List.of(Setting.TLS_CERTIFICATE, Setting.TLS_KEY)) {
+      String name = config.get(file);
+      if (!name.isEmpty()) {
+        try {
+          version.append(Files.getLastModifiedTime(Path.of(name)).toMillis()).append(':').append(Files.size(Path.of(name)));
+        } catch (IOException e) {
+          version.append("missing");
+        }
+      }
+      version.append('/');
+    }
+    return version.toString();
+  }
+
+  private static Path writableDataDir(Configuration config) {
+    Path dataDir = config.dataDir();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new Configuration.InvalidConfiguration("data-dir " + dataDir + " cannot be created: " + e);
+    }
+    if (!Files.isDirectory(dataDir) || !Files.isWritable(dataDir)) {
+      throw new Configuration.InvalidConfiguration("data-dir " + dataDir + " is not a directory this user can write to");
+    }
+    return dataDir;
   }
 
   /** A random 256-bit key kept encrypted in the secret store, created on first use. */
@@ -286,6 +402,10 @@ public final class Portcullis implements AutoCloseable {
     console.println("Portcullis bootstrap administrator: " + config.get(Setting.ADMIN_USERNAME)
         + " / password (shown once): " + generated);
     console.flush();
+    // Also as a log line: where stdout goes to a log pipeline only structured lines are kept.
+    log.warn("bootstrap administrator {} created with a generated password (shown once): {}",
+        net.logstash.logback.argument.StructuredArguments.value("admin_username", config.get(Setting.ADMIN_USERNAME)),
+        net.logstash.logback.argument.StructuredArguments.value("admin_password", generated));
   }
 
   /** The master key: configured, or kept in DATA_DIR/master.key (created on first use, mode 0600). */

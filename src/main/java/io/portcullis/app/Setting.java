@@ -35,7 +35,10 @@ public enum Setting {
   OIDC_CLIENT_SECRET("oidc.client-secret", "", "client secret registered at the provider"),
   OIDC_REDIRECT_URI("oidc.redirect-uri", "", "callback URL registered at the provider; default PUBLIC_URL/api/v1/auth/oidc/callback"),
   JOBS_CONCURRENCY("jobs.concurrency", "2", "background jobs (scans, imports) run at once per replica"),
-  LOG_FORMAT("log.format", "json", "json (structured) or text");
+  HTTP_TRUSTED_PROXIES("http.trusted-proxies", "", "addresses or CIDR networks of reverse proxies whose X-Forwarded-For names the client, comma separated"),
+  LOG_FORMAT("log.format", "json", "json (structured) or text"),
+  LOG_LEVEL("log.level", "info", "error, warn, info, debug or trace; reloaded on SIGHUP"),
+  LOG_ACCESS("log.access", "changes", "access log: changes (writes and refusals) or all (every request, pulls too)");
 
   private final String key;
   private final String defaultValue;

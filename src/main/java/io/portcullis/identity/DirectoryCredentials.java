@@ -85,6 +85,14 @@ public final class DirectoryCredentials implements Credentials {
     return password(username, name, password);
   }
 
+  @Override
+  public boolean isGeneratedSecret(String username, String password) {
+    if (username == null || password == null || username.equals(bootstrapUsername)) {
+      return false;
+    }
+    return username.indexOf(Names.ROBOT_SEPARATOR) >= 0 || Secrets.parseToken(password) != null;
+  }
+
   private Optional<Principal> password(String username, String name, String password) {
     Optional<User> user = name.isEmpty() ? Optional.empty() : users.find(name);
     if (user.isPresent() && user.get().source() == UserSource.LOCAL) {

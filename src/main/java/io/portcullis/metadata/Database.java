@@ -44,8 +44,34 @@ public final class Database implements AutoCloseable {
   }
 
   /** Connects to PostgreSQL at {@code url}. */
+  /** The database cannot be reached or refuses the credentials; the message is one line, without secrets. */
+  public static final class UnavailableException extends RuntimeException {
+    UnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * A database URL as it may be shown: scheme, host, port and database only. The rest can hold a
+   * password (user:password@, ?password=), and error lines end up in logs and terminals.
+   */
+  public static String redactedUrl(String url) {
+    return url.replaceAll("[?;].*$", "").replaceAll("//[^/@]*@", "//");
+  }
+
+  /** @throws UnavailableException when no connection can be made */
   public static Database postgres(String url, String user, String password, int poolSize) {
-    HikariDataSource pool = pool(url, user, password, poolSize, "postgres", false);
+    HikariDataSource pool;
+    try {
+      pool = pool(url, user, password, poolSize, "postgres", false);
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new UnavailableException("cannot connect to PostgreSQL at " + redactedUrl(url)
+          + ": " + String.valueOf(root.getMessage()).lines().findFirst().orElse(""), e);
+    }
     Database db = new Database(Dialect.POSTGRESQL, pool, pool);
     db.migrate();
     return db;

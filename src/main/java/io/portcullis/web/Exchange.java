@@ -32,6 +32,10 @@ public final class Exchange {
   private final Response response;
   private final Callback callback;
   private final String requestId;
+  private final TrustedProxies proxies;
+  private java.net.InetAddress client;
+  private String user;
+  private String repository;
   private Fields query;
   private boolean completed;
   private long bytesIn;
@@ -40,11 +44,12 @@ public final class Exchange {
   private String failure;
   private boolean bodyRead;
 
-  Exchange(Request request, Response response, Callback callback, String requestId) {
+  Exchange(Request request, Response response, Callback callback, String requestId, TrustedProxies proxies) {
     this.request = request;
     this.response = response;
     this.callback = callback;
     this.requestId = requestId;
+    this.proxies = proxies;
   }
 
   public String method() {
@@ -60,12 +65,36 @@ public final class Exchange {
   }
 
   public String clientAddress() {
-    return Request.getRemoteAddr(request);
+    return clientInetAddress().getHostAddress();
   }
 
+  /** The client's address, as a trusted reverse proxy reports it ({@link TrustedProxies}). */
   public java.net.InetAddress clientInetAddress() {
-    return request.getConnectionMetaData().getRemoteSocketAddress() instanceof java.net.InetSocketAddress a
-        ? a.getAddress() : java.net.InetAddress.getLoopbackAddress();
+    if (client == null) {
+      java.net.InetAddress connection =
+          request.getConnectionMetaData().getRemoteSocketAddress() instanceof java.net.InetSocketAddress a
+              ? a.getAddress() : java.net.InetAddress.getLoopbackAddress();
+      client = proxies.client(connection, request.getHeaders().getValuesList(HttpHeader.X_FORWARDED_FOR));
+    }
+    return client;
+  }
+
+  /** Who the request was authenticated as, for the access log. */
+  public void user(String name) {
+    this.user = name;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  /** The repository the request is about, for the access log. */
+  public void repository(String name) {
+    this.repository = name;
+  }
+
+  public String repository() {
+    return repository;
   }
 
   public boolean isSecure() {

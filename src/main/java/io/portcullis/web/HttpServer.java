@@ -26,6 +26,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import static net.logstash.logback.argument.StructuredArguments.value;
 
 /**
  * The HTTP server: Jetty's core API with every request on its own virtual thread, optional TLS, and a
@@ -44,11 +45,33 @@ public final class HttpServer implements AutoCloseable {
   /** A path prefix and the endpoint that serves it. */
   public record Mount(String prefix, Endpoint endpoint) {}
 
+  /**
+   * How requests are seen and logged.
+   *
+   * @param proxies         reverse proxies whose {@code X-Forwarded-For} names the client
+   * @param logEveryRequest log successful reads (pulls) too, not only changes and refusals
+   */
+  public record Options(TrustedProxies proxies, boolean logEveryRequest) {
+    public static final Options DEFAULTS = new Options(TrustedProxies.NONE, false);
+  }
+
+  /** The listen address cannot be bound (in use, not permitted, not an address of this host). */
+  public static final class BindException extends IOException {
+    BindException(InetSocketAddress listen, Throwable cause) {
+      super("cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + cause.getMessage(), cause);
+    }
+  }
+
   private final Server server;
   private final ServerConnector connector;
+  private final SslContextFactory.Server ssl;
+  private final Router router;
+  private final InetSocketAddress listen;
+  private final Metrics metrics;
 
-  public HttpServer(InetSocketAddress listen, java.security.KeyStore tlsKeyStore, Metrics metrics,
-      java.util.List<Mount> mounts) {
+  public HttpServer(InetSocketAddress listen, java.security.KeyStore tlsKeyStore, Metrics metrics, Options options) {
+    this.listen = listen;
+    this.metrics = metrics;
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("http");
     threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -64,11 +87,12 @@ public final class HttpServer implements AutoCloseable {
     ConnectionFactory[] factories;
     if (tlsKeyStore != null) {
       http.addCustomizer(new SecureRequestCustomizer(false));
-      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl = new SslContextFactory.Server();
       ssl.setKeyStore(tlsKeyStore);
       ssl.setKeyStorePassword("");
       factories = new ConnectionFactory[] {new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http)};
     } else {
+      ssl = null;
       factories = new ConnectionFactory[] {new HttpConnectionFactory(http)};
     }
     connector = new ServerConnector(server, 1, 1, factories);
@@ -76,15 +100,41 @@ public final class HttpServer implements AutoCloseable {
     connector.setPort(listen.getPort());
     connector.setAcceptQueueSize(1024);
     server.addConnector(connector);
-    GracefulHandler graceful = new GracefulHandler(new Router(metrics, mounts));
+    router = new Router(metrics, options);
+    GracefulHandler graceful = new GracefulHandler(router);
     server.setHandler(graceful);
     server.setErrorHandler(new DialectErrorHandler());
     server.setStopTimeout(30_000);
     server.setStopAtShutdown(false);
   }
 
-  public void start() throws Exception {
+  /**
+   * Takes the listen address now, so that a start that cannot serve fails before anything is
+   * written; requests wait in the backlog until {@link #start}.
+   */
+  public void bind() throws BindException {
+    try {
+      connector.open();
+    } catch (IOException e) {
+      throw new BindException(listen, e.getCause() == null ? e : e.getCause());
+    }
+  }
+
+  public void start(java.util.List<Mount> mounts) throws Exception {
+    router.mounts = java.util.List.copyOf(mounts);
     server.start();
+  }
+
+  /** Replaces the TLS certificate for new connections; open ones keep theirs. */
+  public void reloadTls(java.security.KeyStore tlsKeyStore) throws Exception {
+    if (ssl == null) {
+      throw new IllegalStateException("TLS is not enabled");
+    }
+    ssl.reload(factory -> factory.setKeyStore(tlsKeyStore));
+  }
+
+  public Metrics metrics() {
+    return metrics;
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -96,6 +146,8 @@ public final class HttpServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     server.stop();
+    // A server that was bound but never started still holds the port.
+    connector.close();
   }
 
   /**
@@ -128,12 +180,13 @@ public final class HttpServer implements AutoCloseable {
 
   private static final class Router extends Handler.Abstract {
     private final Metrics metrics;
-    private final java.util.List<Mount> mounts;
+    private final Options options;
+    private volatile java.util.List<Mount> mounts = java.util.List.of();
 
-    Router(Metrics metrics, java.util.List<Mount> mounts) {
+    Router(Metrics metrics, Options options) {
       super(InvocationType.BLOCKING);
       this.metrics = metrics;
-      this.mounts = mounts;
+      this.options = options;
     }
 
     @Override
@@ -141,7 +194,7 @@ public final class HttpServer implements AutoCloseable {
       long started = System.nanoTime();
       String requestId = requestId(request);
       response.getHeaders().put("X-Request-Id", requestId);
-      Exchange ex = new Exchange(request, response, callback, requestId);
+      Exchange ex = new Exchange(request, response, callback, requestId, options.proxies());
       MDC.put("request_id", requestId);
       try {
         Endpoint endpoint = route(ex.path());
@@ -160,14 +213,22 @@ public final class HttpServer implements AutoCloseable {
       } finally {
         long nanos = System.nanoTime() - started;
         metrics.record(ex, nanos);
-        if (access.isDebugEnabled() || worthLogging(ex)) {
-          access.info("{} {} {} {}ms in={} out={} client={}{}", ex.method(), ex.path(), ex.status(),
-              nanos / 1_000_000, ex.bytesIn(), ex.bytesOut(), ex.clientAddress(),
-              ex.failure() == null ? "" : " error=" + ex.failure());
+        if (options.logEveryRequest() || access.isDebugEnabled() || worthLogging(ex)) {
+          logAccess(ex, nanos);
         }
         MDC.remove("request_id");
       }
       return true;
+    }
+
+    /** One line per request; in JSON each part is its own field, so log pipelines need no parsing. */
+    private static void logAccess(Exchange ex, long nanos) {
+      access.info("{} {} {} {}ms in={} out={} client={} user={} repository={} error={}",
+          value("method", ex.method()), value("path", ex.path()), value("status", ex.status()),
+          value("duration_ms", nanos / 1_000_000), value("bytes_in", ex.bytesIn()), value("bytes_out", ex.bytesOut()),
+          value("client", ex.clientAddress()), value("user", ex.user() == null ? "-" : ex.user()),
+          value("repository", ex.repository() == null ? "-" : ex.repository()),
+          value("error", ex.failure() == null ? "-" : ex.failure()));
     }
 
     private Endpoint route(String path) {

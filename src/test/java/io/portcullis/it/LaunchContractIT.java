@@ -22,6 +22,8 @@ class LaunchContractIT {
         Path.of("target/portcullis.jar").toAbsolutePath().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
+    // The test run's own PORTCULLIS_TEST_* variables would be warned about as unknown settings.
+    builder.environment().keySet().removeIf(name -> name.startsWith("PORTCULLIS_"));
     builder.environment().putAll(env);
     builder.redirectOutput(dir.resolve("stdout-" + System.nanoTime()).toFile());
     builder.redirectError(ProcessBuilder.Redirect.PIPE);
@@ -55,6 +57,56 @@ class LaunchContractIT {
     assertThat(new String(badEnv.getErrorStream().readAllBytes())).contains("auth.token-ttl");
   }
 
+  /** One line per refusal on stderr, exit 2, and a data directory left as it was: nothing to clean up. */
+  @Test
+  void misconfigurationIsRefusedBeforeAnythingIsWritten() throws Exception {
+    String masterKey = "a-master-key-of-at-least-32-bytes-long";
+    Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+    Path brokenYaml = Files.writeString(dir.resolve("broken.yaml"), "listen: 127.0.0.1:5000\ndata-dir: [unclosed\n");
+    int nobodyListens = freePort();
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String busy = "127.0.0.1:" + taken.getLocalPort();
+      record Case(String expected, Map<String, String> env, String... args) {}
+      List<Case> cases = List.of(
+          new Case("cannot connect to PostgreSQL at jdbc:postgresql://127.0.0.1:" + nobodyListens + "/registry:",
+              Map.of("PORTCULLIS_DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + nobodyListens
+                  + "/registry?user=portcullis&password=hunter2", "PORTCULLIS_MASTER_KEY", masterKey)),
+          new Case("database.url must be a jdbc:postgresql: URL, not 'postgres://db.example.com/registry'",
+              Map.of("PORTCULLIS_DATABASE_URL", "postgres://portcullis:hunter2@db.example.com/registry?password=hunter2",
+                  "PORTCULLIS_MASTER_KEY", masterKey)),
+          new Case("cannot listen on " + busy, Map.of(), "--listen", busy),
+          new Case("cannot load TLS certificate/key: ", Map.of("PORTCULLIS_TLS_CERTIFICATE", dir.resolve("missing-cert.pem").toString(),
+              "PORTCULLIS_TLS_KEY", dir.resolve("missing-key.pem").toString())),
+          new Case("line 2 column", Map.of(), "--config", brokenYaml.toString()));
+      for (Case c : cases) {
+        Path data = dir.resolve("untouched-" + System.nanoTime());
+        Files.createDirectories(data);
+        List<String> args = new ArrayList<>(List.of("serve", "--data-dir", data.toString()));
+        args.addAll(List.of(c.args()));
+        Process process = start(c.env(), args.toArray(String[]::new));
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String stderr = new String(process.getErrorStream().readAllBytes()).strip();
+        assertThat(process.exitValue()).as(stderr).isEqualTo(2);
+        assertThat(stderr.lines()).as(stderr).singleElement().asString()
+            .startsWith("portcullis: ").contains(c.expected()).doesNotContain("hunter2");
+        try (var written = Files.list(data)) {
+          assertThat(written).as("nothing written for: " + stderr).isEmpty();
+        }
+      }
+      Process unwritable = start(Map.of(), "serve", "--data-dir", notADirectory.resolve("data").toString());
+      assertThat(unwritable.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(unwritable.exitValue()).isEqualTo(2);
+      assertThat(new String(unwritable.getErrorStream().readAllBytes()).strip()).startsWith("portcullis: data-dir ")
+          .contains("cannot be created").hasLineCount(1);
+
+      Process misspelt = start(Map.of("PORTCULLIS_LISTN", "127.0.0.1:1"), "serve", "--listen", busy,
+          "--data-dir", dir.resolve("misspelt").toString());
+      assertThat(misspelt.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(new String(misspelt.getErrorStream().readAllBytes()))
+          .contains("portcullis: warning: unknown environment variable PORTCULLIS_LISTN ignored");
+    }
+  }
+
   @Test
   void sealsSecretSettingsWithTheDataDirectorysMasterKey() throws Exception {
     Path data = dir.resolve("seal-data");
@@ -79,9 +131,7 @@ class LaunchContractIT {
 
   @Test
   void servesTlsPrintsAGeneratedPasswordOnceAndStopsGracefully() throws Exception {
-    Processes.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-        "-nodes", "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "1",
-        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")).requireSuccess();
+    newCertificate("/CN=127.0.0.1");
     int port = freePort();
     Path data = dir.resolve("tls-data");
     Map<String, String> env = Map.of("PORTCULLIS_TLS_CERTIFICATE", dir.resolve("cert.pem").toString(),
@@ -114,6 +164,16 @@ class LaunchContractIT {
               "docker://127.0.0.1:" + port + "/tls/tiny:1")).requireSuccess();
         } else {
           assertThat(log).doesNotContain("shown once");
+          String first = servedCertificate(port);
+          newCertificate("/CN=renewed-by-hand");
+          Processes.run(List.of("kill", "-HUP", Long.toString(server.pid()))).requireSuccess();
+          awaitLogLine(stdout, "configuration reloaded");
+          assertThat(server.isAlive()).as("SIGHUP reloads, never stops").isTrue();
+          String reloaded = servedCertificate(port);
+          assertThat(reloaded).isNotEqualTo(first).contains("renewed-by-hand");
+          newCertificate("/CN=renewed-by-certbot");
+          awaitLogLine(stdout, "after it changed");
+          assertThat(servedCertificate(port)).contains("renewed-by-certbot");
         }
         String metrics = Processes.run(List.of("curl", "-sk", "https://127.0.0.1:" + port + "/metrics")).output();
         assertThat(metrics).contains("portcullis_http_requests_total").contains("jvm_memory");
@@ -122,6 +182,27 @@ class LaunchContractIT {
         assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
       }
       assertThat(server.exitValue()).isIn(0, 143);
+    }
+  }
+
+  /** Writes a fresh self-signed pair over cert.pem and key.pem, as a renewal does. */
+  private void newCertificate(String subject) throws Exception {
+    Processes.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(), "-days", "1",
+        "-subj", subject, "-addext", "subjectAltName=IP:127.0.0.1")).requireSuccess();
+  }
+
+  /** Subject and fingerprint of the certificate a new TLS connection gets. */
+  private static String servedCertificate(int port) throws Exception {
+    return Processes.run(List.of("bash", "-c", "openssl s_client -connect 127.0.0.1:" + port
+        + " </dev/null 2>/dev/null | openssl x509 -noout -subject -fingerprint")).output().strip();
+  }
+
+  private static void awaitLogLine(Path log, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(log).contains(text)) {
+      assertThat(System.nanoTime()).as("log line '%s' within 60 s", text).isLessThan(deadline);
+      Thread.sleep(100);
     }
   }
 }

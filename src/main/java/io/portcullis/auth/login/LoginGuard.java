@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one way a username and password are checked, wherever they arrive (token endpoint, REST API):
- * throttled per user and per address, each failed password check logged once, a locked login refused
- * without even looking at the password.
+ * passwords throttled per (user, address) and per address, each failed check logged once, a locked
+ * login refused without even looking at the password. Generated secrets (robots, personal access
+ * tokens) are not throttled: see {@link Credentials#isGeneratedSecret}.
  */
 public final class LoginGuard {
   private static final Logger log = LoggerFactory.getLogger(LoginGuard.class);
@@ -39,7 +40,8 @@ public final class LoginGuard {
   static final int MAX_LOGGED_USERNAME_LENGTH = 256;
 
   public Outcome attempt(String username, String password, InetAddress client) {
-    Optional<Duration> locked = throttle.retryAfter(username, client);
+    boolean throttled = !credentials.isGeneratedSecret(username, password);
+    Optional<Duration> locked = throttled ? throttle.retryAfter(username, client) : Optional.empty();
     if (locked.isPresent()) {
       // Not logged: the failures that caused the lock were, and an attacker must not be able to
       // flood the log by hammering a locked account.
@@ -53,11 +55,15 @@ public final class LoginGuard {
       return new Outcome.Unavailable(e.getMessage());
     }
     if (principal.isEmpty()) {
-      throttle.recordFailure(username, client);
+      if (throttled) {
+        throttle.recordFailure(username, client);
+      }
       log.warn("login failed for user '{}' from {}", loggable(username), client.getHostAddress());
       return new Outcome.Refused();
     }
-    throttle.recordSuccess(username);
+    if (throttled) {
+      throttle.recordSuccess(username, client);
+    }
     return new Outcome.Accepted(principal.get());
   }
 

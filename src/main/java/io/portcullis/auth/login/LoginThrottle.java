@@ -15,14 +15,16 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Slows down password guessing, separately per username and per client address.
+ * Slows down password guessing, separately per (username, client address) pair and per client address.
  *
  * <p>Each key may fail {@code maxFailures} times within a sliding {@code window}; the failure that
- * reaches the limit locks the key for {@code firstLockout} (limits are set separately for usernames
+ * reaches the limit locks the key for {@code firstLockout} (limits are set separately for pairs
  * and addresses). While the key is on probation (from a
  * lockout until a whole window passes without failure after it ends) every further failure locks it
- * again for twice as long as before, up to {@code maxLockout}. Locking the address as well as the
- * username stops both guessing one account from many places and many accounts from one place.
+ * again for twice as long as before, up to {@code maxLockout}. The pair slows guessing one account
+ * from one place; the address slows guessing many accounts from one place. No key is the username
+ * alone: whoever could lock a name from anywhere could lock its owner out (a denial of service), and
+ * guessing one account from many places is bounded by each place's own limit and the hash's cost.
  *
  * <p>Callers ask {@link #retryAfter} before checking a password and skip the check while locked;
  * report each outcome with {@link #recordFailure} or {@link #recordSuccess}. This class does not log;
@@ -35,7 +37,7 @@ public final class LoginThrottle {
   static final int MAX_USERNAME_KEY_LENGTH = 256;
 
   private final Clock clock;
-  private final Tracker usernames;
+  private final Tracker pairs;
   private final Tracker addresses;
 
   /**
@@ -49,8 +51,8 @@ public final class LoginThrottle {
    * @param maxTrackedKeys most keys tracked at once
    */
   public record Settings(int maxFailures, Duration window, Duration firstLockout, Duration maxLockout, long maxTrackedKeys) {
-    /** Per username: 10 failures in 5 minutes, then 1 minute doubling up to 1 hour; 100,000 names. */
-    public static final Settings PER_USERNAME =
+    /** Per username and address: 10 failures in 5 minutes, then 1 minute doubling up to 1 hour; 100,000 pairs. */
+    public static final Settings PER_USER_AND_ADDRESS =
         new Settings(10, Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofHours(1), 100_000);
     /**
      * Per address: 50 failures in 5 minutes, since many people and CI runners may share one address
@@ -71,19 +73,19 @@ public final class LoginThrottle {
   }
 
   /**
-   * @param perUsername limits for each username
-   * @param perAddress  limits for each client address (IPv6: each /64)
-   * @param clock       the time failures are counted against ({@link Clock#systemUTC()} in production)
+   * @param perUserAndAddress limits for each (username, client address) pair
+   * @param perAddress        limits for each client address (IPv6: each /64)
+   * @param clock             the time failures are counted against ({@link Clock#systemUTC()} in production)
    */
-  public LoginThrottle(Settings perUsername, Settings perAddress, Clock clock) {
+  public LoginThrottle(Settings perUserAndAddress, Settings perAddress, Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.usernames = new Tracker(perUsername, clock);
+    this.pairs = new Tracker(perUserAndAddress, clock);
     this.addresses = new Tracker(perAddress, clock);
   }
 
-  /** A throttle with {@link Settings#PER_USERNAME} and {@link Settings#PER_ADDRESS} on the system clock. */
+  /** A throttle with {@link Settings#PER_USER_AND_ADDRESS} and {@link Settings#PER_ADDRESS} on the system clock. */
   public static LoginThrottle withDefaults() {
-    return new LoginThrottle(Settings.PER_USERNAME, Settings.PER_ADDRESS, Clock.systemUTC());
+    return new LoginThrottle(Settings.PER_USER_AND_ADDRESS, Settings.PER_ADDRESS, Clock.systemUTC());
   }
 
   /**
@@ -92,25 +94,27 @@ public final class LoginThrottle {
    */
   public Optional<Duration> retryAfter(String username, InetAddress client) {
     Instant now = clock.instant();
-    return longer(usernames.lockRemaining(userKey(username), now), addresses.lockRemaining(addressKey(client), now));
+    String address = addressKey(client);
+    return longer(pairs.lockRemaining(pairKey(username, address), now), addresses.lockRemaining(address, now));
   }
 
   /**
-   * Counts a failed attempt against the username and the address.
+   * Counts a failed attempt against the (username, address) pair and the address.
    *
-   * @return how long the client must now wait, if this failure locked the username or the address
+   * @return how long the client must now wait, if this failure locked the pair or the address
    */
   public Optional<Duration> recordFailure(String username, InetAddress client) {
     Instant now = clock.instant();
-    return longer(usernames.fail(userKey(username), now), addresses.fail(addressKey(client), now));
+    String address = addressKey(client);
+    return longer(pairs.fail(pairKey(username, address), now), addresses.fail(address, now));
   }
 
   /**
-   * Clears the username's record after a successful login. The address keeps its record: otherwise an
+   * Clears the pair's record after a successful login. The address keeps its record: otherwise an
    * attacker could log into an account of their own between guesses to reset it.
    */
-  public void recordSuccess(String username) {
-    usernames.forget(userKey(username));
+  public void recordSuccess(String username, InetAddress client) {
+    pairs.forget(pairKey(username, addressKey(client)));
   }
 
   private static Optional<Duration> longer(Optional<Duration> a, Optional<Duration> b) {
@@ -123,10 +127,11 @@ public final class LoginThrottle {
     return Optional.of(a.get().compareTo(b.get()) >= 0 ? a.get() : b.get());
   }
 
-  private static String userKey(String username) {
+  /** The address comes first and has a fixed alphabet, so no username can make two pairs collide. */
+  private static String pairKey(String username, String address) {
     String normalised = username.toLowerCase(Locale.ROOT);
-    return normalised.length() > MAX_USERNAME_KEY_LENGTH
-        ? normalised.substring(0, MAX_USERNAME_KEY_LENGTH) : normalised;
+    return address + " " + (normalised.length() > MAX_USERNAME_KEY_LENGTH
+        ? normalised.substring(0, MAX_USERNAME_KEY_LENGTH) : normalised);
   }
 
   private static String addressKey(InetAddress client) {

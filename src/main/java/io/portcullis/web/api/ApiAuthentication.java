@@ -43,7 +43,9 @@ final class ApiAuthentication {
     if (header == null) {
       return Principal.anonymous();
     }
-    return verify(ex, header).orElseThrow(() -> unauthorized(ex, "the credentials are not valid"));
+    Principal principal = verify(ex, header).orElseThrow(() -> unauthorized(ex, "the credentials are not valid"));
+    ex.user(principal.subject());
+    return principal;
   }
 
   /**

@@ -127,6 +127,7 @@ public final class TokenAuthorizer implements Authorizer {
 
   private static Caller caller(Exchange ex, VerifiedToken token) {
     String subject = token.principal().subject();
+    ex.user(subject.isEmpty() ? null : subject);
     return new Caller(subject.isEmpty() ? "anonymous" : subject, ex.clientAddress(), ex.requestId());
   }
 }

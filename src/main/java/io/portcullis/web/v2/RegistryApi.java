@@ -86,6 +86,7 @@ public final class RegistryApi {
       return;
     }
     RepositoryName name = RepositoryName.of(route.name());
+    ex.repository(name.value());
     ex.route("v2." + route.kind().name().toLowerCase(java.util.Locale.ROOT));
     switch (route.kind()) {
       case MANIFEST -> manifest(ex, name, route.rest());

@@ -24,16 +24,27 @@ class LoginThrottleTest {
   private final InetAddress office = address("198.51.100.7");
 
   @Test
-  void locksAUsernameOnTheTenthFailureWithinTheWindow() {
+  void locksAUsernameFromOneAddressOnTheTenthFailureWithinTheWindow() {
     LoginThrottle throttle = new LoginThrottle(STRICT, LENIENT, clock);
     for (int i = 0; i < 9; i++) {
-      assertThat(throttle.recordFailure("alice", i % 2 == 0 ? home : office)).isEmpty();
+      assertThat(throttle.recordFailure("alice", home)).isEmpty();
     }
     assertThat(throttle.retryAfter("alice", home)).isEmpty();
 
     assertThat(throttle.recordFailure("alice", home)).contains(Duration.ofSeconds(60));
-    assertThat(throttle.retryAfter("ALICE", office)).contains(Duration.ofSeconds(60));
-    assertThat(throttle.retryAfter("bob", office)).isEmpty();
+    assertThat(throttle.retryAfter("ALICE", home)).contains(Duration.ofSeconds(60));
+    assertThat(throttle.retryAfter("bob", home)).isEmpty();
+  }
+
+  @Test
+  void failuresFromElsewhereNeverLockTheOwnerOut() {
+    LoginThrottle throttle = new LoginThrottle(STRICT, LENIENT, clock);
+    for (int i = 0; i < 100; i++) {
+      throttle.recordFailure("alice", home);
+    }
+
+    assertThat(throttle.retryAfter("alice", home)).isPresent();
+    assertThat(throttle.retryAfter("alice", office)).isEmpty();
   }
 
   @Test
@@ -79,12 +90,12 @@ class LoginThrottleTest {
   }
 
   @Test
-  void successClearsTheUsernameButNotTheAddress() {
+  void successClearsTheUsernameAtThatAddressButNotTheAddress() {
     LoginThrottle throttle = new LoginThrottle(STRICT, STRICT, clock);
     for (int i = 0; i < 9; i++) {
       throttle.recordFailure("alice", home);
     }
-    throttle.recordSuccess("alice");
+    throttle.recordSuccess("alice", home);
 
     assertThat(throttle.recordFailure("alice", office)).isEmpty();
     assertThat(throttle.recordFailure("mallory", home)).contains(Duration.ofSeconds(60));
