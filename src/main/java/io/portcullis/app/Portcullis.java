@@ -2,20 +2,9 @@ package io.portcullis.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.portcullis.audit.AuditLog;
-import io.portcullis.auth.login.Credentials;
-import io.portcullis.identity.DirectoryCredentials;
-import io.portcullis.identity.ExternalUser;
-import io.portcullis.identity.oidc.OidcClient;
-import io.portcullis.identity.oidc.OidcSettings;
-import io.portcullis.web.api.OidcSignIn;
-import io.portcullis.identity.UserSource;
-import io.portcullis.identity.Identity;
-import io.portcullis.identity.IdentityAccessController;
-import io.portcullis.identity.ldap.LdapDirectory;
-import io.portcullis.identity.ldap.LdapSettings;
 import io.portcullis.auth.ScopeParser;
 import io.portcullis.auth.login.BootstrapAdminCredentials;
+import io.portcullis.auth.login.Credentials;
 import io.portcullis.auth.login.LoginGuard;
 import io.portcullis.auth.login.LoginThrottle;
 import io.portcullis.auth.login.PasswordHasher;
@@ -23,23 +12,32 @@ import io.portcullis.auth.secret.SecretBox;
 import io.portcullis.auth.token.SigningKeys;
 import io.portcullis.auth.token.TokenService;
 import io.portcullis.auth.token.TokenSettings;
-import io.portcullis.events.EventBus;
+import io.portcullis.events.EventLog;
+import io.portcullis.identity.DirectoryCredentials;
+import io.portcullis.identity.ExternalUser;
+import io.portcullis.identity.Identity;
+import io.portcullis.identity.IdentityAccessController;
+import io.portcullis.identity.UserSource;
+import io.portcullis.identity.ldap.LdapDirectory;
+import io.portcullis.identity.ldap.LdapSettings;
+import io.portcullis.identity.oidc.OidcClient;
+import io.portcullis.identity.oidc.OidcSettings;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.JobRunner;
-import io.portcullis.scan.ScanService;
-import io.portcullis.scan.Scanning;
-import io.portcullis.scan.VulnerabilityDatabase;
-import io.portcullis.scan.layer.LayerLimits;
-import java.time.Duration;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.JdbcSecretStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
+import io.portcullis.scan.ScanService;
+import io.portcullis.scan.Scanning;
+import io.portcullis.scan.VulnerabilityDatabase;
+import io.portcullis.scan.layer.LayerLimits;
 import io.portcullis.storage.fs.FsBlobStore;
 import io.portcullis.web.HttpServer;
 import io.portcullis.web.Metrics;
 import io.portcullis.web.api.ApiV1;
+import io.portcullis.web.api.OidcSignIn;
 import io.portcullis.web.token.TokenAuthorizer;
 import io.portcullis.web.token.TokenEndpoint;
 import io.portcullis.web.v2.RegistryApi;
@@ -52,10 +50,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +67,7 @@ public final class Portcullis implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Portcullis.class);
 
   private final Database db;
-  private final EventBus events;
+  private final EventLog events;
   private final JobRunner jobs;
   private final Identity identity;
   private final HttpServer http;
@@ -76,7 +76,7 @@ public final class Portcullis implements AutoCloseable {
   private volatile Configuration config;
   private volatile String tlsFilesSeen;
 
-  private Portcullis(Database db, EventBus events, JobRunner jobs, Identity identity, HttpServer http,
+  private Portcullis(Database db, EventLog events, JobRunner jobs, Identity identity, HttpServer http,
       ScheduledExecutorService maintenance, Configuration config) {
     this.config = config;
     this.tlsFilesSeen = tlsFilesVersion(config);
@@ -128,20 +128,18 @@ public final class Portcullis implements AutoCloseable {
     } catch (Database.UnavailableException e) {
       throw new Configuration.InvalidConfiguration(e.getMessage());
     }
-    EventBus events = new EventBus();
+    EventLog events = new EventLog(db, clock, json, replicaName());
     FsBlobStore blobStore = new FsBlobStore(dataDir);
     BlobService blobs = new BlobService(db, blobStore, events, clock);
     JdbcSecretStore secrets = new JdbcSecretStore(db, clock);
     UploadService uploads = new UploadService(db, blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES),
         sealedRandomKey(secrets, box, "upload-state-key"));
     ManifestService manifests = new ManifestService(db, events, clock);
-    AuditLog audit = new AuditLog(db);
-    audit.subscribeTo(events);
     JobQueue jobQueue = new JobQueue(db, clock);
     JobRunner jobs = new JobRunner(jobQueue, (int) config.longValue(Setting.JOBS_CONCURRENCY), Duration.ofSeconds(2));
     VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, json, clock);
     ScanService scans = new ScanService(db, blobStore, vulndb, events, json, clock, LayerLimits.defaults());
-    Scanning scanning = new Scanning(db, blobStore, scans, vulndb, jobs, manifests, json);
+    Scanning scanning = new Scanning(db, blobStore, scans, vulndb, jobs, events, json, clock);
 
     SigningKeys keys = SigningKeys.loadOrCreate(secrets, box);
     String service = config.get(Setting.AUTH_SERVICE);
@@ -152,7 +150,8 @@ public final class Portcullis implements AutoCloseable {
     String adminName = config.get(Setting.ADMIN_USERNAME);
     BootstrapAdminCredentials admin = new BootstrapAdminCredentials(adminName, secrets, hasher);
     bootstrapAdmin(admin, config, console);
-    Identity identity = new Identity(db, hasher, clock, Set.of(adminName), IdentityAccessController.DEFAULT_CACHE_TTL);
+    Identity identity = new Identity(db, hasher, clock, Set.of(adminName), IdentityAccessController.DEFAULT_CACHE_TTL,
+        events, HttpServer::origin);
     IdentityAccessController accessController = identity.accessController();
     LdapDirectory ldap = ldapDirectory(config, box);
     DirectoryCredentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
@@ -166,7 +165,7 @@ public final class Portcullis implements AutoCloseable {
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, authorizer, json);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
-    ApiV1 api = new ApiV1(audit, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, identity,
+    ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, identity,
         oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
     Metrics metrics = http.metrics();
@@ -208,6 +207,7 @@ public final class Portcullis implements AutoCloseable {
       maintenance.scheduleWithFixedDelay(portcullis::reloadTlsIfChanged, 10, 10, TimeUnit.SECONDS);
     }
     self[0] = portcullis;
+    events.start();
     jobs.start();
     http.start(mounts);
     portcullis.ready = true;
@@ -444,6 +444,17 @@ public final class Portcullis implements AutoCloseable {
     hosts.add("localhost:" + listen.getPort());
     hosts.add("127.0.0.1:" + listen.getPort());
     return hosts;
+  }
+
+  /** This process's name in leases: which replica holds what shows in the database. */
+  private static String replicaName() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "unknown";
+    }
+    return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   private static String blankToNull(String s) {

@@ -231,6 +231,60 @@ public final class AdminCommands {
     }
   }
 
+  @Command(name = "audit", mixinStandardHelpOptions = true,
+      description = "Show the audit log, newest first: who changed what, from where, in which request.")
+  public static final class Audit implements Callable<Integer> {
+    @Mixin
+    Connection connection;
+
+    @Option(names = "--since", description = "At or after this RFC 3339 time, e.g. 2026-12-01T00:00:00Z.")
+    String since;
+
+    @Option(names = "--until", description = "Before this RFC 3339 time.")
+    String until;
+
+    @Option(names = "--action", description = "One event type, e.g. user.created or manifest.pushed.")
+    String action;
+
+    @Option(names = "--actor", description = "Only what this user, robot or 'system' did.")
+    String actor;
+
+    @Option(names = "--repository", description = "Only entries about this repository.")
+    String repository;
+
+    @Option(names = "--limit", defaultValue = "100", description = "At most this many entries (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() throws Exception {
+      return run(() -> {
+        StringBuilder query = new StringBuilder("/audit?limit=" + limit);
+        String[][] filters = {{"since", since}, {"until", until}, {"action", action}, {"actor", actor},
+            {"repository", repository}};
+        for (String[] filter : filters) {
+          if (filter[1] != null) {
+            query.append('&').append(filter[0]).append('=').append(enc(filter[1]));
+          }
+        }
+        JsonNode page = connection.client().get(query.toString());
+        if (connection.json()) {
+          print(System.out, page);
+          return 0;
+        }
+        for (JsonNode e : page.path("items")) {
+          String about = e.path("target").isTextual() ? e.path("target").asText()
+              : e.path("repository").asText("") + (e.path("tag").isTextual() ? ":" + e.path("tag").asText()
+                  : e.path("digest").isTextual() ? "@" + e.path("digest").asText() : "");
+          System.out.printf("%s %-24s %-16s %s%s  (%s, %s)%n", e.path("at").asText(), e.path("action").asText(),
+              e.path("actor").asText(), about, e.path("target").isTextual() && e.path("repository").isTextual()
+                  ? " on " + e.path("repository").asText() : "",
+              e.path("client").asText("-"), e.path("requestId").asText("-"));
+        }
+        return 0;
+      });
+    }
+  }
+
   static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

@@ -1,8 +1,10 @@
 package io.portcullis.identity;
 
 import io.portcullis.auth.Principal;
+import io.portcullis.events.EventType;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -66,10 +68,14 @@ public final class AccessTokenService {
       if (tokens >= MAX_TOKENS_PER_USER) {
         throw new InvalidValueException("users are limited to " + MAX_TOKENS_PER_USER + " tokens; delete revoked ones");
       }
-      return h.createUpdate("INSERT INTO personal_access_tokens(id, owner, name, secret_hash, scope, created_at, expires_at)"
+      h.createUpdate("INSERT INTO personal_access_tokens(id, owner, name, secret_hash, scope, created_at, expires_at)"
               + " VALUES (?, ?, ?, ?, ?, ?, ?)")
           .bind(0, id).bind(1, owner).bind(2, label).bind(3, Secrets.hash(secret)).bind(4, scope.wireName())
           .bind(5, now).bind(6, Rows.millis(expiresAt)).execute();
+      context.record(h, actor, EventType.TOKEN_CREATED, "token " + id, null, expiresAt == null
+          ? Map.of("owner", owner, "name", label, "scope", scope.wireName())
+          : Map.of("owner", owner, "name", label, "scope", scope.wireName(), "expiresAt", expiresAt.toString()));
+      return null;
     });
     return new Issued<>(find(id).orElseThrow(), Secrets.token(id, secret));
   }
@@ -95,8 +101,12 @@ public final class AccessTokenService {
       if (!Context.exists(h, "SELECT 1 FROM personal_access_tokens WHERE id = ? AND owner = ?", id, owner)) {
         throw new NotFoundException("token", id);
       }
-      return h.createUpdate("UPDATE personal_access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+      int revoked = h.createUpdate("UPDATE personal_access_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
           .bind(0, now).bind(1, id).execute();
+      if (revoked == 1) {
+        context.record(h, actor, EventType.TOKEN_REVOKED, "token " + id, null, Map.of("owner", owner));
+      }
+      return revoked;
     });
     activeUntil.invalidate(id);
     return find(id).orElseThrow();
@@ -111,6 +121,7 @@ public final class AccessTokenService {
       if (deleted == 0) {
         throw new NotFoundException("token", id);
       }
+      context.record(h, actor, EventType.TOKEN_DELETED, "token " + id, null, Map.of("owner", owner));
       return deleted;
     });
     activeUntil.invalidate(id);

@@ -1,13 +1,23 @@
 package io.portcullis.identity;
 
 import io.portcullis.auth.Principal;
+import io.portcullis.events.Event;
+import io.portcullis.events.EventLog;
+import io.portcullis.events.EventType;
 import io.portcullis.metadata.Database;
+import io.portcullis.shared.Caller;
+import io.portcullis.shared.RepositoryName;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 
-/** What every identity service shares: the database, the clock, the access policy and its cache. */
+/**
+ * What every identity service shares: the database, the clock, the access policy and its cache, and
+ * the event log every change is recorded in.
+ */
 final class Context {
   /** Most rows one list call returns. */
   static final int MAX_PAGE = 1000;
@@ -17,12 +27,36 @@ final class Context {
   final IdentityAccessController access;
   /** Names no user or organization may take (the bootstrap administrator's). */
   final Set<String> reservedNames;
+  private final EventLog events;
+  private final Supplier<Caller> origin;
 
-  Context(Database db, Clock clock, IdentityAccessController access, Set<String> reservedNames) {
+  Context(Database db, Clock clock, IdentityAccessController access, Set<String> reservedNames, EventLog events,
+      Supplier<Caller> origin) {
     this.db = db;
     this.clock = clock;
     this.access = access;
     this.reservedNames = Set.copyOf(reservedNames);
+    this.events = events;
+    this.origin = origin;
+  }
+
+  /**
+   * Records a change in the event log inside its transaction. The acting principal is explicit; where
+   * the request came from (address, request id) is the origin's, so the audit entry ties to the access log.
+   *
+   * @param actor  who made the change; null for the registry itself (directory synchronisation)
+   * @param target what changed, e.g. {@code user bob}, {@code team acme/ci}
+   */
+  void record(Handle h, Principal actor, EventType type, String target, String repository, Map<String, String> detail) {
+    Caller from = origin.get();
+    String name = actor == null ? Caller.SYSTEM.actor() : actor.kind() == Principal.Kind.ANONYMOUS ? "anonymous"
+        : actor.subject();
+    events.append(h, Event.change(type, clock.instant(), new Caller(name, from.client(), from.requestId()), target,
+        repository == null ? null : RepositoryName.of(repository), detail));
+  }
+
+  void record(Handle h, Principal actor, EventType type, String target) {
+    record(h, actor, type, target, null, Map.of());
   }
 
   /** Runs {@code work} in one transaction, then drops cached access decisions. */

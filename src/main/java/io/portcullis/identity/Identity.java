@@ -2,11 +2,14 @@ package io.portcullis.identity;
 
 import io.portcullis.auth.login.BootstrapAdminCredentials;
 import io.portcullis.auth.login.PasswordHasher;
+import io.portcullis.events.EventLog;
 import io.portcullis.metadata.Database;
+import io.portcullis.shared.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The identity and access-control domain, wired once by the composition root: users, organizations,
@@ -31,12 +34,15 @@ public final class Identity {
    * @param reservedNames names no user or organization may take, e.g. the bootstrap administrator's
    * @param cacheTtl      how long access decisions may be reused without a local write
    *                      ({@link IdentityAccessController#DEFAULT_CACHE_TTL}); bounds staleness across replicas
+   * @param events        where every identity change is recorded, in the change's transaction
+   * @param origin        where the current operation came from (client address, request id) for its record
    */
-  public Identity(Database db, PasswordHasher hasher, Clock clock, Set<String> reservedNames, Duration cacheTtl) {
+  public Identity(Database db, PasswordHasher hasher, Clock clock, Set<String> reservedNames, Duration cacheTtl,
+      EventLog events, Supplier<Caller> origin) {
     this.hasher = Objects.requireNonNull(hasher, "hasher");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.access = new IdentityAccessController(db, clock, cacheTtl);
-    Context context = new Context(db, clock, access, reservedNames);
+    Context context = new Context(db, clock, access, reservedNames, events, origin);
     this.tokens = new AccessTokenService(context);
     this.users = new UserService(context, hasher, tokens);
     this.organizations = new OrganizationService(context);

@@ -1,7 +1,9 @@
 package io.portcullis.identity;
 
 import io.portcullis.auth.Principal;
+import io.portcullis.events.EventType;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -32,8 +34,10 @@ public final class OrganizationService {
     long now = context.now();
     context.write(h -> {
       UserService.claimNamespace(h, name, "organization");
-      return h.createUpdate("INSERT INTO organizations(name, description, created_at) VALUES (?, ?, ?)")
+      h.createUpdate("INSERT INTO organizations(name, description, created_at) VALUES (?, ?, ?)")
           .bind(0, name).bind(1, text).bind(2, now).execute();
+      context.record(h, actor, EventType.ORGANIZATION_CREATED, "organization " + name);
+      return null;
     });
     return find(name).orElseThrow();
   }
@@ -59,8 +63,9 @@ public final class OrganizationService {
     String text = Names.text("description", description, Names.MAX_DESCRIPTION_LENGTH, true);
     context.write(h -> {
       Context.requireOrganization(h, name);
-      return h.createUpdate("UPDATE organizations SET description = ? WHERE name = ?")
-          .bind(0, text).bind(1, name).execute();
+      h.createUpdate("UPDATE organizations SET description = ? WHERE name = ?").bind(0, text).bind(1, name).execute();
+      context.record(h, actor, EventType.ORGANIZATION_UPDATED, "organization " + name);
+      return null;
     });
     return find(name).orElseThrow();
   }
@@ -81,7 +86,9 @@ public final class OrganizationService {
       }
       h.createUpdate("DELETE FROM user_repository_grants WHERE repository LIKE ?").bind(0, name + "/%").execute();
       h.createUpdate("DELETE FROM organizations WHERE name = ?").bind(0, name).execute();
-      return h.createUpdate("DELETE FROM namespaces WHERE name = ?").bind(0, name).execute();
+      h.createUpdate("DELETE FROM namespaces WHERE name = ?").bind(0, name).execute();
+      context.record(h, actor, EventType.ORGANIZATION_DELETED, "organization " + name);
+      return null;
     });
   }
 
@@ -96,9 +103,14 @@ public final class OrganizationService {
     context.write(h -> {
       Context.requireOrganization(h, organization);
       Context.requireUser(h, username);
-      return h.createUpdate("INSERT INTO organization_admins(organization, username) VALUES (?, ?)"
+      int added = h.createUpdate("INSERT INTO organization_admins(organization, username) VALUES (?, ?)"
               + " ON CONFLICT (organization, username) DO NOTHING")
           .bind(0, organization).bind(1, username).execute();
+      if (added == 1) {
+        context.record(h, actor, EventType.ORGANIZATION_ADMIN_ADDED, "organization " + organization, null,
+            Map.of("user", username));
+      }
+      return added;
     });
   }
 
@@ -111,6 +123,8 @@ public final class OrganizationService {
       if (removed == 0) {
         throw new NotFoundException("admin of " + organization, username);
       }
+      context.record(h, actor, EventType.ORGANIZATION_ADMIN_REMOVED, "organization " + organization, null,
+          Map.of("user", username));
       return removed;
     });
   }

@@ -1,7 +1,9 @@
 package io.portcullis.identity;
 
 import io.portcullis.auth.Principal;
+import io.portcullis.events.EventType;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
 import org.jdbi.v3.core.Handle;
@@ -54,6 +56,8 @@ public final class RepositoryAccessService {
       if (created == 0) {
         throw new AlreadyExistsException("repository", repository);
       }
+      context.record(h, actor, EventType.REPOSITORY_CREATED, null, repository,
+          Map.of("visibility", visibility.wireName()));
       return created;
     });
     return find(repository).orElseThrow();
@@ -61,15 +65,17 @@ public final class RepositoryAccessService {
 
   /** Makes the repository public or private. @throws ForbiddenException unless the actor may manage it */
   public RepositoryInfo setVisibility(Principal actor, String repository, Visibility visibility) {
-    return updateExisting(actor, repository, h -> h.createUpdate("UPDATE repositories SET visibility = ? WHERE name = ?")
-        .bind(0, visibility.wireName()).bind(1, repository).execute());
+    return updateExisting(actor, repository, Map.of("visibility", visibility.wireName()),
+        h -> h.createUpdate("UPDATE repositories SET visibility = ? WHERE name = ?")
+            .bind(0, visibility.wireName()).bind(1, repository).execute());
   }
 
   /** Replaces the description (null or blank clears it). */
   public RepositoryInfo setDescription(Principal actor, String repository, String description) {
     String text = Names.text("description", description, Names.MAX_DESCRIPTION_LENGTH, true);
-    return updateExisting(actor, repository, h -> h.createUpdate("UPDATE repositories SET description = ? WHERE name = ?")
-        .bind(0, text).bind(1, repository).execute());
+    return updateExisting(actor, repository, Map.of("field", "description"),
+        h -> h.createUpdate("UPDATE repositories SET description = ? WHERE name = ?")
+            .bind(0, text).bind(1, repository).execute());
   }
 
   /**
@@ -86,9 +92,12 @@ public final class RepositoryAccessService {
     Names.requireRepository(repository, organization);
     context.write(h -> {
       Context.requireTeam(h, organization, team);
-      return h.createUpdate("INSERT INTO team_repository_permissions(organization, team, repository, level)"
+      h.createUpdate("INSERT INTO team_repository_permissions(organization, team, repository, level)"
               + " VALUES (?, ?, ?, ?) ON CONFLICT (organization, team, repository) DO UPDATE SET level = excluded.level")
           .bind(0, organization).bind(1, team).bind(2, repository).bind(3, level.wireName()).execute();
+      context.record(h, actor, EventType.PERMISSION_GRANTED, "team " + organization + "/" + team, repository,
+          Map.of("level", level.wireName()));
+      return null;
     });
     return new TeamPermission(organization, team, repository, level);
   }
@@ -103,6 +112,7 @@ public final class RepositoryAccessService {
       if (removed == 0) {
         throw new NotFoundException("permission of " + organization + "/" + team, repository);
       }
+      context.record(h, actor, EventType.PERMISSION_REVOKED, "team " + organization + "/" + team, repository, Map.of());
       return removed;
     });
   }
@@ -155,9 +165,12 @@ public final class RepositoryAccessService {
     requireManage(actor, repository);
     context.write(h -> {
       Context.requireUser(h, username);
-      return h.createUpdate("INSERT INTO user_repository_grants(username, repository, level) VALUES (?, ?, ?)"
+      h.createUpdate("INSERT INTO user_repository_grants(username, repository, level) VALUES (?, ?, ?)"
               + " ON CONFLICT (username, repository) DO UPDATE SET level = excluded.level")
           .bind(0, username).bind(1, repository).bind(2, level.wireName()).execute();
+      context.record(h, actor, EventType.PERMISSION_GRANTED, "user " + username, repository,
+          Map.of("level", level.wireName()));
+      return null;
     });
     return new UserGrant(username, repository, level);
   }
@@ -171,6 +184,7 @@ public final class RepositoryAccessService {
       if (removed == 0) {
         throw new NotFoundException("grant on " + repository + " to user", username);
       }
+      context.record(h, actor, EventType.PERMISSION_REVOKED, "user " + username, repository, Map.of());
       return removed;
     });
   }
@@ -204,12 +218,14 @@ public final class RepositoryAccessService {
     });
   }
 
-  private RepositoryInfo updateExisting(Principal actor, String repository, ToIntFunction<Handle> update) {
+  private RepositoryInfo updateExisting(Principal actor, String repository, Map<String, String> change,
+      ToIntFunction<Handle> update) {
     requireManage(actor, repository);
     context.write(h -> {
       if (update.applyAsInt(h) == 0) {
         throw new NotFoundException("repository", repository);
       }
+      context.record(h, actor, EventType.REPOSITORY_UPDATED, null, repository, change);
       return null;
     });
     return find(repository).orElseThrow();

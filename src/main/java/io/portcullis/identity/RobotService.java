@@ -2,6 +2,7 @@ package io.portcullis.identity;
 
 import io.portcullis.auth.Action;
 import io.portcullis.auth.Principal;
+import io.portcullis.events.EventType;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -65,6 +66,8 @@ public final class RobotService {
       if (created == 0) {
         throw new AlreadyExistsException("robot", robot);
       }
+      context.record(h, actor, EventType.ROBOT_CREATED, "robot " + robot, null,
+          expiresAt == null ? Map.of() : Map.of("expiresAt", expiresAt.toString()));
       return created;
     });
     return new Issued<>(find(robot).orElseThrow(), secret);
@@ -95,23 +98,35 @@ public final class RobotService {
     context.requireOrganizationAdmin(actor, organizationOf(robot));
     requireFuture(expiresAt);
     String secret = Secrets.ROBOT_PREFIX + Secrets.newSecret();
-    context.write(h -> requireUpdated(robot, h.createUpdate("UPDATE robots SET secret_hash = ?, expires_at = ? WHERE name = ?")
-        .bind(0, Secrets.hash(secret)).bind(1, Rows.millis(expiresAt)).bind(2, robot).execute()));
+    context.write(h -> {
+      requireUpdated(robot, h.createUpdate("UPDATE robots SET secret_hash = ?, expires_at = ? WHERE name = ?")
+          .bind(0, Secrets.hash(secret)).bind(1, Rows.millis(expiresAt)).bind(2, robot).execute());
+      context.record(h, actor, EventType.ROBOT_SECRET_ROTATED, "robot " + robot);
+      return null;
+    });
     return new Issued<>(find(robot).orElseThrow(), secret);
   }
 
   /** Disables or re-enables the robot; a disabled robot cannot log in and is granted nothing. */
   public Robot setDisabled(Principal actor, String robot, boolean disabled) {
     context.requireOrganizationAdmin(actor, organizationOf(robot));
-    context.write(h -> requireUpdated(robot, h.createUpdate("UPDATE robots SET disabled = ? WHERE name = ?")
-        .bind(0, disabled).bind(1, robot).execute()));
+    context.write(h -> {
+      requireUpdated(robot, h.createUpdate("UPDATE robots SET disabled = ? WHERE name = ?")
+          .bind(0, disabled).bind(1, robot).execute());
+      context.record(h, actor, disabled ? EventType.ROBOT_DISABLED : EventType.ROBOT_ENABLED, "robot " + robot);
+      return null;
+    });
     return find(robot).orElseThrow();
   }
 
   /** Deletes the robot and its grants. */
   public void delete(Principal actor, String robot) {
     context.requireOrganizationAdmin(actor, organizationOf(robot));
-    context.write(h -> requireUpdated(robot, h.createUpdate("DELETE FROM robots WHERE name = ?").bind(0, robot).execute()));
+    context.write(h -> {
+      requireUpdated(robot, h.createUpdate("DELETE FROM robots WHERE name = ?").bind(0, robot).execute());
+      context.record(h, actor, EventType.ROBOT_DELETED, "robot " + robot);
+      return null;
+    });
   }
 
   /**
@@ -144,6 +159,8 @@ public final class RobotService {
         h.createUpdate("INSERT INTO robot_repository_grants(robot, repository, action) VALUES (?, ?, ?)")
             .bind(0, robot).bind(1, repository).bind(2, action.wireName()).execute();
       }
+      context.record(h, actor, EventType.ROBOT_GRANT_CHANGED, "robot " + robot, repository, Map.of("actions",
+          actions.stream().map(Action::wireName).sorted().collect(java.util.stream.Collectors.joining(","))));
       return null;
     });
     return new RobotGrant(robot, repository, actions);

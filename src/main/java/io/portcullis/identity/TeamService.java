@@ -1,7 +1,9 @@
 package io.portcullis.identity;
 
 import io.portcullis.auth.Principal;
+import io.portcullis.events.EventType;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -43,6 +45,7 @@ public final class TeamService {
       if (created == 0) {
         throw new AlreadyExistsException("team", organization + "/" + name);
       }
+      context.record(h, actor, EventType.TEAM_CREATED, "team " + organization + "/" + name);
       return created;
     });
     return find(organization, name).orElseThrow();
@@ -71,8 +74,10 @@ public final class TeamService {
     String text = Names.text("description", description, Names.MAX_DESCRIPTION_LENGTH, true);
     context.write(h -> {
       Context.requireTeam(h, organization, name);
-      return h.createUpdate("UPDATE teams SET description = ? WHERE organization = ? AND name = ?")
+      h.createUpdate("UPDATE teams SET description = ? WHERE organization = ? AND name = ?")
           .bind(0, text).bind(1, organization).bind(2, name).execute();
+      context.record(h, actor, EventType.TEAM_UPDATED, "team " + organization + "/" + name);
+      return null;
     });
     return find(organization, name).orElseThrow();
   }
@@ -82,8 +87,10 @@ public final class TeamService {
     context.requireOrganizationAdmin(actor, organization);
     context.write(h -> {
       Context.requireTeam(h, organization, name);
-      return h.createUpdate("DELETE FROM teams WHERE organization = ? AND name = ?")
-          .bind(0, organization).bind(1, name).execute();
+      h.createUpdate("DELETE FROM teams WHERE organization = ? AND name = ?").bind(0, organization).bind(1, name)
+          .execute();
+      context.record(h, actor, EventType.TEAM_DELETED, "team " + organization + "/" + name);
+      return null;
     });
   }
 
@@ -104,9 +111,12 @@ public final class TeamService {
       if (members >= MAX_MEMBERS) {
         throw new InvalidValueException("teams are limited to " + MAX_MEMBERS + " members");
       }
-      return h.createUpdate("INSERT INTO team_members(organization, team, username, role, synced) VALUES (?, ?, ?, ?, FALSE)"
+      h.createUpdate("INSERT INTO team_members(organization, team, username, role, synced) VALUES (?, ?, ?, ?, FALSE)"
               + " ON CONFLICT (organization, team, username) DO UPDATE SET role = excluded.role, synced = FALSE")
           .bind(0, organization).bind(1, team).bind(2, username).bind(3, role.wireName()).execute();
+      context.record(h, actor, EventType.TEAM_MEMBER_ADDED, "team " + organization + "/" + team, null,
+          Map.of("user", username, "role", role.wireName()));
+      return null;
     });
   }
 
@@ -119,6 +129,8 @@ public final class TeamService {
       if (removed == 0) {
         throw new NotFoundException("member of " + organization + "/" + team, username);
       }
+      context.record(h, actor, EventType.TEAM_MEMBER_REMOVED, "team " + organization + "/" + team, null,
+          Map.of("user", username));
       return removed;
     });
   }
@@ -150,9 +162,14 @@ public final class TeamService {
     }
     context.write(h -> {
       Context.requireTeam(h, organization, team);
-      return h.createUpdate("INSERT INTO external_group_mappings(group_name, organization, team) VALUES (?, ?, ?)"
+      int mapped = h.createUpdate("INSERT INTO external_group_mappings(group_name, organization, team) VALUES (?, ?, ?)"
               + " ON CONFLICT (group_name, organization, team) DO NOTHING")
           .bind(0, name).bind(1, organization).bind(2, team).execute();
+      if (mapped == 1) {
+        context.record(h, actor, EventType.TEAM_GROUP_MAPPED, "team " + organization + "/" + team, null,
+            Map.of("group", name));
+      }
+      return mapped;
     });
     return new GroupMapping(name, organization, team);
   }
@@ -167,6 +184,8 @@ public final class TeamService {
       if (removed == 0) {
         throw new NotFoundException("group mapping", group + " -> " + organization + "/" + team);
       }
+      context.record(h, actor, EventType.TEAM_GROUP_UNMAPPED, "team " + organization + "/" + team, null,
+          Map.of("group", group));
       return removed;
     });
   }

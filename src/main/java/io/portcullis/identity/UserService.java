@@ -2,10 +2,12 @@ package io.portcullis.identity;
 
 import io.portcullis.auth.Principal;
 import io.portcullis.auth.login.PasswordHasher;
+import io.portcullis.events.EventType;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -63,6 +65,8 @@ public final class UserService {
       h.createUpdate("INSERT INTO users(name, display_name, email, password_hash, system_admin, source, created_at)"
               + " VALUES (?, ?, ?, ?, ?, 'local', ?)")
           .bind(0, name).bind(1, display).bind(2, mail).bind(3, hash).bind(4, systemAdmin).bind(5, now).execute();
+      context.record(h, actor, EventType.USER_CREATED, "user " + name, null,
+          Map.of("source", "local", "systemAdmin", Boolean.toString(systemAdmin)));
       return null;
     });
     return find(name).orElseThrow();
@@ -97,9 +101,12 @@ public final class UserService {
     requireSelfOrAdmin(actor, name);
     String display = Names.text("display name", displayName, Names.MAX_SHORT_TEXT_LENGTH, false);
     String mail = Names.email(email);
-    context.write(h -> updateExisting(h, name,
-        h.createUpdate("UPDATE users SET display_name = ?, email = ? WHERE name = ?")
-            .bind(0, display).bind(1, mail).bind(2, name).execute()));
+    context.write(h -> {
+      updateExisting(h, name, h.createUpdate("UPDATE users SET display_name = ?, email = ? WHERE name = ?")
+          .bind(0, display).bind(1, mail).bind(2, name).execute());
+      context.record(h, actor, EventType.USER_UPDATED, "user " + name);
+      return null;
+    });
     return find(name).orElseThrow();
   }
 
@@ -134,15 +141,22 @@ public final class UserService {
     String hash = hasher.hash(requireStrongPassword(password));
     context.write(h -> {
       h.createUpdate("UPDATE users SET password_hash = ? WHERE name = ?").bind(0, hash).bind(1, name).execute();
-      return tokens.revokeAll(h, name);
+      int revoked = tokens.revokeAll(h, name);
+      context.record(h, actor, EventType.USER_PASSWORD_CHANGED, "user " + name, null,
+          Map.of("tokensRevoked", Integer.toString(revoked)));
+      return revoked;
     });
   }
 
   /** @throws ForbiddenException unless the actor is a system administrator */
   public User setSystemAdmin(Principal actor, String name, boolean systemAdmin) {
     context.requireSystemAdmin(actor);
-    context.write(h -> updateExisting(h, name, h.createUpdate("UPDATE users SET system_admin = ? WHERE name = ?")
-        .bind(0, systemAdmin).bind(1, name).execute()));
+    context.write(h -> {
+      updateExisting(h, name, h.createUpdate("UPDATE users SET system_admin = ? WHERE name = ?")
+          .bind(0, systemAdmin).bind(1, name).execute());
+      context.record(h, actor, systemAdmin ? EventType.USER_ADMIN_GRANTED : EventType.USER_ADMIN_REVOKED, "user " + name);
+      return null;
+    });
     return find(name).orElseThrow();
   }
 
@@ -157,8 +171,12 @@ public final class UserService {
     if (disabled && context.isSelf(actor, name)) {
       throw new ForbiddenException("administrators cannot disable their own account");
     }
-    context.write(h -> updateExisting(h, name, h.createUpdate("UPDATE users SET disabled = ? WHERE name = ?")
-        .bind(0, disabled).bind(1, name).execute()));
+    context.write(h -> {
+      updateExisting(h, name, h.createUpdate("UPDATE users SET disabled = ? WHERE name = ?")
+          .bind(0, disabled).bind(1, name).execute());
+      context.record(h, actor, disabled ? EventType.USER_DISABLED : EventType.USER_ENABLED, "user " + name);
+      return null;
+    });
     return find(name).orElseThrow();
   }
 
@@ -191,8 +209,12 @@ public final class UserService {
         synchronise(current.get(), false);
         refreshed++;
       } else {
-        context.write(h -> h.createUpdate("UPDATE users SET disabled = ? WHERE name = ?").bind(0, true).bind(1, name)
-            .execute());
+        context.write(h -> {
+          h.createUpdate("UPDATE users SET disabled = ? WHERE name = ?").bind(0, true).bind(1, name).execute();
+          context.record(h, null, EventType.USER_DISABLED, "user " + name, null,
+              Map.of("reason", source.wireName() + " no longer knows the user"));
+          return null;
+        });
         disabled++;
       }
     }
@@ -221,6 +243,8 @@ public final class UserService {
         claimNamespace(h, name, "user");
         h.createUpdate("INSERT INTO users(name, source, created_at) VALUES (?, ?, ?)")
             .bind(0, name).bind(1, external.source().wireName()).bind(2, now).execute();
+        context.record(h, null, EventType.USER_CREATED, "user " + name, null,
+            Map.of("source", external.source().wireName()));
       }
       h.createUpdate("UPDATE users SET display_name = ?, email = ?, external_id = ? WHERE name = ?")
           .bind(0, display).bind(1, mail).bind(2, externalId).bind(3, name).execute();

@@ -34,11 +34,13 @@ public final class JobQueue {
     // of the same image on two connections) agree on one job instead of one failing on the index. The
     // loop covers the active job finishing between our refused insert and the look-up.
     for (int attempt = 0; attempt < 3; attempt++) {
-      Optional<Long> inserted = h.createUpdate("INSERT INTO jobs(kind, subject, payload, state, attempts, max_attempts, "
+      // RETURNING, not generated keys: for an ignored insert SQLite's driver reports the connection's
+      // previous row id, which would hand the caller some other job.
+      Optional<Long> inserted = h.createQuery("INSERT INTO jobs(kind, subject, payload, state, attempts, max_attempts, "
               + "run_after, progress_done, progress_total, created_at) VALUES (?, ?, ?, 'queued', 0, ?, ?, 0, 0, ?) "
-              + "ON CONFLICT (kind, subject) WHERE state IN ('queued', 'running') DO NOTHING")
+              + "ON CONFLICT (kind, subject) WHERE state IN ('queued', 'running') DO NOTHING RETURNING id")
           .bind(0, kind).bind(1, subject).bind(2, payload).bind(3, maxAttempts).bind(4, now).bind(5, now)
-          .executeAndReturnGeneratedKeys("id").mapTo(Long.class).findOne();
+          .mapTo(Long.class).findOne();
       if (inserted.isPresent()) {
         return inserted.get();
       }

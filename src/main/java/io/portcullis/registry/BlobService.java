@@ -1,7 +1,10 @@
 package io.portcullis.registry;
 
-import io.portcullis.events.EventBus;
-import io.portcullis.events.RegistryEvent;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.portcullis.events.Event;
+import io.portcullis.events.EventLog;
+import io.portcullis.events.EventType;
 import io.portcullis.metadata.Database;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
@@ -12,8 +15,6 @@ import io.portcullis.storage.BlobStore;
 import io.portcullis.storage.StagedUpload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -23,7 +24,7 @@ import org.jdbi.v3.core.Handle;
 public final class BlobService {
   private final Database db;
   private final BlobStore store;
-  private final EventBus events;
+  private final EventLog events;
   private final Clock clock;
   /**
    * Sizes of blobs known to be linked, by repository and digest: a pull asks for the same ones again
@@ -32,7 +33,7 @@ public final class BlobService {
   private final Cache<String, Long> linked = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterWrite(Duration.ofSeconds(10)).build();
 
-  public BlobService(Database db, BlobStore store, EventBus events, Clock clock) {
+  public BlobService(Database db, BlobStore store, EventLog events, Clock clock) {
     this.db = db;
     this.store = store;
     this.events = events;
@@ -62,13 +63,18 @@ public final class BlobService {
 
   /** Unlinks the blob from the repository; its bytes go when no repository or manifest needs them. */
   public void delete(RepositoryName repository, Digest digest, Caller caller) {
-    int removed = db.write(h -> h.createUpdate("DELETE FROM repository_blobs WHERE repository = ? AND digest = ?")
-        .bind(0, repository.value()).bind(1, digest.toString()).execute());
-    linked.invalidate(repository.value() + '@' + digest);
-    if (removed == 0) {
-      throw RegistryError.BLOB_UNKNOWN.exception(digest.toString());
+    try {
+      db.write(h -> {
+        if (h.createUpdate("DELETE FROM repository_blobs WHERE repository = ? AND digest = ?")
+            .bind(0, repository.value()).bind(1, digest.toString()).execute() == 0) {
+          throw RegistryError.BLOB_UNKNOWN.exception(digest.toString());
+        }
+        events.append(h, Event.of(EventType.BLOB_DELETED, clock.instant(), caller, repository, digest, null, null));
+        return null;
+      });
+    } finally {
+      linked.invalidate(repository.value() + '@' + digest);
     }
-    publish(RegistryEvent.Type.BLOB_DELETED, repository, digest, caller);
   }
 
   /**
@@ -76,28 +82,27 @@ public final class BlobService {
    * the blob is not in {@code from}; the caller then falls back to a normal upload.
    */
   public boolean mount(RepositoryName target, RepositoryName from, Digest digest, Caller caller) {
-    boolean mounted = db.write(h -> {
+    return db.write(h -> {
       OptionalLong size = linkedSize(h, from.value(), digest.toString(), db.dialect().forShare());
       if (size.isEmpty()) {
         return false;
       }
-      long now = clock.millis();
-      Repositories.ensure(h, target.value(), now);
-      link(h, target.value(), digest.toString(), now);
+      java.time.Instant at = clock.instant();
+      Repositories.ensure(h, events, target, at, caller);
+      link(h, target.value(), digest.toString(), at.toEpochMilli());
+      events.append(h, Event.of(EventType.BLOB_MOUNTED, at, caller, target, digest, null, null));
       return true;
     });
-    if (mounted) {
-      publish(RegistryEvent.Type.BLOB_MOUNTED, target, digest, caller);
-    }
-    return mounted;
   }
 
   /**
    * Makes fully written, verified, fsync'd upload bytes the blob {@code digest} and links it to the
    * repository, atomically: after this returns the blob is durable and readable.
    */
-  void commit(Handle h, RepositoryName repository, StagedUpload staged, Digest digest, long size, long now) {
-    Repositories.ensure(h, repository.value(), now);
+  void commit(Handle h, RepositoryName repository, StagedUpload staged, Digest digest, long size, Caller caller) {
+    java.time.Instant at = clock.instant();
+    long now = at.toEpochMilli();
+    Repositories.ensure(h, events, repository, at, caller);
     // The upsert takes the blob row's lock: the collector cannot remove these bytes until commit.
     h.createUpdate("INSERT INTO blobs(digest, size, created_at) VALUES (?, ?, ?) "
             + "ON CONFLICT (digest) DO UPDATE SET created_at = excluded.created_at")
@@ -121,10 +126,5 @@ public final class BlobService {
             + "WHERE rb.repository = ? AND rb.digest = ?" + lock)
         .bind(0, repository).bind(1, digest)
         .mapTo(Long.class).findOne().map(OptionalLong::of).orElse(OptionalLong.empty());
-  }
-
-  private void publish(RegistryEvent.Type type, RepositoryName repository, Digest digest, Caller caller) {
-    events.publish(new RegistryEvent(type, repository.value(), digest.toString(), null, null,
-        caller.actor(), caller.client(), caller.requestId(), clock.instant()));
   }
 }

@@ -1,7 +1,10 @@
 package io.portcullis.registry;
 
-import io.portcullis.events.EventBus;
-import io.portcullis.events.RegistryEvent;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.portcullis.events.Event;
+import io.portcullis.events.EventLog;
+import io.portcullis.events.EventType;
 import io.portcullis.metadata.Database;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
@@ -10,8 +13,6 @@ import io.portcullis.shared.RegistryError;
 import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.Tag;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +32,8 @@ public final class ManifestService {
   public static final int MAX_PAGE = 10_000;
 
   private final Database db;
-  private final EventBus events;
+  private final EventLog events;
   private final Clock clock;
-  private final List<PushHook> pushHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
   /**
    * Manifests by repository and digest: content-addressed, so an entry never goes stale, only absent.
    * Deleting here drops the entry at once; another replica's delete shows within the TTL.
@@ -48,23 +48,10 @@ public final class ManifestService {
   private final Cache<String, String> tagDigests = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterWrite(Duration.ofSeconds(2)).build();
 
-  public ManifestService(Database db, EventBus events, Clock clock) {
+  public ManifestService(Database db, EventLog events, Clock clock) {
     this.db = db;
     this.events = events;
     this.clock = clock;
-  }
-
-  /**
-   * Work that must happen if and only if a manifest push commits (e.g. queueing its scan): runs inside
-   * the push's transaction, so it is neither lost in a crash nor done for a push that failed.
-   */
-  @FunctionalInterface
-  public interface PushHook {
-    void stored(Handle transaction, String repository, ParsedManifest manifest, long now);
-  }
-
-  public void addPushHook(PushHook hook) {
-    pushHooks.add(hook);
   }
 
   /** A stored manifest with its exact bytes. */
@@ -99,7 +86,7 @@ public final class ManifestService {
 
   public record ByTag(Tag tag) implements Reference {}
 
-  /** A manifest by tag or digest; {@code pulled} records a pull (GET, not HEAD) on the event bus. */
+  /** A manifest by tag or digest; {@code pulled} records a pull (GET, not HEAD) in the event log. */
   public Manifest get(RepositoryName repository, Reference reference, boolean pulled, Caller caller) {
     Optional<String> digest = switch (reference) {
       case ByTag t -> resolveTag(repository.value(), t.tag().value());
@@ -108,8 +95,8 @@ public final class ManifestService {
     Manifest manifest = digest.flatMap(d -> byDigest(repository.value(), d))
         .orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(describe(reference)));
     if (pulled) {
-      publish(RegistryEvent.Type.MANIFEST_PULLED, repository, manifest.digest(),
-          reference instanceof ByTag t ? t.tag().value() : null, manifest.mediaType(), caller);
+      events.appendRead(Event.of(EventType.MANIFEST_PULLED, clock.instant(), caller, repository, manifest.digest(),
+          reference instanceof ByTag t ? t.tag() : null, manifest.mediaType()));
     }
     return manifest;
   }
@@ -155,29 +142,27 @@ public final class ManifestService {
     if (reference instanceof ByDigest d && !d.digest().equals(manifest.digest())) {
       throw RegistryError.DIGEST_INVALID.exception("manifest hashes to " + manifest.digest());
     }
-    String tag = reference instanceof ByTag t ? t.tag().value() : null;
-    long now = clock.millis();
+    Tag tag = reference instanceof ByTag t ? t.tag() : null;
+    java.time.Instant at = clock.instant();
+    long now = at.toEpochMilli();
     db.write(h -> {
       verifyReferences(h, repository.value(), manifest);
-      Repositories.ensure(h, repository.value(), now);
-      if (insert(h, repository.value(), manifest, now)) {
-        for (PushHook hook : pushHooks) {
-          hook.stored(h, repository.value(), manifest, now);
-        }
-      }
+      Repositories.ensure(h, events, repository, at, caller);
+      insert(h, repository.value(), manifest, now);
+      events.append(h, Event.of(EventType.MANIFEST_PUSHED, at, caller, repository, manifest.digest(), tag,
+          manifest.mediaType()));
       if (tag != null) {
         h.createUpdate("INSERT INTO tags(repository, name, digest, updated_at) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (repository, name) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at")
-            .bind(0, repository.value()).bind(1, tag).bind(2, manifest.digest().toString()).bind(3, now).execute();
+            .bind(0, repository.value()).bind(1, tag.value()).bind(2, manifest.digest().toString()).bind(3, now)
+            .execute();
+        events.append(h, Event.of(EventType.TAG_PUSHED, at, caller, repository, manifest.digest(), tag,
+            manifest.mediaType()));
       }
       return null;
     });
     if (tag != null) {
-      tagDigests.put(repository.value() + ':' + tag, manifest.digest().toString());
-    }
-    publish(RegistryEvent.Type.MANIFEST_PUSHED, repository, manifest.digest(), tag, manifest.mediaType(), caller);
-    if (tag != null) {
-      publish(RegistryEvent.Type.TAG_PUSHED, repository, manifest.digest(), tag, manifest.mediaType(), caller);
+      tagDigests.put(repository.value() + ':' + tag.value(), manifest.digest().toString());
     }
     return new Pushed(manifest.digest(), manifest.subject() == null ? null : manifest.subject().digest());
   }
@@ -206,8 +191,8 @@ public final class ManifestService {
     }
   }
 
-  /** Stores the manifest; false when the repository already had it. */
-  private static boolean insert(Handle h, String repository, ParsedManifest manifest, long now) {
+  /** Stores the manifest unless the repository already has it. */
+  private static void insert(Handle h, String repository, ParsedManifest manifest, long now) {
     String digest = manifest.digest().toString();
     int inserted = h.createUpdate("INSERT INTO manifests(repository, digest, media_type, artifact_type, subject, size, "
             + "payload, annotations, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repository, digest) DO NOTHING")
@@ -216,7 +201,7 @@ public final class ManifestService {
         .bind(5, (long) manifest.payload().length).bind(6, manifest.payload()).bind(7, manifest.annotations())
         .bind(8, now).execute();
     if (inserted == 0) {
-      return false;
+      return;
     }
     Map<String, Boolean> references = new LinkedHashMap<>();
     manifest.blobs().stream().filter(d -> !d.foreign()).forEach(d -> references.put(d.digest().toString(), false));
@@ -228,13 +213,13 @@ public final class ManifestService {
     if (!references.isEmpty()) {
       batch.execute();
     }
-    return true;
   }
 
   /** Deletes a manifest by digest (with the tags pointing at it) or just a tag. */
   public void delete(RepositoryName repository, Reference reference, Caller caller) {
     switch (reference) {
       case ByDigest d -> {
+        java.time.Instant at = clock.instant();
         List<String> tags = db.write(h -> {
           List<String> pointing = h.createQuery("SELECT name FROM tags WHERE repository = ? AND digest = ?")
               .bind(0, repository.value()).bind(1, d.digest().toString()).mapTo(String.class).list();
@@ -243,25 +228,27 @@ public final class ManifestService {
           if (removed == 0) {
             throw RegistryError.MANIFEST_UNKNOWN.exception(d.digest().toString());
           }
+          for (String tag : pointing) {
+            events.append(h, Event.of(EventType.TAG_DELETED, at, caller, repository, d.digest(), new Tag(tag), null));
+          }
+          events.append(h, Event.of(EventType.MANIFEST_DELETED, at, caller, repository, d.digest(), null, null));
           return pointing;
         });
         byDigest.invalidate(repository.value() + '@' + d.digest());
         tags.forEach(tag -> tagDigests.invalidate(repository.value() + ':' + tag));
-        for (String tag : tags) {
-          publish(RegistryEvent.Type.TAG_DELETED, repository, d.digest(), tag, null, caller);
-        }
-        publish(RegistryEvent.Type.MANIFEST_DELETED, repository, d.digest(), null, null, caller);
       }
       case ByTag t -> {
-        String digest = db.write(h -> {
-          Optional<String> current = h.createQuery("SELECT digest FROM tags WHERE repository = ? AND name = ?")
-              .bind(0, repository.value()).bind(1, t.tag().value()).mapTo(String.class).findOne();
-          current.ifPresent(x -> h.createUpdate("DELETE FROM tags WHERE repository = ? AND name = ?")
-              .bind(0, repository.value()).bind(1, t.tag().value()).execute());
-          return current.orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(t.tag().value()));
+        db.write(h -> {
+          String current = h.createQuery("SELECT digest FROM tags WHERE repository = ? AND name = ?")
+              .bind(0, repository.value()).bind(1, t.tag().value()).mapTo(String.class).findOne()
+              .orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(t.tag().value()));
+          h.createUpdate("DELETE FROM tags WHERE repository = ? AND name = ?")
+              .bind(0, repository.value()).bind(1, t.tag().value()).execute();
+          events.append(h, Event.of(EventType.TAG_DELETED, clock.instant(), caller, repository, Digest.parse(current),
+              t.tag(), null));
+          return null;
         });
         tagDigests.invalidate(repository.value() + ':' + t.tag().value());
-        publish(RegistryEvent.Type.TAG_DELETED, repository, Digest.parse(digest), t.tag().value(), null, caller);
       }
     }
   }
@@ -283,12 +270,11 @@ public final class ManifestService {
       if (h.createUpdate("DELETE FROM repositories WHERE name = ?").bind(0, repository.value()).execute() == 0) {
         throw RegistryError.NAME_UNKNOWN.exception(repository.value());
       }
+      events.append(h, Event.of(EventType.REPOSITORY_DELETED, clock.instant(), caller, repository, null, null, null));
       return new Contents(digests, tags);
     });
     removed.digests().forEach(d -> byDigest.invalidate(repository.value() + '@' + d));
     removed.tags().forEach(t -> tagDigests.invalidate(repository.value() + ':' + t));
-    events.publish(new RegistryEvent(RegistryEvent.Type.REPOSITORY_DELETED, repository.value(), null, null, null,
-        caller.actor(), caller.client(), caller.requestId(), clock.instant()));
   }
 
   /** One page of a repository's tags in lexical order; one extra element means more follow. */
@@ -349,12 +335,6 @@ public final class ManifestService {
           null, null));
     }
     return List.copyOf(result.values());
-  }
-
-  private void publish(RegistryEvent.Type type, RepositoryName repository, Digest digest, String tag, String mediaType,
-      Caller caller) {
-    events.publish(new RegistryEvent(type, repository.value(), digest.toString(), tag, mediaType,
-        caller.actor(), caller.client(), caller.requestId(), clock.instant()));
   }
 
   private static String describe(Reference reference) {

@@ -1,6 +1,12 @@
 package io.portcullis.registry;
 
+import io.portcullis.events.Event;
+import io.portcullis.events.EventLog;
+import io.portcullis.events.EventType;
 import io.portcullis.metadata.Database;
+import io.portcullis.shared.Caller;
+import io.portcullis.shared.RepositoryName;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
@@ -9,9 +15,14 @@ import org.jdbi.v3.core.Handle;
 final class Repositories {
   private Repositories() {}
 
-  static void ensure(Handle handle, String repository, long now) {
-    handle.createUpdate("INSERT INTO repositories(name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-        .bind(0, repository).bind(1, now).execute();
+  /** Creates the repository on its first push or mount. */
+  static void ensure(Handle handle, EventLog events, RepositoryName repository, Instant at, Caller caller) {
+    int created = handle.createUpdate("INSERT INTO repositories(name, created_at) VALUES (?, ?) "
+            + "ON CONFLICT (name) DO NOTHING")
+        .bind(0, repository.value()).bind(1, at.toEpochMilli()).execute();
+    if (created == 1) {
+      events.append(handle, Event.of(EventType.REPOSITORY_CREATED, at, caller, repository, null, null, null));
+    }
   }
 
   static boolean exists(Handle handle, String repository) {

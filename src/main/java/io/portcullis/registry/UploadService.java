@@ -2,6 +2,7 @@ package io.portcullis.registry;
 
 import io.portcullis.metadata.Database;
 import io.portcullis.shared.ByteSource;
+import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.RegistryError;
 import io.portcullis.shared.RegistryException;
@@ -12,17 +13,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.file.NoSuchFileException;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Blob upload sessions (monolithic, POST+PUT and chunked PATCH). A session is its staged bytes plus a
@@ -97,7 +98,7 @@ public final class UploadService {
    * links the blob. A digest mismatch ends the session and stores nothing.
    */
   public long complete(RepositoryName repository, String id, String state, Digest expected, Long start, long length,
-      ByteSource lastChunk) throws IOException {
+      ByteSource lastChunk, Caller caller) throws IOException {
     requireSession(repository, id, state);
     StagedUpload staged = openStaged(id);
     try {
@@ -114,9 +115,8 @@ public final class UploadService {
         }
         long size = session.offset;
         staged.sync();
-        long now = clock.millis();
         db.write(h -> {
-          blobs.commit(h, repository, staged, expected, size, now);
+          blobs.commit(h, repository, staged, expected, size, caller);
           return null;
         });
         sessions.remove(id);

@@ -3,8 +3,9 @@ package io.portcullis.scan;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.portcullis.events.EventBus;
-import io.portcullis.events.RegistryEvent;
+import io.portcullis.events.Event;
+import io.portcullis.events.EventLog;
+import io.portcullis.events.EventType;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobHandler;
 import io.portcullis.metadata.Database;
@@ -17,8 +18,10 @@ import io.portcullis.scan.match.Finding;
 import io.portcullis.scan.match.MatchOptions;
 import io.portcullis.scan.match.Matcher;
 import io.portcullis.scan.match.SeverityCounts;
+import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
+import io.portcullis.shared.RepositoryName;
 import io.portcullis.storage.BlobSource;
 import io.portcullis.storage.BlobStore;
 import java.io.IOException;
@@ -55,13 +58,13 @@ public final class ScanService {
   private final Database db;
   private final BlobStore blobs;
   private final VulnerabilityDatabase vulndb;
-  private final EventBus events;
+  private final EventLog events;
   private final ObjectMapper json;
   private final Clock clock;
   private final LayerScanner scanner = LayerScanner.standard();
   private final LayerLimits limits;
 
-  public ScanService(Database db, BlobStore blobs, VulnerabilityDatabase vulndb, EventBus events, ObjectMapper json,
+  public ScanService(Database db, BlobStore blobs, VulnerabilityDatabase vulndb, EventLog events, ObjectMapper json,
       Clock clock, LayerLimits limits) {
     this.db = db;
     this.blobs = blobs;
@@ -94,9 +97,13 @@ public final class ScanService {
       }
     }
     progress.update(images.size(), images.size(), failures.isEmpty() ? "scanned" : "failed");
-    RegistryEvent.Type outcome = failures.isEmpty() ? RegistryEvent.Type.SCAN_SUCCEEDED : RegistryEvent.Type.SCAN_FAILED;
-    events.publish(new RegistryEvent(outcome, repository, job.subject(), null, manifest.mediaType(), "system",
-        "local", "job-" + job.id(), clock.instant()));
+    EventType outcome = failures.isEmpty() ? EventType.SCAN_SUCCEEDED : EventType.SCAN_FAILED;
+    Event event = Event.of(outcome, clock.instant(), new Caller("system", "local", "job-" + job.id()),
+        RepositoryName.of(repository), Digest.parse(job.subject()), null, manifest.mediaType());
+    db.write(h -> {
+      events.append(h, event);
+      return null;
+    });
     if (!failures.isEmpty()) {
       throw new JobHandler.Permanent(String.join("; ", failures));
     }
@@ -159,7 +166,7 @@ public final class ScanService {
     long total = db.read(h -> h.createQuery("SELECT COUNT(*) FROM image_scans WHERE status = 'succeeded'")
         .mapTo(Long.class).one());
     Map<String, LayerInventory> layerCache = new HashMap<>();
-    List<String> changedDigests = new ArrayList<>();
+    int changed = 0;
     long now = clock.millis();
     long done = 0;
     String after = "";
@@ -173,6 +180,7 @@ public final class ScanService {
         break;
       }
       List<ImageScan> batch = new ArrayList<>(rows.size());
+      List<String> changedDigests = new ArrayList<>();
       for (Stored row : rows) {
         List<String> layers = read(row.layers(), STRINGS);
         List<LayerInventory> inventories = new ArrayList<>(layers.size());
@@ -195,18 +203,21 @@ public final class ScanService {
         batch.add(new ImageScan(row.digest(), ImageScan.SUCCEEDED, null, layers, null, null, snapshot.version(),
             SeverityCounts.of(findings), findings, 0, now));
       }
-      storeMatches(batch);
+      storeMatches(batch, changedDigests);
+      changed += changedDigests.size();
       done += rows.size();
       after = rows.getLast().digest();
       progress.update(done, total, "re-matching stored images");
     }
-    changedDigests.forEach(this::publishChanged);
-    progress.update(done, total, changedDigests.size() + " images changed");
-    return changedDigests.size();
+    progress.update(done, total, changed + " images changed");
+    return changed;
   }
 
-  /** New findings of many images in one transaction: a re-match of thousands costs a few commits. */
-  private void storeMatches(List<ImageScan> matches) throws IOException {
+  /**
+   * New findings of many images in one transaction, with a {@code vulnerabilities.changed} event per
+   * repository holding a changed image: a re-match of thousands costs a few commits.
+   */
+  private void storeMatches(List<ImageScan> matches, List<String> changedDigests) throws IOException {
     List<String> findings = new ArrayList<>(matches.size());
     for (ImageScan match : matches) {
       findings.add(json.writeValueAsString(match.findings()));
@@ -219,17 +230,16 @@ public final class ScanService {
         update.bind(0, m.vulndbVersion()).bind(1, m.counts().critical()).bind(2, m.counts().major())
             .bind(3, m.counts().minor()).bind(4, findings.get(i)).bind(5, m.matchedAt()).bind(6, m.digest()).add();
       }
-      return update.execute();
+      update.execute();
+      for (String digest : changedDigests) {
+        for (String repository : h.createQuery("SELECT DISTINCT repository FROM manifests WHERE digest = ?")
+            .bind(0, digest).mapTo(String.class).list()) {
+          events.append(h, Event.of(EventType.VULNERABILITIES_CHANGED, clock.instant(), Caller.SYSTEM,
+              RepositoryName.of(repository), Digest.parse(digest), null, null));
+        }
+      }
+      return null;
     });
-  }
-
-  private void publishChanged(String digest) {
-    List<String> repositories = db.read(h -> h.createQuery("SELECT DISTINCT repository FROM manifests WHERE digest = ?")
-        .bind(0, digest).mapTo(String.class).list());
-    for (String repository : repositories) {
-      events.publish(new RegistryEvent(RegistryEvent.Type.VULNERABILITIES_CHANGED, repository, digest, null, null,
-          "system", "local", "-", clock.instant()));
-    }
   }
 
   private static Set<String> keys(List<Finding> findings) {

@@ -2,12 +2,15 @@ package io.portcullis.scan;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.events.Event;
+import io.portcullis.events.EventLog;
+import io.portcullis.events.EventType;
+import io.portcullis.events.Subscriber;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobHandler;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.JobRunner;
 import io.portcullis.metadata.Database;
-import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.vuln.Advisory;
 import io.portcullis.scan.vuln.AdvisoryImportException;
 import io.portcullis.scan.vuln.AlpineSecdbImporter;
@@ -22,13 +25,14 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Scanning as the registry runs it: scan on push (queued in the push's own transaction), manual scans
+ * Scanning as the registry runs it: scan on push (a subscriber of the event log), manual scans
  * and rescans, and vulnerability database imports followed by a re-match of every stored image — all
  * as persistent jobs on the shared runner.
  */
@@ -45,26 +49,57 @@ public final class Scanning {
   private final VulnerabilityDatabase vulndb;
   private final JobRunner runner;
   private final ObjectMapper json;
+  private final Clock clock;
 
   public Scanning(Database db, BlobStore store, ScanService scans, VulnerabilityDatabase vulndb, JobRunner runner,
-      ManifestService manifests, ObjectMapper json) {
+      EventLog events, ObjectMapper json, Clock clock) {
     this.db = db;
     this.store = store;
     this.scans = scans;
     this.vulndb = vulndb;
     this.runner = runner;
     this.json = json;
+    this.clock = clock;
     runner.register(SCAN, scans::runScanJob);
     runner.register(IMPORT, this::runImport);
     runner.register(REMATCH, (job, progress) -> scans.rematchAll(progress));
-    manifests.addPushHook((h, repository, manifest, now) -> {
-      boolean scanOnPush = h.createQuery("SELECT scan_on_push FROM repositories WHERE name = ?").bind(0, repository)
-          .mapTo(Boolean.class).findOne().orElse(true);
-      if (scanOnPush) {
-        JobQueue.enqueue(h, SCAN, manifest.digest().toString(), repository, 3, now);
-        runner.nudge();
-      }
-    });
+    events.subscribe(new ScanOnPush());
+  }
+
+  /**
+   * Queues a scan of each pushed manifest not scanned yet, in repositories that scan on push. Handling
+   * an event twice queues nothing new: the queue keeps one active job per manifest.
+   */
+  private final class ScanOnPush implements Subscriber {
+    @Override
+    public String name() {
+      return "scan-on-push";
+    }
+
+    @Override
+    public boolean wants(EventType type) {
+      return type == EventType.MANIFEST_PUSHED;
+    }
+
+    @Override
+    public void handle(List<Event> pushes) {
+      long now = clock.millis();
+      db.write(h -> {
+        for (Event push : pushes) {
+          String repository = push.repository().value();
+          String digest = push.digest().toString();
+          boolean scanOnPush = h.createQuery("SELECT scan_on_push FROM repositories WHERE name = ?").bind(0, repository)
+              .mapTo(Boolean.class).findOne().orElse(false);
+          boolean scanned = h.createQuery("SELECT 1 FROM image_scans WHERE digest = ? AND status = 'succeeded'")
+              .bind(0, digest).mapTo(Integer.class).findOne().isPresent();
+          if (scanOnPush && !scanned) {
+            JobQueue.enqueue(h, SCAN, digest, repository, 3, now);
+          }
+        }
+        return null;
+      });
+      runner.nudge();
+    }
   }
 
   /** Queues a scan of a manifest (an index scans every platform); returns the job id. */

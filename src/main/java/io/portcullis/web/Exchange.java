@@ -136,6 +136,14 @@ public final class Exchange {
     return query.getValue(name);
   }
 
+  /** The names of the query parameters sent. */
+  public java.util.Set<String> queryNames() {
+    if (query == null) {
+      query = Request.extractQueryParameters(request);
+    }
+    return query.getNames();
+  }
+
   /** Every value of a repeated query parameter, in order. */
   public java.util.List<String> queryValues(String name) {
     if (query == null) {

@@ -1,7 +1,10 @@
 package io.portcullis.web;
 
+import io.portcullis.shared.Caller;
+import io.portcullis.shared.RegistryError;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.jetty.http.HttpHeader;
@@ -15,17 +18,15 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import io.portcullis.shared.RegistryError;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.http.HttpHeader;
-import java.nio.ByteBuffer;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+
 import static net.logstash.logback.argument.StructuredArguments.value;
 
 /**
@@ -33,6 +34,19 @@ import static net.logstash.logback.argument.StructuredArguments.value;
  * graceful stop that lets in-flight requests finish. Routing is by path prefix.
  */
 public final class HttpServer implements AutoCloseable {
+  /** The exchange this thread is serving (each request has a virtual thread of its own). */
+  private static final ThreadLocal<Exchange> CURRENT = new ThreadLocal<>();
+
+  /**
+   * Where the operation running on this thread came from: the request's client address and id, or
+   * {@link Caller#SYSTEM} outside a request. Domain services that record changes take this as a
+   * supplier, so they need not know HTTP.
+   */
+  public static Caller origin() {
+    Exchange ex = CURRENT.get();
+    return ex == null ? Caller.SYSTEM : new Caller(Caller.SYSTEM.actor(), ex.clientAddress(), ex.requestId());
+  }
+
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
   private static final Logger access = LoggerFactory.getLogger("io.portcullis.access");
 
@@ -196,6 +210,7 @@ public final class HttpServer implements AutoCloseable {
       response.getHeaders().put("X-Request-Id", requestId);
       Exchange ex = new Exchange(request, response, callback, requestId, options.proxies());
       MDC.put("request_id", requestId);
+      CURRENT.set(ex);
       try {
         Endpoint endpoint = route(ex.path());
         if (endpoint == null) {
@@ -217,6 +232,7 @@ public final class HttpServer implements AutoCloseable {
           logAccess(ex, nanos);
         }
         MDC.remove("request_id");
+        CURRENT.remove();
       }
       return true;
     }

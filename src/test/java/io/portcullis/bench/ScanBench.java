@@ -3,7 +3,7 @@ package io.portcullis.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.portcullis.events.EventBus;
+import io.portcullis.events.EventLog;
 import io.portcullis.metadata.Database;
 import io.portcullis.scan.ScanService;
 import io.portcullis.scan.VulnerabilityDatabase;
@@ -11,12 +11,12 @@ import io.portcullis.scan.analyzer.LayerScanner;
 import io.portcullis.scan.inventory.ImageInventory;
 import io.portcullis.scan.inventory.LayerInventory;
 import io.portcullis.scan.layer.LayerLimits;
-import io.portcullis.scan.match.Matcher;
 import io.portcullis.scan.match.MatchOptions;
+import io.portcullis.scan.match.Matcher;
 import io.portcullis.scan.vuln.Advisory;
 import io.portcullis.scan.vuln.AdvisoryIndex;
-import io.portcullis.scan.vuln.OsvImporter;
 import io.portcullis.scan.vuln.ImportProgress;
+import io.portcullis.scan.vuln.OsvImporter;
 import io.portcullis.storage.fs.FsBlobStore;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -83,7 +83,8 @@ public final class ScanBench {
       }
     }
 
-    try (Database db = Database.embedded(work.resolve("rematch")); EventBus events = new EventBus()) {
+    try (Database db = Database.embedded(work.resolve("rematch"));
+        EventLog events = new EventLog(db, Clock.systemUTC(), json, "bench")) {
       VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, json, Clock.systemUTC());
       ScanService scans = new ScanService(db, new FsBlobStore(work.resolve("rematch")), vulndb, events, json,
           Clock.systemUTC(), LayerLimits.defaults());

@@ -1,11 +1,10 @@
 package io.portcullis.identity;
 
-import io.portcullis.metadata.TestDatabase;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.portcullis.auth.Principal;
+import io.portcullis.events.Event;
+import io.portcullis.events.EventQuery;
+import io.portcullis.metadata.TestDatabase;
+import io.portcullis.shared.RepositoryName;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Users, organizations, teams and repositories: validation, uniqueness and who may change what. */
 class IdentityServicesTest {
@@ -55,6 +57,33 @@ class IdentityServicesTest {
     assertThatThrownBy(() -> id.users().create(admin, name, TestIdentity.PASSWORD, null, null, false))
         .isInstanceOf(InvalidNameException.class);
     assertThatThrownBy(() -> id.organizations().create(admin, name, null)).isInstanceOf(InvalidNameException.class);
+  }
+
+  @Test
+  void everyIdentityChangeIsRecordedWithItsActorAndOriginAndRefusedOnesAreNot() {
+    Principal alice = world.user("alice");
+    id.organizations().create(admin, "acme", null);
+    id.teams().create(admin, "acme", "ci", null);
+    id.teams().addMember(admin, "acme", "ci", "alice", TeamRole.MEMBER);
+    id.repositories().setTeamPermission(admin, "acme", "ci", "acme/app", RepositoryLevel.READ_WRITE);
+    id.tokens().create(alice, "alice", "laptop", TokenScope.READ_WRITE, null);
+    assertThatThrownBy(() -> id.organizations().create(alice, "evil", null)).isInstanceOf(ForbiddenException.class);
+
+    List<Event> log = world.events.search(new EventQuery(0, 100, null, null, null, null, null)).reversed();
+    assertThat(log).extracting(e -> e.type().wireName() + " " + e.target() + " by " + e.caller().actor()).containsExactly(
+        "user.created user alice by admin",
+        "organization.created organization acme by admin",
+        "team.created team acme/ci by admin",
+        "team.member_added team acme/ci by admin",
+        "permission.granted team acme/ci by admin",
+        "token.created token " + id.tokens().list(alice, "alice").getFirst().id() + " by alice");
+    assertThat(log).allSatisfy(e -> {
+      assertThat(e.caller().client()).isEqualTo(TestIdentity.ORIGIN.client());
+      assertThat(e.caller().requestId()).isEqualTo(TestIdentity.ORIGIN.requestId());
+    });
+    assertThat(log.get(4).repository()).isEqualTo(RepositoryName.of("acme/app"));
+    assertThat(log.get(4).detail()).containsEntry("level", "read-write");
+    assertThat(log.getLast().detail()).containsEntry("owner", "alice").doesNotContainKey("secret");
   }
 
   @Test

@@ -1,12 +1,14 @@
 package io.portcullis.identity;
 
-import io.portcullis.metadata.TestDatabase;
-
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.auth.Principal;
 import io.portcullis.auth.TestClock;
 import io.portcullis.auth.login.BootstrapAdminCredentials;
 import io.portcullis.auth.login.PasswordHasher;
 import io.portcullis.auth.secret.InMemorySecretStore;
+import io.portcullis.events.EventLog;
+import io.portcullis.metadata.TestDatabase;
+import io.portcullis.shared.Caller;
 import java.time.Instant;
 import java.util.Set;
 
@@ -20,13 +22,18 @@ final class TestIdentity implements AutoCloseable {
   final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
   // Cheap but real Argon2id: the cost parameters are not what these tests are about.
   final PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(64, 1, 1), 2);
+  /** Where the test's operations appear to come from in the event log. */
+  static final Caller ORIGIN = new Caller("-", "192.0.2.7", "test-request");
+  final EventLog events;
   final Identity identity;
   final BootstrapAdminCredentials bootstrap;
   final Principal admin = new Principal(ADMIN, Principal.Kind.ADMIN, Set.of(Principal.Flag.BOOTSTRAP));
 
   TestIdentity(TestDatabase database) {
     this.database = database;
-    this.identity = new Identity(database.db, hasher, clock, Set.of(ADMIN), IdentityAccessController.DEFAULT_CACHE_TTL);
+    this.events = new EventLog(database.db, clock, new ObjectMapper(), "test");
+    this.identity = new Identity(database.db, hasher, clock, Set.of(ADMIN), IdentityAccessController.DEFAULT_CACHE_TTL,
+        events, () -> ORIGIN);
     this.bootstrap = new BootstrapAdminCredentials(ADMIN, new InMemorySecretStore(), hasher);
     bootstrap.setPassword(ADMIN_PASSWORD);
   }

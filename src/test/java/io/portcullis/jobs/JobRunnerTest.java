@@ -71,6 +71,13 @@ class JobRunnerTest {
   }
 
   @Test
+  void aRefusedDuplicateAnswersItsOwnJobNotTheLastOneInserted() {
+    long first = queue.enqueue("echo", "x", null, 3);
+    long other = queue.enqueue("echo", "y", null, 3);
+    assertThat(queue.enqueue("echo", "x", null, 3)).isEqualTo(first).isNotEqualTo(other);
+  }
+
+  @Test
   void permanentFailuresAreNotRetriedOthersAreUntilAttemptsRunOut() throws Exception {
     AtomicInteger transientRuns = new AtomicInteger();
     runner.register("broken", (job, progress) -> {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portcullis.audit.AuditLog;
 import io.portcullis.auth.AccessController;
 import io.portcullis.auth.Action;
 import io.portcullis.auth.Principal;
@@ -12,6 +11,10 @@ import io.portcullis.auth.ResourceScope;
 import io.portcullis.auth.ResourceType;
 import io.portcullis.auth.login.LoginGuard;
 import io.portcullis.auth.token.TokenService;
+import io.portcullis.events.Event;
+import io.portcullis.events.EventLog;
+import io.portcullis.events.EventQuery;
+import io.portcullis.events.EventType;
 import io.portcullis.identity.Identity;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
@@ -53,7 +56,7 @@ public final class ApiV1 {
   /** Largest page a list request may ask for. */
   static final int MAX_PAGE = 500;
 
-  private final AuditLog audit;
+  private final EventLog events;
   /** OpenID Connect sign-in, or null when no provider is configured. */
   private final OidcSignIn oidc;
   private final ApiAuthentication authentication;
@@ -72,11 +75,11 @@ public final class ApiV1 {
    * @param identity the identity domain behind {@code /users}, {@code /orgs}, {@code /robots} and the
    *                 repository management resources ({@link IdentityApi})
    */
-  public ApiV1(AuditLog audit, TokenService tokens, LoginGuard logins, AccessController access,
+  public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
       Identity identity, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
-    this.audit = audit;
+    this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
     this.access = access;
     this.manifests = manifests;
@@ -379,18 +382,77 @@ public final class ApiV1 {
     return node;
   }
 
+  private static final Set<String> AUDIT_FILTERS = Set.of("limit", "before", "repository", "actor", "action", "since",
+      "until");
+
   private void listAudit(Exchange ex) throws IOException {
+    requireOnlyParameters(ex, AUDIT_FILTERS);
     int limit = intParam(ex, "limit", 100, 1, MAX_PAGE);
     long before = intParam(ex, "before", 0, 0, Integer.MAX_VALUE);
-    List<AuditLog.Entry> entries = audit.list(before, limit, ex.query("repository"), ex.query("actor"));
+    String repository = ex.query("repository");
+    if (repository != null && !RepositoryName.isValid(repository)) {
+      throw Problem.badRequest("repository is not a valid repository name").failure();
+    }
+    String action = ex.query("action");
+    EventType type = action == null ? null : EventType.fromWireName(action).orElseThrow(() -> Problem.badRequest(
+        "unknown action '" + action + "'; actions are the event types listed in the API document").failure());
+    List<Event> entries = events.search(new EventQuery(before, limit,
+        repository == null ? null : RepositoryName.of(repository), ex.query("actor"), type, instantParam(ex, "since"),
+        instantParam(ex, "until")));
     ObjectNode body = json.createObjectNode();
-    body.set("items", json.valueToTree(entries));
+    var items = body.putArray("items");
+    entries.forEach(e -> items.add(auditJson(e)));
     if (entries.size() == limit) {
-      long next = entries.getLast().id();
-      body.put("next", PREFIX + "/audit?limit=" + limit + "&before=" + next);
-      ex.header("Link", "<" + PREFIX + "/audit?limit=" + limit + "&before=" + next + ">; rel=\"next\"");
+      StringBuilder next = new StringBuilder(PREFIX + "/audit?limit=" + limit + "&before=" + entries.getLast().id());
+      for (String filter : List.of("repository", "actor", "action", "since", "until")) {
+        if (ex.query(filter) != null) {
+          next.append('&').append(filter).append('=')
+              .append(java.net.URLEncoder.encode(ex.query(filter), java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+      body.put("next", next.toString());
+      ex.header("Link", "<" + next + ">; rel=\"next\"");
     }
     ex.sendJson(200, json, body);
+  }
+
+  private ObjectNode auditJson(Event e) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", e.id());
+    node.put("at", e.at().toString());
+    node.put("action", e.type().wireName());
+    node.put("actor", e.caller().actor());
+    node.put("client", e.caller().client());
+    node.put("requestId", e.caller().requestId());
+    node.put("repository", e.repository() == null ? null : e.repository().value());
+    node.put("digest", e.digest() == null ? null : e.digest().toString());
+    node.put("tag", e.tag() == null ? null : e.tag().value());
+    node.put("mediaType", e.mediaType());
+    node.put("target", e.target());
+    node.set("detail", json.valueToTree(e.detail()));
+    return node;
+  }
+
+  /** A filter the server does not know would silently widen the answer: refuse it instead. */
+  private static void requireOnlyParameters(Exchange ex, Set<String> known) {
+    for (String name : ex.queryNames()) {
+      if (!known.contains(name)) {
+        throw Problem.badRequest("unknown query parameter '" + name + "'; known: " + new java.util.TreeSet<>(known))
+            .failure();
+      }
+    }
+  }
+
+  private static Instant instantParam(Exchange ex, String name) {
+    String value = ex.query(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(value).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Problem.badRequest(name + " must be an RFC 3339 date-time such as 2026-12-01T00:00:00Z").failure();
+    }
   }
 
   // ---- authentication and authorisation

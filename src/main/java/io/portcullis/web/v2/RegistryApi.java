@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.auth.Action;
 import io.portcullis.auth.ResourceType;
 import io.portcullis.registry.BlobService;
-import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.ManifestService.Reference;
+import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
 import io.portcullis.shared.Caller;
-import io.portcullis.web.ErrorModel;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
 import io.portcullis.shared.RegistryError;
@@ -18,6 +17,7 @@ import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.storage.BlobSource;
 import io.portcullis.web.Authorizer;
+import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -213,13 +213,13 @@ public final class RegistryApi {
         sendUploadStatus(ex, name, status, 202);
       }
       case "PUT" -> {
-        authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL, Action.PUSH);
+        Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL, Action.PUSH);
         Digest digest = Digest.parse(requireQuery(ex, "digest"));
         long[] range = contentRange(ex);
         long declared = ex.contentLength();
         appendOrRange(ex, name, () -> {
           uploads.complete(name, id, ex.query(STATE), digest, range == null ? null : range[0],
-              range == null ? declared : range[1] - range[0] + 1, ex.body());
+              range == null ? declared : range[1] - range[0] + 1, ex.body(), caller);
           return null;
         });
         blobCreated(ex, name, digest);
@@ -252,7 +252,7 @@ public final class RegistryApi {
       Digest digest = Digest.parse(digestText);
       long declared = ex.contentLength();
       try {
-        uploads.complete(name, status.id(), status.state(), digest, null, declared, ex.body());
+        uploads.complete(name, status.id(), status.state(), digest, null, declared, ex.body(), caller);
       } catch (RegistryException | IOException e) {
         uploads.discard(status.id());
         throw e;

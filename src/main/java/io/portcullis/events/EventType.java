@@ -1,0 +1,80 @@
+package io.portcullis.events;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** What happened; the wire name is what the audit log, logs and webhook payloads carry. */
+public enum EventType {
+  MANIFEST_PUSHED("manifest.pushed"),
+  MANIFEST_PULLED("manifest.pulled"),
+  MANIFEST_DELETED("manifest.deleted"),
+  TAG_PUSHED("tag.pushed"),
+  TAG_DELETED("tag.deleted"),
+  BLOB_MOUNTED("blob.mounted"),
+  BLOB_DELETED("blob.deleted"),
+  REPOSITORY_CREATED("repository.created"),
+  REPOSITORY_UPDATED("repository.updated"),
+  /** A whole repository (manifests, tags, blob links) was deleted; its blobs stay for garbage collection. */
+  REPOSITORY_DELETED("repository.deleted"),
+  SCAN_SUCCEEDED("scan.succeeded"),
+  SCAN_FAILED("scan.failed"),
+  /** A stored image's findings changed after a vulnerability database import (the re-match). */
+  VULNERABILITIES_CHANGED("vulnerabilities.changed"),
+
+  USER_CREATED("user.created"),
+  USER_UPDATED("user.updated"),
+  USER_PASSWORD_CHANGED("user.password_changed"),
+  USER_ADMIN_GRANTED("user.admin_granted"),
+  USER_ADMIN_REVOKED("user.admin_revoked"),
+  USER_DISABLED("user.disabled"),
+  USER_ENABLED("user.enabled"),
+  TOKEN_CREATED("token.created"),
+  TOKEN_REVOKED("token.revoked"),
+  TOKEN_DELETED("token.deleted"),
+  ROBOT_CREATED("robot.created"),
+  ROBOT_SECRET_ROTATED("robot.secret_rotated"),
+  ROBOT_DISABLED("robot.disabled"),
+  ROBOT_ENABLED("robot.enabled"),
+  ROBOT_DELETED("robot.deleted"),
+  ROBOT_GRANT_CHANGED("robot.grant_changed"),
+  ORGANIZATION_CREATED("organization.created"),
+  ORGANIZATION_UPDATED("organization.updated"),
+  ORGANIZATION_DELETED("organization.deleted"),
+  ORGANIZATION_ADMIN_ADDED("organization.admin_added"),
+  ORGANIZATION_ADMIN_REMOVED("organization.admin_removed"),
+  TEAM_CREATED("team.created"),
+  TEAM_UPDATED("team.updated"),
+  TEAM_DELETED("team.deleted"),
+  TEAM_MEMBER_ADDED("team.member_added"),
+  TEAM_MEMBER_REMOVED("team.member_removed"),
+  TEAM_GROUP_MAPPED("team.group_mapped"),
+  TEAM_GROUP_UNMAPPED("team.group_unmapped"),
+  /** A team or user was given (or changed) a permission level on a repository. */
+  PERMISSION_GRANTED("permission.granted"),
+  PERMISSION_REVOKED("permission.revoked");
+
+  private static final Map<String, EventType> BY_WIRE_NAME =
+      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));
+
+  private final String wireName;
+
+  EventType(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+
+  public static Optional<EventType> fromWireName(String name) {
+    return Optional.ofNullable(BY_WIRE_NAME.get(name));
+  }
+
+  /** Reads change no state: they are appended in batches after the answer, never in a transaction of their own. */
+  public boolean isRead() {
+    return this == MANIFEST_PULLED;
+  }
+}

@@ -1,0 +1,10 @@
+package io.portcullis.events;
+
+import io.portcullis.metadata.TestDatabase;
+
+class PostgresEventLogTest extends EventLogContract {
+  @Override
+  TestDatabase open() throws Exception {
+    return TestDatabase.postgres();
+  }
+}
