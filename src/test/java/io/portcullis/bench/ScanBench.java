@@ -86,7 +86,7 @@ public final class ScanBench {
     try (Database db = Database.embedded(work.resolve("rematch")); EventBus events = new EventBus()) {
       VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, json, Clock.systemUTC());
       ScanService scans = new ScanService(db, new FsBlobStore(work.resolve("rematch")), vulndb, events, json,
-          Clock.systemUTC(), LayerLimits.defaults());
+          Clock.systemUTC(), LayerLimits.defaults(), (outcome, took) -> { });
       List<List<String>> layerLists = new ArrayList<>();
       db.write(h -> {
         for (List<LayerInventory> inventories : layersByImage.values()) {
