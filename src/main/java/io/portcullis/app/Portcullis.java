@@ -101,7 +101,7 @@ public final class Portcullis implements AutoCloseable {
     Path dataDir = writableDataDir(config);
     InetSocketAddress listen = config.listen();
     HttpServer http = new HttpServer(new InetSocketAddress(listen.getHostString(), listen.getPort()), tls,
-        new Metrics(), new HttpServer.Options(config.trustedProxies(), config.get(Setting.LOG_ACCESS).equals("all")));
+        new Metrics(clock), new HttpServer.Options(config.trustedProxies(), config.get(Setting.LOG_ACCESS).equals("all")));
     try {
       http.bind();
       return start(config, console, clock, dataDir, http, tls);
@@ -138,8 +138,14 @@ public final class Portcullis implements AutoCloseable {
     JobQueue jobQueue = new JobQueue(db, clock);
     JobRunner jobs = new JobRunner(jobQueue, (int) config.longValue(Setting.JOBS_CONCURRENCY), Duration.ofSeconds(2));
     VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, json, clock);
-    ScanService scans = new ScanService(db, blobStore, vulndb, events, json, clock, LayerLimits.defaults());
+    Metrics metrics = http.metrics();
+    ScanService scans = new ScanService(db, blobStore, vulndb, events, json, clock, LayerLimits.defaults(),
+        metrics::scanned);
     Scanning scanning = new Scanning(db, blobStore, scans, vulndb, jobs, events, json, clock);
+    metrics.watchJobs(() -> jobQueue.depthByKind(jobs.kinds()));
+    metrics.watchVulnerabilityDatabase(vulndb::sources);
+    metrics.watchStorage(blobs::usage);
+    metrics.watchEvents(events);
 
     SigningKeys keys = SigningKeys.loadOrCreate(secrets, box);
     String service = config.get(Setting.AUTH_SERVICE);
@@ -168,7 +174,6 @@ public final class Portcullis implements AutoCloseable {
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, identity,
         oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
-    Metrics metrics = http.metrics();
 
     Portcullis[] self = new Portcullis[1];
     Health health = new Health(db, blobStore, () -> self[0] != null && self[0].ready, json);
@@ -181,7 +186,7 @@ public final class Portcullis implements AutoCloseable {
         new HttpServer.Mount("/healthz", health::ready),
         new HttpServer.Mount("/metrics", ex -> {
           ex.route("metrics");
-          ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metricsText(metrics));
+          ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.text());
         }));
 
     ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
@@ -364,12 +369,6 @@ public final class Portcullis implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new Configuration.InvalidConfiguration("ldap: " + e.getMessage());
     }
-  }
-
-  private static byte[] metricsText(Metrics metrics) throws IOException {
-    var out = new java.io.ByteArrayOutputStream(16 * 1024);
-    io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, metrics.registry().scrape());
-    return out.toByteArray();
   }
 
   public int port() {

@@ -2,8 +2,11 @@ package io.portcullis.jobs;
 
 import io.portcullis.metadata.Database;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -130,13 +133,35 @@ public final class JobQueue {
     });
   }
 
-  /** Jobs per state, for metrics. */
-  public java.util.Map<String, Long> countsByState() {
-    return db.read(h -> h.createQuery("SELECT state, COUNT(*) FROM jobs GROUP BY state")
-        .reduceRows(new java.util.TreeMap<String, Long>(), (map, row) -> {
-          map.put(row.getColumn(1, String.class), row.getColumn(2, Long.class));
-          return map;
-        }));
+  /**
+   * Queued and running jobs of one kind. {@code oldestWaitMillis} is how long the longest-waiting
+   * queued job has been due to run (0 when none is due): a job waiting out a retry backoff is not
+   * late, so it counts in the depth but not in the wait.
+   */
+  public record Depth(String kind, String state, long jobs, long oldestWaitMillis) {}
+
+  /**
+   * Depth per kind and state ({@code queued}, {@code running}); every kind in {@code kinds} appears,
+   * with zeros when idle, so a monitored series does not vanish when its queue drains.
+   */
+  public List<Depth> depthByKind(Collection<String> kinds) {
+    long now = clock.millis();
+    Map<String, Depth> depths = new TreeMap<>();
+    for (String kind : kinds) {
+      for (String state : List.of(Job.QUEUED, Job.RUNNING)) {
+        depths.put(kind + ' ' + state, new Depth(kind, state, 0, 0));
+      }
+    }
+    db.useRead(h -> h.createQuery("SELECT kind, state, COUNT(*), MIN(CASE WHEN state = 'queued' AND run_after <= :now "
+            + "THEN run_after END) FROM jobs WHERE state IN ('queued', 'running') GROUP BY kind, state")
+        .bind("now", now)
+        .map((rs, ctx) -> {
+          long oldestDue = rs.getLong(4);
+          long waited = rs.wasNull() ? 0 : now - oldestDue;
+          return new Depth(rs.getString(1), rs.getString(2), rs.getLong(3), waited);
+        })
+        .forEach(depth -> depths.put(depth.kind() + ' ' + depth.state(), depth)));
+    return List.copyOf(depths.values());
   }
 
   private static Job map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -39,6 +40,11 @@ public final class JobRunner implements AutoCloseable {
 
   public void register(String kind, JobHandler handler) {
     handlers.put(kind, handler);
+  }
+
+  /** The kinds this runner has handlers for. */
+  public Set<String> kinds() {
+    return Set.copyOf(handlers.keySet());
   }
 
   /** Queues a job and wakes this runner. */

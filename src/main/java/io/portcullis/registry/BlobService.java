@@ -40,6 +40,14 @@ public final class BlobService {
     this.clock = clock;
   }
 
+  /** What the blob table holds: each stored blob once, however many repositories link it. */
+  public record Usage(long blobs, long bytes) {}
+
+  public Usage usage() {
+    return db.read(h -> h.createQuery("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM blobs")
+        .map((rs, ctx) -> new Usage(rs.getLong(1), rs.getLong(2))).one());
+  }
+
   /** Size of the blob if it is linked to the repository. */
   public OptionalLong size(RepositoryName repository, Digest digest) {
     String key = repository.value() + '@' + digest;

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,9 +64,20 @@ public final class ScanService {
   private final Clock clock;
   private final LayerScanner scanner = LayerScanner.standard();
   private final LayerLimits limits;
+  private final Listener listener;
+
+  /** Told of every image scan: lets the registry measure scans without this package knowing about metrics. */
+  @FunctionalInterface
+  public interface Listener {
+    /**
+     * {@code outcome} is the stored status ({@code succeeded}, {@code failed}, {@code unsupported}),
+     * or {@code failed} when the scan threw before a status was stored.
+     */
+    void scanned(String outcome, Duration took);
+  }
 
   public ScanService(Database db, BlobStore blobs, VulnerabilityDatabase vulndb, EventLog events, ObjectMapper json,
-      Clock clock, LayerLimits limits) {
+      Clock clock, LayerLimits limits, Listener listener) {
     this.db = db;
     this.blobs = blobs;
     this.vulndb = vulndb;
@@ -73,6 +85,7 @@ public final class ScanService {
     this.json = json;
     this.clock = clock;
     this.limits = limits;
+    this.listener = listener;
   }
 
   /** Job handler of {@code scan}: subject = manifest digest, payload = the repository it was pushed to. */
@@ -111,6 +124,19 @@ public final class ScanService {
 
   /** Scans one image manifest, reusing stored layer inventories; stores and returns the result. */
   public ImageScan scanImage(String digest) throws IOException {
+    // Elapsed time, not the injected clock: tests move that clock, which would distort durations.
+    long started = System.nanoTime();
+    String outcome = ImageScan.FAILED;
+    try {
+      ImageScan scan = scan(digest);
+      outcome = scan.status();
+      return scan;
+    } finally {
+      listener.scanned(outcome, Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
+  private ImageScan scan(String digest) throws IOException {
     Stored manifest = manifest(digest).orElseThrow(() -> new JobHandler.Permanent("manifest " + digest + " unknown"));
     JsonNode root = manifest.json();
     String configType = root.path("config").path("mediaType").asText();

@@ -1,22 +1,45 @@
 package io.portcullis.web;
 
+import io.portcullis.events.EventLog;
+import io.portcullis.jobs.Job;
+import io.portcullis.jobs.JobQueue;
+import io.portcullis.registry.BlobService;
+import io.portcullis.scan.VulnerabilityDatabase;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The registry's Prometheus metrics and their text exposition. */
 public final class Metrics {
+  private static final Logger log = LoggerFactory.getLogger(Metrics.class);
+  /** Gauges read from the database are read again at most this often, however often they are scraped. */
+  static final Duration DATABASE_READ_INTERVAL = Duration.ofSeconds(10);
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Clock clock;
   private final Counter requests;
   private final Histogram durations;
   private final Counter bytesIn;
   private final Counter bytesOut;
+  private final Histogram scanDurations;
+  private final Counter scans;
 
-  public Metrics() {
+  public Metrics(Clock clock) {
+    this.clock = clock;
     JvmMetrics.builder().register(registry);
     requests = Counter.builder().name("portcullis_http_requests_total")
         .help("HTTP requests by route, method and status").labelNames("route", "method", "status")
@@ -28,10 +51,19 @@ public final class Metrics {
         .help("Request body bytes received, by route").labelNames("route").register(registry);
     bytesOut = Counter.builder().name("portcullis_http_sent_bytes_total")
         .help("Response body bytes sent, by route").labelNames("route").register(registry);
+    // Layer reads dominate a scan: seconds for a small image, minutes for a large one never seen before.
+    scanDurations = Histogram.builder().name("portcullis_scan_duration_seconds")
+        .help("Image scan durations, whatever the outcome")
+        .classicUpperBounds(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600).register(registry);
+    scans = Counter.builder().name("portcullis_scans_total")
+        .help("Image scans by outcome (succeeded, failed, unsupported)").labelNames("outcome").register(registry);
   }
 
-  public PrometheusRegistry registry() {
-    return registry;
+  /** Everything in the Prometheus text format. */
+  public byte[] text() throws IOException {
+    var out = new ByteArrayOutputStream(16 * 1024);
+    PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    return out.toByteArray();
   }
 
   void record(Exchange ex, long nanos) {
@@ -46,4 +78,121 @@ public final class Metrics {
     }
   }
 
+  /** One image scan finished (the scanner's listener). */
+  public void scanned(String outcome, Duration took) {
+    scans.labelValues(outcome).inc();
+    scanDurations.observe(took.toNanos() / 1e9);
+  }
+
+  /** Job queue depth and wait by kind, from {@code depths} (a query of the jobs table). */
+  public void watchJobs(Supplier<List<JobQueue.Depth>> depths) {
+    Reading<List<JobQueue.Depth>> reading = new Reading<>("job queue depth", depths);
+    GaugeWithCallback.builder().name("portcullis_jobs")
+        .help("Queued and running jobs by kind and state").labelNames("kind", "state")
+        .callback(gauge -> reading.get().ifPresent(all -> all.forEach(d -> gauge.call(d.jobs(), d.kind(), d.state()))))
+        .register(registry);
+    GaugeWithCallback.builder().name("portcullis_jobs_oldest_queued_age_seconds")
+        .help("How long the longest-waiting queued job of each kind has been due to run (0: none waiting)")
+        .labelNames("kind")
+        .callback(gauge -> reading.get().ifPresent(all -> all.stream().filter(d -> d.state().equals(Job.QUEUED))
+            .forEach(d -> gauge.call(d.oldestWaitMillis() / 1e3, d.kind()))))
+        .register(registry);
+  }
+
+  /** Age of each vulnerability database source, from {@code sources} (their last successful imports). */
+  public void watchVulnerabilityDatabase(Supplier<List<VulnerabilityDatabase.Source>> sources) {
+    Reading<List<VulnerabilityDatabase.Source>> reading = new Reading<>("vulnerability database sources", sources);
+    // The age is taken at scrape time from the cached import times, so it keeps growing between reads.
+    GaugeWithCallback.builder().name("portcullis_vulndb_age_seconds")
+        .help("Seconds since the last successful import of each vulnerability database source").labelNames("source")
+        .callback(gauge -> reading.get().ifPresent(all -> all.forEach(s ->
+            gauge.call(Math.max(0, clock.millis() - s.importedAt()) / 1e3, s.source()))))
+        .register(registry);
+  }
+
+  /** Stored blobs, from {@code usage} (the metadata database's blob table, not the file system). */
+  public void watchStorage(Supplier<BlobService.Usage> usage) {
+    Reading<BlobService.Usage> reading = new Reading<>("blob usage", usage);
+    GaugeWithCallback.builder().name("portcullis_storage_blobs")
+        .help("Stored blobs, each counted once however many repositories link it")
+        .callback(gauge -> reading.get().ifPresent(u -> gauge.call(u.blobs())))
+        .register(registry);
+    GaugeWithCallback.builder().name("portcullis_storage_blob_bytes")
+        .help("Bytes of stored blobs, each counted once however many repositories link it")
+        .callback(gauge -> reading.get().ifPresent(u -> gauge.call(u.bytes())))
+        .register(registry);
+  }
+
+  /** The event log: appends by type, and per subscriber what was delivered, given up on, and is still pending. */
+  public void watchEvents(EventLog events) {
+    CounterWithCallback.builder().name("portcullis_events_appended_total")
+        .help("Events appended to the event log since start, by type").labelNames("type")
+        .callback(counter -> events.appendedCounts().forEach((type, n) -> counter.call(n, type.wireName())))
+        .register(registry);
+    CounterWithCallback.builder().name("portcullis_events_reads_dropped_total")
+        .help("Pull events not recorded because the batched append fell behind")
+        .callback(counter -> counter.call(events.readsDropped()))
+        .register(registry);
+    Reading<List<EventLog.SubscriberStatus>> reading = new Reading<>("event subscribers", events::subscribers);
+    CounterWithCallback.builder().name("portcullis_events_delivered_total")
+        .help("Events handled by each subscriber since start").labelNames("subscriber")
+        .callback(counter -> reading.get().ifPresent(all -> all.forEach(s -> counter.call(s.delivered(), s.name()))))
+        .register(registry);
+    CounterWithCallback.builder().name("portcullis_events_dead_lettered_total")
+        .help("Events a subscriber gave up on after repeated failures (logged at ERROR)").labelNames("subscriber")
+        .callback(counter -> reading.get().ifPresent(all -> all.forEach(s -> counter.call(s.deadLettered(), s.name()))))
+        .register(registry);
+    GaugeWithCallback.builder().name("portcullis_events_pending")
+        .help("Events committed but not yet handled, by subscriber").labelNames("subscriber")
+        .callback(gauge -> reading.get().ifPresent(all -> all.forEach(s -> gauge.call(s.pending(), s.name()))))
+        .register(registry);
+    GaugeWithCallback.builder().name("portcullis_events_oldest_pending_age_seconds")
+        .help("Age of the oldest event a subscriber has yet to handle (0: none)").labelNames("subscriber")
+        .callback(gauge -> reading.get().ifPresent(all -> all.forEach(s -> gauge.call(s.oldestPendingSeconds(),
+            s.name()))))
+        .register(registry);
+  }
+
+  /**
+   * The last reading of a database query, taken again once older than {@link #DATABASE_READ_INTERVAL}:
+   * a scrape storm costs one query per interval. A failed reading is kept for the interval too, so an
+   * unreachable database is not asked at every scrape, and its series are left out rather than
+   * frozen at old values.
+   */
+  private final class Reading<T> {
+    private final String what;
+    private final Supplier<T> query;
+    // Not synchronized: a virtual thread blocked in JDBC inside a monitor pins its carrier on Java 21.
+    private final ReentrantLock lock = new ReentrantLock();
+    private Optional<T> value = Optional.empty();
+    private long readAt;
+    private boolean read;
+
+    Reading(String what, Supplier<T> query) {
+      this.what = what;
+      this.query = query;
+    }
+
+    Optional<T> get() {
+      lock.lock();
+      try {
+        long now = clock.millis();
+        // A clock set back counts as stale too, or the reading would freeze until time caught up.
+        if (!read || now - readAt >= DATABASE_READ_INTERVAL.toMillis() || now < readAt) {
+          read = true;
+          readAt = now;
+          try {
+            value = Optional.of(query.get());
+          } catch (RuntimeException e) {
+            value = Optional.empty();
+            log.warn("metrics: reading the {} failed; its series are left out for {} s: {}", what,
+                DATABASE_READ_INTERVAL.toSeconds(), e.toString());
+          }
+        }
+        return value;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
 }

@@ -87,7 +87,7 @@ public final class ScanBench {
         EventLog events = new EventLog(db, Clock.systemUTC(), json, "bench")) {
       VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, json, Clock.systemUTC());
       ScanService scans = new ScanService(db, new FsBlobStore(work.resolve("rematch")), vulndb, events, json,
-          Clock.systemUTC(), LayerLimits.defaults());
+          Clock.systemUTC(), LayerLimits.defaults(), (outcome, took) -> { });
       List<List<String>> layerLists = new ArrayList<>();
       db.write(h -> {
         for (List<LayerInventory> inventories : layersByImage.values()) {

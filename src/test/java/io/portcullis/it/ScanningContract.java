@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -218,6 +220,68 @@ abstract class ScanningContract {
     Processes.Result missing = cli("vulndb", "import", "/nonexistent/file.json");
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.output()).contains("does not exist");
+  }
+
+  @Test
+  void metricsReportScansJobsTheVulnerabilityDatabaseAndStorage() throws Exception {
+    double scansBefore = sampleOrZero(metrics(), "portcullis_scans_total{outcome=\"succeeded\"}");
+    Path layout = Processes.shared().resolve("fixtures/images/clean-tiny");
+    String ref = RealClientsContract.refName(layout);
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds",
+        TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD, "oci:" + layout + ":" + ref,
+        "docker://" + registry.host + "/metrics/tiny:" + ref)).requireSuccess();
+    Path secdb;
+    try (Stream<Path> files = Files.walk(Processes.shared().resolve("fixtures/vulndb/alpine/secdb-src"))) {
+      secdb = files.filter(f -> f.toString().endsWith(".json")).sorted().findFirst().orElseThrow();
+    }
+    HttpResponse<byte[]> accepted = api("POST", "/api/v1/vulnerability-db/imports?format=alpine-secdb&source=metrics-secdb",
+        Files.readAllBytes(secdb));
+    assertThat(awaitJob(RegistryClient.json(accepted).get("id").asLong()).get("state").asText()).isEqualTo("succeeded");
+    awaitIdleJobs();
+    JsonNode manifest = RegistryClient.json(client.send("GET", "/v2/metrics/tiny/manifests/" + ref,
+        "repository:metrics/tiny:pull", null, "Accept",
+        "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json"));
+    long imageBytes = manifest.get("config").get("size").asLong();
+    for (JsonNode layer : manifest.get("layers")) {
+      imageBytes += layer.get("size").asLong();
+    }
+    // Past the gauges' read interval (a scrape by an earlier test may be cached), and the import ages.
+    registry.advanceClock(Duration.ofSeconds(30));
+
+    String text = metrics();
+    assertThat(sample(text, "portcullis_scans_total{outcome=\"succeeded\"}")).isGreaterThanOrEqualTo(scansBefore + 1);
+    assertThat(sample(text, "portcullis_scan_duration_seconds_count"))
+        .isGreaterThanOrEqualTo(sample(text, "portcullis_scans_total{outcome=\"succeeded\"}"));
+    assertThat(sample(text, "portcullis_scan_duration_seconds_sum")).isPositive();
+    assertThat(sample(text, "portcullis_storage_blobs")).isGreaterThanOrEqualTo(manifest.get("layers").size() + 1);
+    assertThat(sample(text, "portcullis_storage_blob_bytes")).isGreaterThanOrEqualTo(imageBytes);
+    assertThat(sample(text, "portcullis_vulndb_age_seconds{source=\"metrics-secdb\"}")).isBetween(30.0, 630.0);
+    for (String kind : List.of("scan", "vulndb.import", "vulndb.rematch")) {
+      assertThat(sample(text, "portcullis_jobs{kind=\"" + kind + "\",state=\"queued\"}")).as(kind).isZero();
+      assertThat(sample(text, "portcullis_jobs{kind=\"" + kind + "\",state=\"running\"}")).as(kind).isZero();
+      assertThat(sample(text, "portcullis_jobs_oldest_queued_age_seconds{kind=\"" + kind + "\"}")).as(kind).isZero();
+    }
+    assertThat(sample(text, "portcullis_events_appended_total{type=\"manifest.pushed\"}")).isGreaterThanOrEqualTo(1);
+    assertThat(sample(text, "portcullis_events_delivered_total{subscriber=\"scan-on-push\"}")).isGreaterThanOrEqualTo(1);
+    assertThat(sample(text, "portcullis_events_pending{subscriber=\"scan-on-push\"}")).isZero();
+    assertThat(sample(text, "portcullis_events_reads_dropped_total")).isZero();
+  }
+
+  String metrics() throws Exception {
+    HttpResponse<byte[]> response = client.send("GET", "/metrics", null, null);
+    assertThat(response.statusCode()).isEqualTo(200);
+    return new String(response.body(), StandardCharsets.UTF_8);
+  }
+
+  static double sample(String metrics, String series) {
+    return metrics.lines().filter(line -> line.startsWith(series + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst()
+        .orElseThrow(() -> new AssertionError(series + " is not in /metrics:\n" + metrics));
+  }
+
+  /** A labelled counter has no series before its first increment. */
+  static double sampleOrZero(String metrics, String series) {
+    return metrics.lines().anyMatch(line -> line.startsWith(series + " ")) ? sample(metrics, series) : 0;
   }
 
   Processes.Result cli(String... args) throws Exception {

@@ -3,6 +3,7 @@ package io.portcullis.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.metadata.TestDatabase;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,24 +13,16 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Enqueueing on PostgreSQL, where several connections (or replicas) queue jobs at the same moment. */
-class PostgresJobQueueTest {
-  private TestDatabase database;
-
-  @BeforeEach
-  void open() throws Exception {
-    database = TestDatabase.postgres();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    if (database != null) {
-      database.close();
-    }
+/**
+ * The job queue on PostgreSQL, and enqueueing there, where several connections (or replicas) queue
+ * jobs at the same moment.
+ */
+class PostgresJobQueueTest extends JobQueueTest {
+  @Override
+  TestDatabase database(Path dir) throws Exception {
+    return TestDatabase.postgres();
   }
 
   @Test
@@ -55,6 +48,7 @@ class PostgresJobQueueTest {
         assertThat(distinct).as("round %d", round).hasSize(1);
       }
     }
-    assertThat(queue.countsByState()).containsEntry("queued", 20L);
+    assertThat(queue.depthByKind(List.of("scan"))).filteredOn(depth -> depth.state().equals(Job.QUEUED))
+        .extracting(JobQueue.Depth::jobs).containsExactly(20L);
   }
 }
