@@ -385,33 +385,33 @@ abstract class IdentityApiContract {
 
   @Test
   void identityChangesAreAuditedWithActorAndRequestIdAndSearchable() throws Exception {
-    HttpResponse<byte[]> created = admin("POST", "/users", "{\"name\":\"gina\",\"password\":\"" + PASSWORD + "\"}");
+    HttpResponse<byte[]> created = admin("POST", "/users", "{\"name\":\"hilda\",\"password\":\"" + PASSWORD + "\"}");
     expect(201, created);
     String requestId = created.headers().firstValue("X-Request-Id").orElseThrow();
-    expect(201, as("gina", "POST", "/users/gina/tokens", "{\"name\":\"laptop\"}"));
+    expect(201, as("hilda", "POST", "/users/hilda/tokens", "{\"name\":\"laptop\"}"));
 
     JsonNode userCreated = expect(200, admin("GET", "/audit?action=user.created&actor=" + TestRegistry.ADMIN, null));
     JsonNode entry = java.util.stream.StreamSupport.stream(userCreated.get("items").spliterator(), false)
-        .filter(e -> e.get("target").asText().equals("user gina")).findFirst().orElseThrow();
+        .filter(e -> e.get("target").asText().equals("user hilda")).findFirst().orElseThrow();
     assertThat(entry.get("requestId").asText()).isEqualTo(requestId);
     assertThat(entry.get("client").asText()).isEqualTo("127.0.0.1");
-    JsonNode token = expect(200, admin("GET", "/audit?actor=gina", null)).get("items").get(0);
+    JsonNode token = expect(200, admin("GET", "/audit?actor=hilda", null)).get("items").get(0);
     assertThat(token.get("action").asText()).isEqualTo("token.created");
-    assertThat(token.get("detail").get("owner").asText()).isEqualTo("gina");
+    assertThat(token.get("detail").get("owner").asText()).isEqualTo("hilda");
     assertThat(token.toString()).doesNotContain("pcl_");
 
     String now = java.time.Instant.now().plusSeconds(60).toString();
-    assertThat(expect(200, admin("GET", "/audit?actor=gina&since=" + now, null)).get("items")).isEmpty();
-    assertThat(expect(200, admin("GET", "/audit?actor=gina&until=" + now, null)).get("items")).isNotEmpty();
-    assertThat(expect(200, admin("GET", "/audit?actor=gina&until=2000-01-01T00:00:00Z", null)).get("items")).isEmpty();
-    problem(400, "unknown query parameter 'who'", admin("GET", "/audit?who=gina", null));
+    assertThat(expect(200, admin("GET", "/audit?actor=hilda&since=" + now, null)).get("items")).isEmpty();
+    assertThat(expect(200, admin("GET", "/audit?actor=hilda&until=" + now, null)).get("items")).isNotEmpty();
+    assertThat(expect(200, admin("GET", "/audit?actor=hilda&until=2000-01-01T00:00:00Z", null)).get("items")).isEmpty();
+    problem(400, "unknown query parameter 'who'", admin("GET", "/audit?who=hilda", null));
     problem(400, "unknown action 'user.invented'", admin("GET", "/audit?action=user.invented", null));
     problem(400, "since must be an RFC 3339 date-time", admin("GET", "/audit?since=yesterday", null));
-    problem(403, "administrators only", as("gina", "GET", "/audit", null));
+    problem(403, "administrators only", as("hilda", "GET", "/audit", null));
 
-    Processes.Result cli = cli("audit", "--actor", "gina", "--action", "token.created");
+    Processes.Result cli = cli("audit", "--actor", "hilda", "--action", "token.created");
     assertThat(cli.exitCode()).isZero();
-    assertThat(cli.output()).contains("token.created").contains("gina").contains("127.0.0.1");
+    assertThat(cli.output()).contains("token.created").contains("hilda").contains("127.0.0.1");
     Processes.Result refused = cli("audit", "--action", "nonsense");
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.output()).contains("unknown action 'nonsense'");
