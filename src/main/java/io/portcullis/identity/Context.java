@@ -69,6 +69,22 @@ final class Context {
     }
   }
 
+  /**
+   * Refuses those outside the organization as if it did not exist: its teams, members and admins are
+   * shown to system administrators, its admins and its teams' members only.
+   *
+   * @throws ForbiddenException for anonymous clients and robots
+   * @throws NotFoundException  for everyone else outside it
+   */
+  void requireVisibleOrganization(Principal actor, String organization) {
+    requirePerson(actor);
+    if (!access.isSystemAdmin(actor) && !read(h -> exists(h, "SELECT 1 FROM organization_admins"
+        + " WHERE organization = ? AND username = ? UNION SELECT 1 FROM team_members WHERE organization = ? AND username = ?",
+        organization, actor.subject(), organization, actor.subject()))) {
+      throw new NotFoundException("organization", organization);
+    }
+  }
+
   /** Whether the acting principal is {@code username} itself, with credentials that may write. */
   boolean isSelf(Principal actor, String username) {
     return actor.subject().equals(username) && isWritingUser(actor);

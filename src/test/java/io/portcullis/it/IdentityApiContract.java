@@ -126,8 +126,9 @@ abstract class IdentityApiContract {
     assertThat(expect(200, admin("GET", "/orgs/acme/teams/builders", null)).get("description").asText())
         .isEqualTo("build farm");
     expect(200, admin("PUT", "/orgs/acme/teams/builders/members/dave", "{\"role\":\"admin\"}"));
-    assertThat(expect(200, as("erin", "GET", "/orgs/acme/teams/builders/members", null)).toString())
+    assertThat(expect(200, as("dave", "GET", "/orgs/acme/teams/builders/members", null)).toString())
         .contains("\"username\":\"dave\"", "\"role\":\"admin\"");
+    problem(404, "organization 'acme' not found", as("erin", "GET", "/orgs/acme/teams/builders/members", null));
     // dave, a team admin, manages members but not permissions.
     expect(200, as("dave", "PUT", "/orgs/acme/teams/builders/members/erin", null));
     problem(403, "only administrators of organization 'acme'",
@@ -231,6 +232,37 @@ abstract class IdentityApiContract {
         .containsExactly("erin");
     expect(204, as("carol", "DELETE", "/repositories/hub/alpine/users/erin", null));
     problem(404, "not found", as("erin", "GET", "/repositories/hub/alpine", null));
+  }
+
+  @Test
+  void plainUsersSeeNeitherOtherUsersAccountsNorOrganizationsTheyAreOutside() throws Exception {
+    // carol has signed in (setup), so her account has a last login to leak; erin is in no team.
+    assertThat(expect(200, admin("GET", "/users/carol", null)).get("lastLoginAt").isNull()).isFalse();
+    JsonNode users = expect(200, as("erin", "GET", "/users", null));
+    assertThat(names(users, "name")).contains("carol", "erin");
+    for (JsonNode user : users.get("items")) {
+      boolean self = user.get("name").asText().equals("erin");
+      for (String field : List.of("systemAdmin", "lastLoginAt", "email", "disabled", "source")) {
+        assertThat(user.has(field)).as(user.get("name") + " " + field).isEqualTo(self);
+      }
+    }
+    JsonNode carol = expect(200, as("erin", "GET", "/users/carol", null));
+    assertThat(carol.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("name", "displayName");
+    assertThat(expect(200, as("erin", "GET", "/users/erin", null)).has("lastLoginAt")).isTrue();
+    assertThat(expect(200, admin("GET", "/users", null)).get("items")).allMatch(user -> user.has("systemAdmin"));
+
+    assertThat(names(expect(200, as("erin", "GET", "/orgs", null)), "name")).doesNotContain("hub", "official");
+    assertThat(names(expect(200, as("frank", "GET", "/orgs", null)), "name")).contains("hub").doesNotContain("official");
+    assertThat(names(expect(200, as("carol", "GET", "/orgs", null)), "name")).contains("hub", "official");
+    assertThat(names(expect(200, admin("GET", "/orgs", null)), "name")).contains("hub", "official");
+    for (String path : List.of("/orgs/%s", "/orgs/%s/admins", "/orgs/%s/teams", "/orgs/%s/teams/viewers",
+        "/orgs/%s/teams/viewers/members")) {
+      JsonNode hidden = problem(404, "organization 'hub' not found", as("erin", "GET", String.format(path, "hub"), null));
+      JsonNode absent = problem(404, "not found", as("erin", "GET", String.format(path, "nohub"), null));
+      assertThat(hidden.get("title")).isEqualTo(absent.get("title"));
+      expect(200, as("frank", "GET", String.format(path, "hub"), null));
+    }
+    problem(401, "sign in", anonymous("GET", "/orgs"));
   }
 
   @Test
