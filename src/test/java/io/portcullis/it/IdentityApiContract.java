@@ -266,6 +266,29 @@ abstract class IdentityApiContract {
   }
 
   @Test
+  void aRefusedRepositoryPatchChangesNoField() throws Exception {
+    String path = "/repositories/official/atomic";
+    expect(201, as("carol", "POST", "/repositories", "{\"name\":\"official/atomic\",\"description\":\"before\"}"));
+    problem(400, "unknown visibility 'secret'", as("carol", "PATCH", path,
+        "{\"description\":\"after\",\"visibility\":\"secret\"}"));
+    problem(400, "control characters", as("carol", "PATCH", path,
+        "{\"visibility\":\"public\",\"description\":\"bad\\u0000\"}"));
+    problem(400, "longer than", as("carol", "PATCH", path,
+        "{\"visibility\":\"public\",\"description\":\"" + "x".repeat(5000) + "\"}"));
+    JsonNode unchanged = expect(200, as("carol", "GET", path, null));
+    assertThat(unchanged.get("visibility").asText()).isEqualTo("private");
+    assertThat(unchanged.get("description").asText()).isEqualTo("before");
+
+    JsonNode both = expect(200, as("carol", "PATCH", path, "{\"visibility\":\"public\",\"description\":\"after\"}"));
+    assertThat(both.get("visibility").asText()).isEqualTo("public");
+    assertThat(both.get("description").asText()).isEqualTo("after");
+    JsonNode cleared = expect(200, as("carol", "PATCH", path, "{\"description\":null}"));
+    assertThat(cleared.get("description").isNull()).isTrue();
+    assertThat(cleared.get("visibility").asText()).as("fields not given stay").isEqualTo("public");
+    expect(204, as("carol", "DELETE", path, null));
+  }
+
+  @Test
   void robotsPushWithinTheirGrantsAndRotationRevokesTheOldSecret() throws Exception {
     HttpResponse<byte[]> created = as("carol", "POST", "/orgs/official/robots",
         "{\"name\":\"promoter\",\"description\":\"promotion jobs\"}");

@@ -391,11 +391,10 @@ public final class IdentityApi {
       JsonBody b = JsonBody.read(ex, json, Set.of("description", "visibility"));
       String name = p.get("name");
       RepositoryInfo info = identity.repositories().get(who, name);
-      if (b.has("description")) {
-        info = identity.repositories().setDescription(who, name, b.string("description"));
-      }
-      if (b.string("visibility") != null) {
-        info = identity.repositories().setVisibility(who, name, Visibility.fromWireName(b.string("visibility")));
+      String description = b.string("description");
+      Visibility visibility = b.string("visibility") == null ? null : Visibility.fromWireName(b.string("visibility"));
+      if (b.has("description") || visibility != null) {
+        info = identity.repositories().update(who, name, visibility, b.has("description"), description);
       }
       ex.sendJson(200, json, repository(info));
     }));
