@@ -85,9 +85,18 @@ final class Context {
     }
   }
 
-  /** Whether the acting principal is {@code username} itself, with credentials that may write. */
+  /**
+   * Whether the acting principal is {@code username} itself, with credentials that may write. The
+   * bootstrap administrator is itself before it has a users row (which its first token creates).
+   */
   boolean isSelf(Principal actor, String username) {
-    return actor.subject().equals(username) && isWritingUser(actor);
+    return actor.subject().equals(username) && (isWritingUser(actor) || isBootstrapAdmin(actor));
+  }
+
+  /** Whether the actor is the bootstrap administrator signed in with its configured password. */
+  static boolean isBootstrapAdmin(Principal actor) {
+    return actor.kind() == Principal.Kind.ADMIN && actor.has(Principal.Flag.BOOTSTRAP)
+        && !actor.has(Principal.Flag.READ_ONLY);
   }
 
   /** Whether the actor is an active user account (not the bootstrap admin) acting with full credentials. */

@@ -138,7 +138,8 @@ public final class UserService {
    * @throws ForbiddenException    unless the actor is the user or a system administrator, signed in with a
    *                               password (never with a personal access token or as a robot), and the
    *                               current password is right
-   * @throws InvalidValueException for a weak password, or a user whose directory owns the password
+   * @throws InvalidValueException for a weak password, a user whose directory owns the password, or the
+   *                               bootstrap administrator (whose password is not a user's)
    */
   public void setPassword(Principal actor, String name, String currentPassword, String password) {
     requireSelfOrAdmin(actor, name);
@@ -146,6 +147,10 @@ public final class UserService {
       throw new ForbiddenException("a password is changed only when signed in with a password, not with a token");
     }
     User user = find(name).orElseThrow(() -> new NotFoundException("user", name));
+    if (context.reservedNames.contains(name)) {
+      // The bootstrap administrator's users row only owns its tokens; password logins never look at it.
+      throw new InvalidValueException("the bootstrap administrator's password is not kept with the users");
+    }
     if (user.source() != UserSource.LOCAL) {
       throw new InvalidValueException("user '" + name + "' logs in through " + user.source()
           + "; change the password there");
