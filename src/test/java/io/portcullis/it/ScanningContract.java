@@ -195,6 +195,56 @@ abstract class ScanningContract {
   }
 
   @Test
+  void scanResultsAreReadByWhoeverMayPullAndRequestedByWhoeverMayPush() throws Exception {
+    String user = "Basic " + Base64.getEncoder().encodeToString("puller:puller-password-123".getBytes());
+    assertThat(client.send("POST", "/api/v1/users", null,
+        "{\"name\":\"puller\",\"password\":\"puller-password-123\"}".getBytes(), "Authorization", basic,
+        "Content-Type", "application/json").statusCode()).isEqualTo(201);
+    assertThat(client.send("POST", "/api/v1/repositories", null,
+        "{\"name\":\"open/tiny\",\"visibility\":\"public\"}".getBytes(), "Authorization", basic,
+        "Content-Type", "application/json").statusCode()).isEqualTo(201);
+    Path layout = Processes.shared().resolve("fixtures/images/clean-tiny");
+    String ref = RealClientsContract.refName(layout);
+    for (String repository : List.of("open/tiny", "closed/tiny")) {
+      Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds",
+          TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD, "oci:" + layout + ":" + ref,
+          "docker://" + registry.host + "/" + repository + ":" + ref)).requireSuccess();
+    }
+    awaitIdleJobs();
+
+    String open = "/api/v1/repositories/open/tiny/manifests/" + ref;
+    for (String view : List.of("/scan", "/scan/layers", "/scan/components", "/sbom")) {
+      HttpResponse<byte[]> anonymous = client.send("GET", open + view, null, null);
+      assertThat(anonymous.statusCode()).as("anonymous GET " + view).isEqualTo(200);
+      assertThat(client.send("GET", open + view, null, null, "Authorization", user).statusCode())
+          .as("puller GET " + view).isEqualTo(200);
+    }
+    assertThat(RegistryClient.json(client.send("GET", open + "/scan", null, null)).get("status").asText())
+        .isEqualTo("succeeded");
+    HttpResponse<byte[]> pullerScan = client.send("POST", open + "/scan", null, null, "Authorization", user);
+    assertThat(pullerScan.statusCode()).as(new String(pullerScan.body())).isEqualTo(403);
+    assertThat(RegistryClient.json(pullerScan).get("detail").asText()).contains("push permission");
+    assertThat(client.send("POST", open + "/scan", null, null).statusCode()).isEqualTo(401);
+    HttpResponse<byte[]> adminScan = api("POST", open + "/scan", null);
+    assertThat(adminScan.statusCode()).isEqualTo(202);
+    awaitJob(RegistryClient.json(adminScan).get("id").asLong());
+
+    String closed = "/api/v1/repositories/closed/tiny/manifests/" + ref;
+    String absent = "/api/v1/repositories/closed/absent/manifests/" + ref;
+    for (String method : List.of("GET", "POST")) {
+      assertThat(client.send(method, closed + "/scan", null, null).statusCode()).as("anonymous " + method)
+          .isEqualTo(401);
+      assertThat(client.send(method, absent + "/scan", null, null).statusCode()).isEqualTo(401);
+      HttpResponse<byte[]> hidden = client.send(method, closed + "/scan", null, null, "Authorization", user);
+      HttpResponse<byte[]> missing = client.send(method, absent + "/scan", null, null, "Authorization", user);
+      assertThat(hidden.statusCode()).as("puller " + method + " on a private repository").isEqualTo(404);
+      assertThat(missing.statusCode()).isEqualTo(404);
+      assertThat(RegistryClient.json(hidden).get("detail").asText().replace("tiny", "absent"))
+          .isEqualTo(RegistryClient.json(missing).get("detail").asText());
+    }
+  }
+
+  @Test
   void commandLineImportsAndScansWithProgress() throws Exception {
     Path secdb = Processes.shared().resolve("fixtures/vulndb/alpine/secdb-src");
     Path file;

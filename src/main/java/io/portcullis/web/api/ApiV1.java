@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -173,11 +174,13 @@ public final class ApiV1 {
 
   private record ManifestRef(RepositoryName name, ManifestService.Manifest manifest) {}
 
+  /** The manifest, once the caller (anonymous ones included: public repositories) may do {@code action}. */
   private ManifestRef manifest(Exchange ex, Router.Params params, Action action) {
     RepositoryName name = RepositoryName.of(params.get("name"));
-    Principal principal = authentication.required(ex);
-    Caller caller = new Caller(principal.subject(), ex.clientAddress(), ex.requestId());
-    requireRepository(principal, name, action);
+    Principal principal = authentication.optional(ex);
+    requireRepository(ex, principal, name, action);
+    Caller caller = new Caller(principal.kind() == Principal.Kind.ANONYMOUS ? "anonymous" : principal.subject(),
+        ex.clientAddress(), ex.requestId());
     return new ManifestRef(name, manifests.get(name, ManifestService.Reference.parse(params.get("reference")), false,
         caller));
   }
@@ -396,13 +399,24 @@ public final class ApiV1 {
   // ---- authentication and authorisation
 
   /**
-   * Anyone without access to a repository gets the same 404 as for a repository that does not exist,
-   * so the API does not reveal private repositories.
+   * Those who may not pull a repository get the same answer as for one that does not exist, so the API
+   * does not reveal private repositories: anonymous callers are asked to sign in (401), others get 404.
+   * Those who may pull it but not {@code action} get 403 (anonymous callers again 401).
    */
-  private void requireRepository(Principal principal, RepositoryName name, Action action) {
-    if (access.grant(principal, new ResourceScope(ResourceType.REPOSITORY, name.value(), Set.of(action))).isEmpty()) {
+  private void requireRepository(Exchange ex, Principal principal, RepositoryName name, Action action) {
+    Set<Action> held = access.grant(principal,
+        new ResourceScope(ResourceType.REPOSITORY, name.value(), EnumSet.of(Action.PULL, action)));
+    if (held.contains(action)) {
+      return;
+    }
+    if (principal.kind() == Principal.Kind.ANONYMOUS) {
+      throw ApiAuthentication.unauthorized(ex, "credentials are required");
+    }
+    if (!held.contains(Action.PULL)) {
       throw Problem.notFound("repository " + name + " not found").failure();
     }
+    throw new Problem(403, "Forbidden", "this needs " + action.wireName() + " permission on repository " + name)
+        .failure();
   }
 
   private Principal requireAdmin(Exchange ex) {
