@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -52,26 +53,32 @@ abstract class ScanningContract {
     return client.send(method, path, null, body, "Authorization", basic);
   }
 
+  /** The finished job, through the server's long poll: each request answers as soon as the job ends. */
   JsonNode awaitJob(long id) throws Exception {
-    for (int i = 0; i < 1200; i++) {
-      JsonNode job = RegistryClient.json(api("GET", "/api/v1/jobs/" + id, null));
+    for (int i = 0; i < 4; i++) {
+      JsonNode job = RegistryClient.json(api("GET", "/api/v1/jobs/" + id + "?wait=30s", null));
       String state = job.get("state").asText();
       if (state.equals("succeeded") || state.equals("failed")) {
         return job;
       }
-      Thread.sleep(100);
     }
     throw new AssertionError("job " + id + " did not finish");
   }
 
+  /** Waits until no job is queued or running (a finished job may have queued others, hence the rounds). */
   void awaitIdleJobs() throws Exception {
-    for (int i = 0; i < 1200; i++) {
-      JsonNode queued = RegistryClient.json(api("GET", "/api/v1/jobs?state=queued", null)).get("items");
-      JsonNode running = RegistryClient.json(api("GET", "/api/v1/jobs?state=running", null)).get("items");
-      if (queued.isEmpty() && running.isEmpty()) {
+    for (int round = 0; round < 100; round++) {
+      List<Long> active = new ArrayList<>();
+      for (String state : List.of("queued", "running")) {
+        RegistryClient.json(api("GET", "/api/v1/jobs?state=" + state, null)).get("items")
+            .forEach(job -> active.add(job.get("id").asLong()));
+      }
+      if (active.isEmpty()) {
         return;
       }
-      Thread.sleep(100);
+      for (long id : active) {
+        awaitJob(id);
+      }
     }
     throw new AssertionError("jobs did not finish");
   }
@@ -167,7 +174,17 @@ abstract class ScanningContract {
     String base = "/api/v1/repositories/views/java-app/manifests/" + ref;
     HttpResponse<byte[]> manual = api("POST", base + "/scan", null);
     assertThat(manual.statusCode()).isEqualTo(202);
-    awaitJob(RegistryClient.json(manual).get("id").asLong());
+    long job = RegistryClient.json(manual).get("id").asLong();
+    awaitJob(job);
+    long asked = System.nanoTime();
+    assertThat(RegistryClient.json(api("GET", "/api/v1/jobs/" + job + "?wait=30", null)).get("state").asText())
+        .isEqualTo("succeeded");
+    assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("a finished job is answered at once")
+        .isLessThan(Duration.ofSeconds(10));
+    for (String wait : List.of("31s", "-1", "forever", "1m")) {
+      HttpResponse<byte[]> refused = api("GET", "/api/v1/jobs/" + job + "?wait=" + wait, null);
+      assertThat(refused.statusCode()).as("wait=" + wait).isEqualTo(400);
+    }
     JsonNode layers = RegistryClient.json(api("GET", base + "/scan/layers", null));
     assertThat(layers.get("layers")).hasSize(4);
     assertThat(layers.get("layers").get(0).get("command").asText()).isNotBlank();

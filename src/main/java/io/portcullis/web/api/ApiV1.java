@@ -33,6 +33,7 @@ import io.portcullis.shared.RepositoryName;
 import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +42,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The REST API under {@code /api/v1}: JSON in and out, RFC 9457 problems for errors, authenticated by
@@ -53,6 +56,9 @@ public final class ApiV1 {
   static final String PREFIX = "/api/v1";
   /** Largest page a list request may ask for. */
   static final int MAX_PAGE = 500;
+  /** Longest a job request may wait for the job to finish. */
+  static final Duration MAX_WAIT = Duration.ofSeconds(30);
+  private static final Pattern WAIT = Pattern.compile("(\\d{1,3})s?");
 
   private final AuditLog audit;
   /** OpenID Connect sign-in, or null when no provider is configured. */
@@ -132,7 +138,8 @@ public final class ApiV1 {
     r.add("GET", "/jobs/{id}", "api.job", (ex, p) -> {
       requireAdmin(ex);
       long id = parseId(p.get("id"));
-      ex.sendJson(200, json, jobs.find(id).map(this::jobJson)
+      Duration wait = waitParam(ex);
+      ex.sendJson(200, json, jobs.awaitFinished(id, wait).map(this::jobJson)
           .orElseThrow(() -> Problem.notFound("no job " + id).failure()));
     });
     r.add("GET", "/vulnerability-db", "api.vulndb", (ex, p) -> {
@@ -435,6 +442,20 @@ public final class ApiV1 {
     } catch (NumberFormatException e) {
       throw Problem.notFound("no job " + text).failure();
     }
+  }
+
+  /** {@code wait} of a job request: how long to hold the answer back while the job has not finished. */
+  private static Duration waitParam(Exchange ex) {
+    String value = ex.query("wait");
+    if (value == null) {
+      return Duration.ZERO;
+    }
+    Matcher seconds = WAIT.matcher(value);
+    if (!seconds.matches() || Integer.parseInt(seconds.group(1)) > MAX_WAIT.toSeconds()) {
+      throw Problem.badRequest("wait must be a number of seconds from 0 to " + MAX_WAIT.toSeconds()
+          + ", such as " + MAX_WAIT.toSeconds() + "s").failure();
+    }
+    return Duration.ofSeconds(Integer.parseInt(seconds.group(1)));
   }
 
   static int intParam(Exchange ex, String name, int fallback, int min, int max) {
