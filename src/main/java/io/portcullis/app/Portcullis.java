@@ -465,6 +465,7 @@ public final class Portcullis implements AutoCloseable {
   public void close() throws Exception {
     ready = false;
     maintenance.shutdownNow();
+    jobs.endWaits();
     http.close();
     jobs.close();
     events.close();

@@ -59,10 +59,16 @@ public final class AccessTokenService {
     if (expiresAt != null && !expiresAt.isAfter(context.clock.instant())) {
       throw new InvalidValueException("expiry " + expiresAt + " is not in the future");
     }
+    if (Context.isBootstrapAdmin(actor)) {
+      Names.requireName("user", owner);
+    }
     String id = Secrets.newTokenId();
     String secret = Secrets.newSecret();
     long now = context.now();
     context.write(h -> {
+      if (Context.isBootstrapAdmin(actor)) {
+        requireBootstrapAccount(h, actor, owner, now);
+      }
       int tokens = h.createQuery("SELECT COUNT(*) FROM personal_access_tokens WHERE owner = ?").bind(0, owner)
           .mapTo(Integer.class).one();
       if (tokens >= MAX_TOKENS_PER_USER) {
@@ -78,6 +84,22 @@ public final class AccessTokenService {
       return null;
     });
     return new Issued<>(find(id).orElseThrow(), Secrets.token(id, secret));
+  }
+
+  /**
+   * Gives the bootstrap administrator, who lives in configuration, the users row a token's owner needs:
+   * local, without a password (logins with a password still go to the configured one), system
+   * administrator. Through it the token is listed, revoked and ended by disabling, as any user's.
+   */
+  private void requireBootstrapAccount(org.jdbi.v3.core.Handle h, Principal actor, String owner, long now) {
+    if (Context.exists(h, "SELECT 1 FROM users WHERE name = ?", owner)) {
+      return;
+    }
+    UserService.claimNamespace(h, owner, "user");
+    h.createUpdate("INSERT INTO users(name, system_admin, source, created_at) VALUES (?, TRUE, 'local', ?)")
+        .bind(0, owner).bind(1, now).execute();
+    context.record(h, actor, EventType.USER_CREATED, "user " + owner, null,
+        Map.of("source", "bootstrap", "systemAdmin", "true"));
   }
 
   /** The user's tokens, newest first. @throws ForbiddenException unless the actor is the owner or a system admin */

@@ -103,9 +103,34 @@ final class Context {
     }
   }
 
-  /** Whether the acting principal is {@code username} itself, with credentials that may write. */
+  /**
+   * Refuses those outside the organization as if it did not exist: its teams, members and admins are
+   * shown to system administrators, its admins and its teams' members only.
+   *
+   * @throws ForbiddenException for anonymous clients and robots
+   * @throws NotFoundException  for everyone else outside it
+   */
+  void requireVisibleOrganization(Principal actor, String organization) {
+    requirePerson(actor);
+    if (!access.isSystemAdmin(actor) && !read(h -> exists(h, "SELECT 1 FROM organization_admins"
+        + " WHERE organization = ? AND username = ? UNION SELECT 1 FROM team_members WHERE organization = ? AND username = ?",
+        organization, actor.subject(), organization, actor.subject()))) {
+      throw new NotFoundException("organization", organization);
+    }
+  }
+
+  /**
+   * Whether the acting principal is {@code username} itself, with credentials that may write. The
+   * bootstrap administrator is itself before it has a users row (which its first token creates).
+   */
   boolean isSelf(Principal actor, String username) {
-    return actor.subject().equals(username) && isWritingUser(actor);
+    return actor.subject().equals(username) && (isWritingUser(actor) || isBootstrapAdmin(actor));
+  }
+
+  /** Whether the actor is the bootstrap administrator signed in with its configured password. */
+  static boolean isBootstrapAdmin(Principal actor) {
+    return actor.kind() == Principal.Kind.ADMIN && actor.has(Principal.Flag.BOOTSTRAP)
+        && !actor.has(Principal.Flag.READ_ONLY);
   }
 
   /** Whether the actor is an active user account (not the bootstrap admin) acting with full credentials. */

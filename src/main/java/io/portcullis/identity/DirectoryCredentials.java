@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Logins of everyone the identity domain knows, as basic authentication at the token endpoint sends them:
  * <ul>
- *   <li>the bootstrap administrator (delegated to {@link BootstrapAdminCredentials});
+ *   <li>the bootstrap administrator (delegated to {@link BootstrapAdminCredentials}), unless the password
+ *       has the shape of a personal access token, which is checked as the users' are;
  *   <li>robots: {@code org+robot} with their generated secret;
  *   <li>users with a personal access token as the password ({@code pcl_…}); the token must belong to the
  *       user, be neither revoked nor expired; a {@code read} token yields a {@link Principal.Flag#READ_ONLY}
@@ -71,7 +72,7 @@ public final class DirectoryCredentials implements Credentials {
     if (username == null || password == null) {
       return Optional.empty();
     }
-    if (username.equals(bootstrapUsername)) {
+    if (username.equals(bootstrapUsername) && Secrets.parseToken(password) == null) {
       return bootstrap.authenticate(username, password);
     }
     String name = username.length() > MAX_USERNAME_LENGTH ? "" : username.toLowerCase(Locale.ROOT);
@@ -87,10 +88,11 @@ public final class DirectoryCredentials implements Credentials {
 
   @Override
   public boolean isGeneratedSecret(String username, String password) {
-    if (username == null || password == null || username.equals(bootstrapUsername)) {
+    if (username == null || password == null) {
       return false;
     }
-    return username.indexOf(Names.ROBOT_SEPARATOR) >= 0 || Secrets.parseToken(password) != null;
+    return Secrets.parseToken(password) != null
+        || (!username.equals(bootstrapUsername) && username.indexOf(Names.ROBOT_SEPARATOR) >= 0);
   }
 
   private Optional<Principal> password(String username, String name, String password) {

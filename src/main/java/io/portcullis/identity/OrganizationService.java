@@ -9,8 +9,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * Organizations and their administrators. System administrators create and delete organizations;
- * organization admins edit them and appoint further admins; signed-in users may list them.
- * Thread-safe.
+ * organization admins edit them and appoint further admins. Signed-in users see the organizations they
+ * administer or belong to through a team; to anyone else an organization looks absent. Thread-safe.
  */
 public final class OrganizationService {
   private static final RowMapper<Organization> MAPPER = (rs, ctx) -> new Organization(
@@ -42,19 +42,25 @@ public final class OrganizationService {
     return find(name).orElseThrow();
   }
 
-  /** @throws NotFoundException if there is no such organization */
+  /** @throws NotFoundException if there is no such organization or the actor is outside it */
   public Organization get(Principal actor, String name) {
-    context.requirePerson(actor);
+    context.requireVisibleOrganization(actor, name);
     return find(name).orElseThrow(() -> new NotFoundException("organization", name));
   }
 
-  /** Organizations in name order after {@code after} (null: from the start), at most {@code limit}. */
+  /**
+   * Organizations in name order after {@code after} (null: from the start), at most {@code limit}: all
+   * of them for system administrators, otherwise those the actor administers or has a team in.
+   */
   public List<Organization> list(Principal actor, String after, int limit) {
     context.requirePerson(actor);
     int size = Context.pageSize(limit);
-    return context.read(h -> h.createQuery(
-            "SELECT name, description, created_at FROM organizations WHERE name > ? ORDER BY name LIMIT ?")
-        .bind(0, after == null ? "" : after).bind(1, size).map(MAPPER).list());
+    String visible = context.access.isSystemAdmin(actor) ? "" : " AND name IN (SELECT organization FROM"
+        + " organization_admins WHERE username = :actor UNION SELECT organization FROM team_members WHERE username = :actor)";
+    return context.read(h -> h.createQuery("SELECT name, description, created_at FROM organizations WHERE name > :after"
+            + visible + " ORDER BY name LIMIT :size")
+        .bind("after", after == null ? "" : after).bind("actor", actor.subject()).bind("size", size)
+        .map(MAPPER).list());
   }
 
   /** Replaces the description. @throws ForbiddenException unless the actor administers the organization */
@@ -129,9 +135,9 @@ public final class OrganizationService {
     });
   }
 
-  /** The organization's admins, by name. */
+  /** The organization's admins, by name. @throws NotFoundException if the actor is outside the organization */
   public List<String> admins(Principal actor, String organization) {
-    context.requirePerson(actor);
+    context.requireVisibleOrganization(actor, organization);
     return context.read(h -> {
       Context.requireOrganization(h, organization);
       return h.createQuery("SELECT username FROM organization_admins WHERE organization = ? ORDER BY username")

@@ -65,17 +65,39 @@ public final class RepositoryAccessService {
 
   /** Makes the repository public or private. @throws ForbiddenException unless the actor may manage it */
   public RepositoryInfo setVisibility(Principal actor, String repository, Visibility visibility) {
-    return updateExisting(actor, repository, Map.of("visibility", visibility.wireName()),
-        h -> h.createUpdate("UPDATE repositories SET visibility = ? WHERE name = ?")
-            .bind(0, visibility.wireName()).bind(1, repository).execute());
+    return update(actor, repository, visibility, false, null);
   }
 
   /** Replaces the description (null or blank clears it). */
   public RepositoryInfo setDescription(Principal actor, String repository, String description) {
-    String text = Names.text("description", description, Names.MAX_DESCRIPTION_LENGTH, true);
-    return updateExisting(actor, repository, Map.of("field", "description"),
-        h -> h.createUpdate("UPDATE repositories SET description = ? WHERE name = ?")
-            .bind(0, text).bind(1, repository).execute());
+    return update(actor, repository, null, true, description);
+  }
+
+  /**
+   * Changes visibility and description together: everything is checked before anything is written, and
+   * both are written in one transaction, so a refused change leaves the repository as it was.
+   *
+   * @param visibility         the new visibility; null keeps it
+   * @param replaceDescription whether to replace the description with {@code description} (null or
+   *                           blank clears it)
+   * @throws ForbiddenException    unless the actor may manage the repository
+   * @throws InvalidValueException for a bad description
+   */
+  public RepositoryInfo update(Principal actor, String repository, Visibility visibility, boolean replaceDescription,
+      String description) {
+    String text = replaceDescription ? Names.text("description", description, Names.MAX_DESCRIPTION_LENGTH, true) : null;
+    Map<String, String> change = new java.util.TreeMap<>();
+    if (visibility != null) {
+      change.put("visibility", visibility.wireName());
+    }
+    if (replaceDescription) {
+      change.put("description", "replaced");
+    }
+    return updateExisting(actor, repository, change, h -> h.createUpdate("UPDATE repositories SET"
+            + " visibility = CASE WHEN :keepVisibility THEN visibility ELSE :visibility END,"
+            + " description = CASE WHEN :replaceDescription THEN :description ELSE description END WHERE name = :name")
+        .bind("keepVisibility", visibility == null).bind("visibility", visibility == null ? null : visibility.wireName())
+        .bind("replaceDescription", replaceDescription).bind("description", text).bind("name", repository).execute());
   }
 
   /**

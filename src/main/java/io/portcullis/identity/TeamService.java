@@ -10,8 +10,9 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /**
  * Teams of an organization, their members, and the mapping of external directory groups onto teams.
  *
- * <p>Organization admins manage teams; team admins also manage their team's members; signed-in users
- * may list teams and members. Group mappings are managed by system administrators. Thread-safe.
+ * <p>Organization admins manage teams; team admins also manage their team's members. Teams and members
+ * are shown to the organization's admins and teams' members (and system administrators); to anyone
+ * else the organization looks absent. Group mappings are managed by system administrators. Thread-safe.
  */
 public final class TeamService {
   /** Most members a team may have. */
@@ -51,15 +52,15 @@ public final class TeamService {
     return find(organization, name).orElseThrow();
   }
 
-  /** @throws NotFoundException if the organization or team does not exist */
+  /** @throws NotFoundException if the organization or team does not exist, or the actor is outside it */
   public Team get(Principal actor, String organization, String name) {
-    context.requirePerson(actor);
+    context.requireVisibleOrganization(actor, organization);
     return find(organization, name).orElseThrow(() -> new NotFoundException("team", organization + "/" + name));
   }
 
-  /** The organization's teams by name. */
+  /** The organization's teams by name. @throws NotFoundException if the actor is outside the organization */
   public List<Team> list(Principal actor, String organization) {
-    context.requirePerson(actor);
+    context.requireVisibleOrganization(actor, organization);
     return context.read(h -> {
       Context.requireOrganization(h, organization);
       return h.createQuery("SELECT organization, name, description, created_at FROM teams WHERE organization = ?"
@@ -135,9 +136,9 @@ public final class TeamService {
     });
   }
 
-  /** The team's members by user name. */
+  /** The team's members by user name. @throws NotFoundException if the actor is outside the organization */
   public List<TeamMember> members(Principal actor, String organization, String team) {
-    context.requirePerson(actor);
+    context.requireVisibleOrganization(actor, organization);
     return context.read(h -> {
       Context.requireTeam(h, organization, team);
       return h.createQuery("SELECT username, role, synced FROM team_members WHERE organization = ? AND team = ?"

@@ -10,4 +10,11 @@ import java.time.Instant;
  * @param lastLoginAt   last successful login, or null; updated at most once a minute
  */
 public record User(String name, String displayName, String email, boolean systemAdmin, UserSource source,
-    String externalId, boolean disabled, boolean hasPassword, Instant createdAt, Instant lastLoginAt) {}
+    String externalId, boolean disabled, boolean hasPassword, Instant createdAt, Instant lastLoginAt)
+    implements UserView {
+
+  /** What other users may see of this account. */
+  public UserProfile profile() {
+    return new UserProfile(name, displayName);
+  }
+}

@@ -18,8 +18,9 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * User accounts: local users with Argon2id passwords, and users synchronised from an external directory.
  *
  * <p>System administrators create users, set flags and disable accounts; every user may edit their own
- * profile and password. Any signed-in user may list and look up users. Users are disabled, never
- * deleted, so their name (a namespace) is never reused by someone else. Thread-safe.
+ * profile and password. Signed-in users may list and look up users, but see only the public
+ * {@link UserProfile} of anyone but themselves unless they are system administrators. Users are
+ * disabled, never deleted, so their name (a namespace) is never reused by someone else. Thread-safe.
  */
 public final class UserService {
   /** Shortest accepted password, in characters. */
@@ -73,23 +74,47 @@ public final class UserService {
   }
 
   /**
-   * @throws ForbiddenException for anonymous clients and robots
+   * The whole account.
+   *
+   * @throws ForbiddenException unless the actor is the user or a system administrator
    * @throws NotFoundException  if there is no such user
    */
   public User get(Principal actor, String name) {
     context.requirePerson(actor);
+    if (!actor.subject().equals(name) && !context.access.isSystemAdmin(actor)) {
+      throw new ForbiddenException("only the user and system administrators may see the whole account");
+    }
     return find(name).orElseThrow(() -> new NotFoundException("user", name));
   }
 
   /**
-   * Users in name order, starting after {@code after} (null: from the start), at most {@code limit}
-   * (capped at {@value Context#MAX_PAGE}).
+   * The user as the actor may see them: the whole account, or its public profile.
+   *
+   * @throws ForbiddenException for anonymous clients and robots
+   * @throws NotFoundException  if there is no such user
    */
-  public List<User> list(Principal actor, String after, int limit) {
+  public UserView view(Principal actor, String name) {
+    context.requirePerson(actor);
+    User user = find(name).orElseThrow(() -> new NotFoundException("user", name));
+    return visibleTo(actor, context.access.isSystemAdmin(actor), user);
+  }
+
+  /**
+   * Users in name order, starting after {@code after} (null: from the start), at most {@code limit}
+   * (capped at {@value Context#MAX_PAGE}), each as the actor may see them.
+   */
+  public List<UserView> list(Principal actor, String after, int limit) {
     context.requirePerson(actor);
     int size = Context.pageSize(limit);
+    boolean admin = context.access.isSystemAdmin(actor);
     return context.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE name > ? ORDER BY name LIMIT ?")
-        .bind(0, after == null ? "" : after).bind(1, size).map(MAPPER).list());
+            .bind(0, after == null ? "" : after).bind(1, size).map(MAPPER).list())
+        .stream().map(user -> visibleTo(actor, admin, user)).toList();
+  }
+
+  /** Flags, e-mail addresses and login times are the user's and the administrators' business only. */
+  private static UserView visibleTo(Principal actor, boolean admin, User user) {
+    return admin || actor.subject().equals(user.name()) ? user : user.profile();
   }
 
   /**
@@ -120,7 +145,8 @@ public final class UserService {
    * @throws ForbiddenException    unless the actor is the user or a system administrator, signed in with a
    *                               password (never with a personal access token or as a robot), and the
    *                               current password is right
-   * @throws InvalidValueException for a weak password, or a user whose directory owns the password
+   * @throws InvalidValueException for a weak password, a user whose directory owns the password, or the
+   *                               bootstrap administrator (whose password is not a user's)
    */
   public void setPassword(Principal actor, String name, String currentPassword, String password) {
     requireSelfOrAdmin(actor, name);
@@ -128,6 +154,10 @@ public final class UserService {
       throw new ForbiddenException("a password is changed only when signed in with a password, not with a token");
     }
     User user = find(name).orElseThrow(() -> new NotFoundException("user", name));
+    if (context.reservedNames.contains(name)) {
+      // The bootstrap administrator's users row only owns its tokens; password logins never look at it.
+      throw new InvalidValueException("the bootstrap administrator's password is not kept with the users");
+    }
     if (user.source() != UserSource.LOCAL) {
       throw new InvalidValueException("user '" + name + "' logs in through " + user.source()
           + "; change the password there");

@@ -20,4 +20,9 @@ public record Job(long id, String kind, String subject, String payload, String s
   public static final String RUNNING = "running";
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
+
+  /** Whether the job has ended for good: succeeded, or failed with no attempt left. */
+  public boolean finished() {
+    return state.equals(SUCCEEDED) || state.equals(FAILED);
+  }
 }

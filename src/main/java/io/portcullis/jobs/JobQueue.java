@@ -2,17 +2,22 @@ package io.portcullis.jobs;
 
 import io.portcullis.metadata.Database;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 
 /**
  * The persistent job queue. Claiming takes a lease, so on PostgreSQL several replicas share one
  * queue and each job runs once at a time; a job whose lease runs out (its runner died) is claimed
- * again.
+ * again. Callers may wait for a job to finish ({@link #awaitFinished}); they are woken when this
+ * replica's runner records an outcome.
  */
 public final class JobQueue {
   private static final String COLUMNS = "id, kind, subject, payload, state, attempts, progress_done, progress_total, "
@@ -20,10 +25,66 @@ public final class JobQueue {
 
   private final Database db;
   private final Clock clock;
+  /** Bumped after each recorded outcome; a waiter that saw an older count re-reads its job. */
+  private final AtomicLong outcomes = new AtomicLong();
+  private final ReentrantLock outcomeLock = new ReentrantLock();
+  private final Condition outcomeRecorded = outcomeLock.newCondition();
+  private volatile boolean waitsEnded;
 
   public JobQueue(Database db, Clock clock) {
     this.db = db;
     this.clock = clock;
+  }
+
+  /**
+   * The job as soon as it has {@linkplain Job#finished finished}, or as it stands when {@code wait} has
+   * passed (or the waiting thread is interrupted); empty when there is no such job. Only outcomes
+   * recorded by this replica wake the wait early: a job another replica runs is seen finished when the
+   * wait ends.
+   */
+  public Optional<Job> awaitFinished(long id, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      // Read the count before the job: an outcome recorded after the read changes the count, so the
+      // wait below cannot miss it.
+      long seen = outcomes.get();
+      Optional<Job> job = find(id);
+      long left = deadline - System.nanoTime();
+      if (job.isEmpty() || job.get().finished() || left <= 0 || waitsEnded) {
+        return job;
+      }
+      outcomeLock.lock();
+      try {
+        while (outcomes.get() == seen && left > 0 && !waitsEnded) {
+          left = outcomeRecorded.awaitNanos(left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return find(id);
+      } finally {
+        outcomeLock.unlock();
+      }
+    }
+  }
+
+  /** Ends every wait at once and makes later ones answer at once: the server is stopping. */
+  public void endWaits() {
+    waitsEnded = true;
+    wakeWaiters();
+  }
+
+  private void outcomeRecorded() {
+    outcomes.incrementAndGet();
+    wakeWaiters();
+  }
+
+  private void wakeWaiters() {
+    outcomeLock.lock();
+    try {
+      outcomeRecorded.signalAll();
+    } finally {
+      outcomeLock.unlock();
+    }
   }
 
   /** Queues a job unless one of the same kind and subject is queued or running; returns its id. */
@@ -91,6 +152,7 @@ public final class JobQueue {
     db.write(h -> h.createUpdate("UPDATE jobs SET state = 'succeeded', finished_at = ?, locked_by = NULL, "
             + "locked_until = NULL WHERE id = ? AND locked_by = ?")
         .bind(0, now).bind(1, id).bind(2, owner).execute());
+    outcomeRecorded();
   }
 
   /** Fails the job for good, or queues it again after {@code retryAfterMillis} while attempts remain. */
@@ -101,6 +163,7 @@ public final class JobQueue {
             + "run_after = ?, message = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?")
         .bind(0, permanent).bind(1, permanent).bind(2, now).bind(3, now + retryAfterMillis)
         .bind(4, reason.length() > 2000 ? reason.substring(0, 2000) : reason).bind(5, id).bind(6, owner).execute());
+    outcomeRecorded();
   }
 
   public Optional<Job> find(long id) {

@@ -121,6 +121,14 @@ public final class JobRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * Answers every wait for a job ({@link JobQueue#awaitFinished}) at once, so that long polls do not
+   * hold up a graceful stop of the HTTP server; call it before stopping that.
+   */
+  public void endWaits() {
+    queue.endWaits();
+  }
+
   /** Stops claiming; running jobs get a short grace period, then lose their lease and run again later. */
   @Override
   public void close() throws InterruptedException {

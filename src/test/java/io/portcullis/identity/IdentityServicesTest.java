@@ -122,9 +122,56 @@ class IdentityServicesTest {
         .isEqualTo("Alice A.");
     world.user("bob");
     assertThatThrownBy(() -> id.users().updateProfile(alice, "bob", "Bob", null)).isInstanceOf(ForbiddenException.class);
-    assertThat(id.users().list(alice, null, 10)).extracting(User::name).containsExactly("alice", "bob");
-    assertThat(id.users().list(alice, "alice", 10)).extracting(User::name).containsExactly("bob");
-    assertThatThrownBy(() -> id.users().get(alice, "carol")).isInstanceOf(NotFoundException.class);
+    assertThat(id.users().list(alice, null, 10)).extracting(UserView::name).containsExactly("alice", "bob");
+    assertThat(id.users().list(alice, "alice", 10)).extracting(UserView::name).containsExactly("bob");
+    assertThatThrownBy(() -> id.users().view(alice, "carol")).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void usersSeeOnlyTheirOwnAccountInFullAndOthersPublicProfiles() {
+    Principal alice = world.user("alice");
+    world.user("bob");
+    id.users().setSystemAdmin(admin, "bob", true);
+    id.users().updateProfile(admin, "bob", "Bob B.", "bob@example.org");
+
+    assertThat(id.users().list(alice, null, 10)).containsExactly(id.users().get(alice, "alice"),
+        new UserProfile("bob", "Bob B."));
+    assertThat(id.users().view(alice, "bob")).isEqualTo(new UserProfile("bob", "Bob B."));
+    assertThat(id.users().view(alice, "alice")).isInstanceOf(User.class);
+    assertThatThrownBy(() -> id.users().get(alice, "bob")).isInstanceOf(ForbiddenException.class);
+    assertThat(id.users().list(admin, null, 10)).allMatch(User.class::isInstance);
+    assertThat(((User) id.users().view(admin, "bob")).systemAdmin()).isTrue();
+  }
+
+  @Test
+  void organizationsTheirTeamsAndMembersAreShownOnlyToThoseInThem() {
+    Principal owner = world.user("owner");
+    Principal member = world.user("member");
+    Principal outsider = world.user("outsider");
+    for (String org : List.of("acme", "globex", "initech")) {
+      id.organizations().create(admin, org, null);
+    }
+    id.organizations().addAdmin(admin, "acme", "owner");
+    id.teams().create(admin, "globex", "devs", null);
+    id.teams().addMember(admin, "globex", "devs", "member", TeamRole.MEMBER);
+
+    assertThat(id.organizations().list(owner, null, 10)).extracting(Organization::name).containsExactly("acme");
+    assertThat(id.organizations().list(member, null, 10)).extracting(Organization::name).containsExactly("globex");
+    assertThat(id.organizations().list(outsider, null, 10)).isEmpty();
+    assertThat(id.organizations().list(admin, null, 10)).extracting(Organization::name)
+        .containsExactly("acme", "globex", "initech");
+    assertThat(id.teams().members(member, "globex", "devs")).extracting(TeamMember::username).containsExactly("member");
+    assertThat(id.organizations().admins(owner, "acme")).containsExactly("owner");
+    for (Principal stranger : List.of(owner, outsider)) {
+      for (Runnable call : List.<Runnable>of(() -> id.organizations().get(stranger, "globex"),
+          () -> id.organizations().admins(stranger, "globex"), () -> id.teams().list(stranger, "globex"),
+          () -> id.teams().get(stranger, "globex", "devs"), () -> id.teams().members(stranger, "globex", "devs"))) {
+        assertThatThrownBy(call::run).isInstanceOf(NotFoundException.class)
+            .hasMessage("organization 'globex' not found");
+      }
+    }
+    assertThatThrownBy(() -> id.organizations().list(Principal.anonymous(), null, 10))
+        .isInstanceOf(ForbiddenException.class);
   }
 
   @Test

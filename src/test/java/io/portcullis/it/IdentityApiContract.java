@@ -126,8 +126,9 @@ abstract class IdentityApiContract {
     assertThat(expect(200, admin("GET", "/orgs/acme/teams/builders", null)).get("description").asText())
         .isEqualTo("build farm");
     expect(200, admin("PUT", "/orgs/acme/teams/builders/members/dave", "{\"role\":\"admin\"}"));
-    assertThat(expect(200, as("erin", "GET", "/orgs/acme/teams/builders/members", null)).toString())
+    assertThat(expect(200, as("dave", "GET", "/orgs/acme/teams/builders/members", null)).toString())
         .contains("\"username\":\"dave\"", "\"role\":\"admin\"");
+    problem(404, "organization 'acme' not found", as("erin", "GET", "/orgs/acme/teams/builders/members", null));
     // dave, a team admin, manages members but not permissions.
     expect(200, as("dave", "PUT", "/orgs/acme/teams/builders/members/erin", null));
     problem(403, "only administrators of organization 'acme'",
@@ -234,6 +235,60 @@ abstract class IdentityApiContract {
   }
 
   @Test
+  void plainUsersSeeNeitherOtherUsersAccountsNorOrganizationsTheyAreOutside() throws Exception {
+    // carol has signed in (setup), so her account has a last login to leak; erin is in no team.
+    assertThat(expect(200, admin("GET", "/users/carol", null)).get("lastLoginAt").isNull()).isFalse();
+    JsonNode users = expect(200, as("erin", "GET", "/users", null));
+    assertThat(names(users, "name")).contains("carol", "erin");
+    for (JsonNode user : users.get("items")) {
+      boolean self = user.get("name").asText().equals("erin");
+      for (String field : List.of("systemAdmin", "lastLoginAt", "email", "disabled", "source")) {
+        assertThat(user.has(field)).as(user.get("name") + " " + field).isEqualTo(self);
+      }
+    }
+    JsonNode carol = expect(200, as("erin", "GET", "/users/carol", null));
+    assertThat(carol.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("name", "displayName");
+    assertThat(expect(200, as("erin", "GET", "/users/erin", null)).has("lastLoginAt")).isTrue();
+    assertThat(expect(200, admin("GET", "/users", null)).get("items")).allMatch(user -> user.has("systemAdmin"));
+
+    assertThat(names(expect(200, as("erin", "GET", "/orgs", null)), "name")).doesNotContain("hub", "official");
+    assertThat(names(expect(200, as("frank", "GET", "/orgs", null)), "name")).contains("hub").doesNotContain("official");
+    assertThat(names(expect(200, as("carol", "GET", "/orgs", null)), "name")).contains("hub", "official");
+    assertThat(names(expect(200, admin("GET", "/orgs", null)), "name")).contains("hub", "official");
+    for (String path : List.of("/orgs/%s", "/orgs/%s/admins", "/orgs/%s/teams", "/orgs/%s/teams/viewers",
+        "/orgs/%s/teams/viewers/members")) {
+      JsonNode hidden = problem(404, "organization 'hub' not found", as("erin", "GET", String.format(path, "hub"), null));
+      JsonNode absent = problem(404, "not found", as("erin", "GET", String.format(path, "nohub"), null));
+      assertThat(hidden.get("title")).isEqualTo(absent.get("title"));
+      expect(200, as("frank", "GET", String.format(path, "hub"), null));
+    }
+    problem(401, "sign in", anonymous("GET", "/orgs"));
+  }
+
+  @Test
+  void aRefusedRepositoryPatchChangesNoField() throws Exception {
+    String path = "/repositories/official/atomic";
+    expect(201, as("carol", "POST", "/repositories", "{\"name\":\"official/atomic\",\"description\":\"before\"}"));
+    problem(400, "unknown visibility 'secret'", as("carol", "PATCH", path,
+        "{\"description\":\"after\",\"visibility\":\"secret\"}"));
+    problem(400, "control characters", as("carol", "PATCH", path,
+        "{\"visibility\":\"public\",\"description\":\"bad\\u0000\"}"));
+    problem(400, "longer than", as("carol", "PATCH", path,
+        "{\"visibility\":\"public\",\"description\":\"" + "x".repeat(5000) + "\"}"));
+    JsonNode unchanged = expect(200, as("carol", "GET", path, null));
+    assertThat(unchanged.get("visibility").asText()).isEqualTo("private");
+    assertThat(unchanged.get("description").asText()).isEqualTo("before");
+
+    JsonNode both = expect(200, as("carol", "PATCH", path, "{\"visibility\":\"public\",\"description\":\"after\"}"));
+    assertThat(both.get("visibility").asText()).isEqualTo("public");
+    assertThat(both.get("description").asText()).isEqualTo("after");
+    JsonNode cleared = expect(200, as("carol", "PATCH", path, "{\"description\":null}"));
+    assertThat(cleared.get("description").isNull()).isTrue();
+    assertThat(cleared.get("visibility").asText()).as("fields not given stay").isEqualTo("public");
+    expect(204, as("carol", "DELETE", path, null));
+  }
+
+  @Test
   void robotsPushWithinTheirGrantsAndRotationRevokesTheOldSecret() throws Exception {
     HttpResponse<byte[]> created = as("carol", "POST", "/orgs/official/robots",
         "{\"name\":\"promoter\",\"description\":\"promotion jobs\"}");
@@ -297,10 +352,41 @@ abstract class IdentityApiContract {
   }
 
   @Test
+  void theBootstrapAdministratorCreatesAndUsesItsOwnPersonalAccessToken() throws Exception {
+    String admin = TestRegistry.ADMIN;
+    JsonNode token = expect(201, admin("POST", "/users/" + admin + "/tokens",
+        "{\"name\":\"automation\",\"scope\":\"read-write\"}"));
+    String secret = token.get("token").asText();
+    String viaToken = basic(admin, secret);
+    JsonNode me = expect(200, request(viaToken, "GET", "/user", null));
+    assertThat(me.get("name").asText()).isEqualTo(admin);
+    assertThat(me.get("systemAdmin").asBoolean()).isTrue();
+    assertThat(expect(200, request(viaToken, "GET", "/users/carol", null)).has("lastLoginAt"))
+        .as("an administrator's view").isTrue();
+    expect(201, request(viaToken, "POST", "/orgs", "{\"name\":\"automated\"}"));
+    expect(204, request(viaToken, "DELETE", "/orgs/automated", null));
+    RegistryClient registryViaToken = new RegistryClient(registry.baseUrl(), admin, secret);
+    registryViaToken.pushImage("official/automated", "v1", "by token".getBytes(StandardCharsets.UTF_8));
+    assertThat(names(expect(200, admin("GET", "/users/" + admin + "/tokens", null)), "id"))
+        .contains(token.get("id").asText());
+    problem(400, "bootstrap administrator", admin("PUT", "/users/" + admin + "/password",
+        "{\"password\":\"a-password-nobody-checks\"}"));
+
+    expect(204, admin("DELETE", "/users/" + admin + "/tokens/" + token.get("id").asText(), null));
+    problem(401, "not valid", request(viaToken, "GET", "/user", null));
+    assertThat(registryViaToken.send("GET", "/v2/", RegistryClient.push("official/automated"), null).statusCode())
+        .as("a registry token issued from the revoked token").isEqualTo(401);
+    expect(200, admin("GET", "/user", null));
+    expect(204, admin("DELETE", "/repositories/official/automated", null));
+  }
+
+  @Test
   void usersArePagedUpdatedAndDisabled() throws Exception {
     JsonNode first = expect(200, admin("GET", "/users?limit=2", null));
     List<String> firstNames = names(first, "name");
-    assertThat(firstNames).hasSize(2).isSorted().startsWith("carol");
+    // The bootstrap administrator is listed too once its first token gave it a users row.
+    assertThat(firstNames).hasSize(2).isSorted();
+    assertThat(firstNames.getFirst()).isLessThanOrEqualTo("carol");
     String next = first.get("next").asText();
     assertThat(next).isEqualTo("/api/v1/users?limit=2&after=" + firstNames.get(1));
     JsonNode second = expect(200, admin("GET", next.substring("/api/v1".length()), null));

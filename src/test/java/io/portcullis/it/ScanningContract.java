@@ -54,26 +54,32 @@ abstract class ScanningContract {
     return client.send(method, path, null, body, "Authorization", basic);
   }
 
+  /** The finished job, through the server's long poll: each request answers as soon as the job ends. */
   JsonNode awaitJob(long id) throws Exception {
-    for (int i = 0; i < 1200; i++) {
-      JsonNode job = RegistryClient.json(api("GET", "/api/v1/jobs/" + id, null));
+    for (int i = 0; i < 4; i++) {
+      JsonNode job = RegistryClient.json(api("GET", "/api/v1/jobs/" + id + "?wait=30s", null));
       String state = job.get("state").asText();
       if (state.equals("succeeded") || state.equals("failed")) {
         return job;
       }
-      Thread.sleep(100);
     }
     throw new AssertionError("job " + id + " did not finish");
   }
 
+  /** Waits until no job is queued or running (a finished job may have queued others, hence the rounds). */
   void awaitIdleJobs() throws Exception {
-    for (int i = 0; i < 1200; i++) {
-      JsonNode queued = RegistryClient.json(api("GET", "/api/v1/jobs?state=queued", null)).get("items");
-      JsonNode running = RegistryClient.json(api("GET", "/api/v1/jobs?state=running", null)).get("items");
-      if (queued.isEmpty() && running.isEmpty()) {
+    for (int round = 0; round < 100; round++) {
+      List<Long> active = new ArrayList<>();
+      for (String state : List.of("queued", "running")) {
+        RegistryClient.json(api("GET", "/api/v1/jobs?state=" + state, null)).get("items")
+            .forEach(job -> active.add(job.get("id").asLong()));
+      }
+      if (active.isEmpty()) {
         return;
       }
-      Thread.sleep(100);
+      for (long id : active) {
+        awaitJob(id);
+      }
     }
     throw new AssertionError("jobs did not finish");
   }
@@ -169,7 +175,17 @@ abstract class ScanningContract {
     String base = "/api/v1/repositories/views/java-app/manifests/" + ref;
     HttpResponse<byte[]> manual = api("POST", base + "/scan", null);
     assertThat(manual.statusCode()).isEqualTo(202);
-    awaitJob(RegistryClient.json(manual).get("id").asLong());
+    long job = RegistryClient.json(manual).get("id").asLong();
+    awaitJob(job);
+    long asked = System.nanoTime();
+    assertThat(RegistryClient.json(api("GET", "/api/v1/jobs/" + job + "?wait=30", null)).get("state").asText())
+        .isEqualTo("succeeded");
+    assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("a finished job is answered at once")
+        .isLessThan(Duration.ofSeconds(10));
+    for (String wait : List.of("31s", "-1", "forever", "1m")) {
+      HttpResponse<byte[]> refused = api("GET", "/api/v1/jobs/" + job + "?wait=" + wait, null);
+      assertThat(refused.statusCode()).as("wait=" + wait).isEqualTo(400);
+    }
     JsonNode layers = RegistryClient.json(api("GET", base + "/scan/layers", null));
     assertThat(layers.get("layers")).hasSize(4);
     assertThat(layers.get("layers").get(0).get("command").asText()).isNotBlank();
@@ -194,6 +210,56 @@ abstract class ScanningContract {
     assertThat(RegistryClient.json(api("GET", "/api/v1/vulnerability-db", null)).get("version").asLong()).isEqualTo(version);
     HttpResponse<byte[]> anonymous = client.send("GET", base + "/scan", null, null);
     assertThat(anonymous.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void scanResultsAreReadByWhoeverMayPullAndRequestedByWhoeverMayPush() throws Exception {
+    String user = "Basic " + Base64.getEncoder().encodeToString("puller:puller-password-123".getBytes());
+    assertThat(client.send("POST", "/api/v1/users", null,
+        "{\"name\":\"puller\",\"password\":\"puller-password-123\"}".getBytes(), "Authorization", basic,
+        "Content-Type", "application/json").statusCode()).isEqualTo(201);
+    assertThat(client.send("POST", "/api/v1/repositories", null,
+        "{\"name\":\"open/tiny\",\"visibility\":\"public\"}".getBytes(), "Authorization", basic,
+        "Content-Type", "application/json").statusCode()).isEqualTo(201);
+    Path layout = Processes.shared().resolve("fixtures/images/clean-tiny");
+    String ref = RealClientsContract.refName(layout);
+    for (String repository : List.of("open/tiny", "closed/tiny")) {
+      Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds",
+          TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD, "oci:" + layout + ":" + ref,
+          "docker://" + registry.host + "/" + repository + ":" + ref)).requireSuccess();
+    }
+    awaitIdleJobs();
+
+    String open = "/api/v1/repositories/open/tiny/manifests/" + ref;
+    for (String view : List.of("/scan", "/scan/layers", "/scan/components", "/sbom")) {
+      HttpResponse<byte[]> anonymous = client.send("GET", open + view, null, null);
+      assertThat(anonymous.statusCode()).as("anonymous GET " + view).isEqualTo(200);
+      assertThat(client.send("GET", open + view, null, null, "Authorization", user).statusCode())
+          .as("puller GET " + view).isEqualTo(200);
+    }
+    assertThat(RegistryClient.json(client.send("GET", open + "/scan", null, null)).get("status").asText())
+        .isEqualTo("succeeded");
+    HttpResponse<byte[]> pullerScan = client.send("POST", open + "/scan", null, null, "Authorization", user);
+    assertThat(pullerScan.statusCode()).as(new String(pullerScan.body())).isEqualTo(403);
+    assertThat(RegistryClient.json(pullerScan).get("detail").asText()).contains("push permission");
+    assertThat(client.send("POST", open + "/scan", null, null).statusCode()).isEqualTo(401);
+    HttpResponse<byte[]> adminScan = api("POST", open + "/scan", null);
+    assertThat(adminScan.statusCode()).isEqualTo(202);
+    awaitJob(RegistryClient.json(adminScan).get("id").asLong());
+
+    String closed = "/api/v1/repositories/closed/tiny/manifests/" + ref;
+    String absent = "/api/v1/repositories/closed/absent/manifests/" + ref;
+    for (String method : List.of("GET", "POST")) {
+      assertThat(client.send(method, closed + "/scan", null, null).statusCode()).as("anonymous " + method)
+          .isEqualTo(401);
+      assertThat(client.send(method, absent + "/scan", null, null).statusCode()).isEqualTo(401);
+      HttpResponse<byte[]> hidden = client.send(method, closed + "/scan", null, null, "Authorization", user);
+      HttpResponse<byte[]> missing = client.send(method, absent + "/scan", null, null, "Authorization", user);
+      assertThat(hidden.statusCode()).as("puller " + method + " on a private repository").isEqualTo(404);
+      assertThat(missing.statusCode()).isEqualTo(404);
+      assertThat(RegistryClient.json(hidden).get("detail").asText().replace("tiny", "absent"))
+          .isEqualTo(RegistryClient.json(missing).get("detail").asText());
+    }
   }
 
   @Test
@@ -238,6 +304,9 @@ abstract class ScanningContract {
         Files.readAllBytes(secdb));
     assertThat(awaitJob(RegistryClient.json(accepted).get("id").asLong()).get("state").asText()).isEqualTo("succeeded");
     awaitIdleJobs();
+    // An image scanned before (another test pushed it elsewhere) is not scanned again on push: ask for one.
+    HttpResponse<byte[]> scan = api("POST", "/api/v1/repositories/metrics/tiny/manifests/" + ref + "/scan", null);
+    assertThat(awaitJob(RegistryClient.json(scan).get("id").asLong()).get("state").asText()).isEqualTo("succeeded");
     JsonNode manifest = RegistryClient.json(client.send("GET", "/v2/metrics/tiny/manifests/" + ref,
         "repository:metrics/tiny:pull", null, "Accept",
         "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json"));

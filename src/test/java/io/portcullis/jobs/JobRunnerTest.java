@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -34,15 +37,40 @@ class JobRunnerTest {
     db.close();
   }
 
-  Job awaitFinished(long id) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      Job job = queue.find(id).orElseThrow();
-      if (job.state().equals(Job.SUCCEEDED) || job.state().equals(Job.FAILED)) {
-        return job;
-      }
-      Thread.sleep(25);
-    }
-    throw new AssertionError("job " + id + " did not finish");
+  Job awaitFinished(long id) {
+    Job job = queue.awaitFinished(id, Duration.ofSeconds(30)).orElseThrow();
+    assertThat(job.finished()).as("job %d finished", id).isTrue();
+    return job;
+  }
+
+  @Test
+  void aWaitEndsWhenTheJobFinishesNotWhenItTimesOut() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    runner.register("gated", (job, progress) -> release.await());
+    runner.start();
+    long id = runner.submit("gated", "a", null, 1);
+    CompletableFuture<Job> waited = CompletableFuture.supplyAsync(
+        () -> queue.awaitFinished(id, Duration.ofMinutes(5)).orElseThrow());
+    assertThat(queue.awaitFinished(id, Duration.ofMillis(200)).orElseThrow().finished())
+        .as("a bounded wait on an unfinished job answers with its state").isFalse();
+    assertThat(waited).isNotDone();
+    long released = System.nanoTime();
+    release.countDown();
+    assertThat(waited.get(30, TimeUnit.SECONDS).state()).isEqualTo(Job.SUCCEEDED);
+    assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofSeconds(30));
+    assertThat(queue.awaitFinished(id + 1000, Duration.ofMinutes(5))).isEmpty();
+  }
+
+  @Test
+  void endingWaitsAnswersThemAtOnce() throws Exception {
+    long id = queue.enqueue("nobody-runs-this", "a", null, 1);
+    CompletableFuture<Job> waited = CompletableFuture.supplyAsync(
+        () -> queue.awaitFinished(id, Duration.ofMinutes(5)).orElseThrow());
+    queue.awaitFinished(id, Duration.ofMillis(200));
+    assertThat(waited).isNotDone();
+    runner.endWaits();
+    assertThat(waited.get(30, TimeUnit.SECONDS).state()).isEqualTo(Job.QUEUED);
+    assertThat(queue.awaitFinished(id, Duration.ofMinutes(5)).orElseThrow().state()).isEqualTo(Job.QUEUED);
   }
 
   @Test

@@ -36,13 +36,17 @@ import io.portcullis.shared.RepositoryName;
 import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The REST API under {@code /api/v1}: JSON in and out, RFC 9457 problems for errors, authenticated by
@@ -55,6 +59,9 @@ public final class ApiV1 {
   static final String PREFIX = "/api/v1";
   /** Largest page a list request may ask for. */
   static final int MAX_PAGE = 500;
+  /** Longest a job request may wait for the job to finish. */
+  static final Duration MAX_WAIT = Duration.ofSeconds(30);
+  private static final Pattern WAIT = Pattern.compile("(\\d{1,3})s?");
 
   private final EventLog events;
   /** OpenID Connect sign-in, or null when no provider is configured. */
@@ -134,7 +141,8 @@ public final class ApiV1 {
     r.add("GET", "/jobs/{id}", "api.job", (ex, p) -> {
       requireAdmin(ex);
       long id = parseId(p.get("id"));
-      ex.sendJson(200, json, jobs.find(id).map(this::jobJson)
+      Duration wait = waitParam(ex);
+      ex.sendJson(200, json, jobs.awaitFinished(id, wait).map(this::jobJson)
           .orElseThrow(() -> Problem.notFound("no job " + id).failure()));
     });
     r.add("GET", "/vulnerability-db", "api.vulndb", (ex, p) -> {
@@ -176,11 +184,13 @@ public final class ApiV1 {
 
   private record ManifestRef(RepositoryName name, ManifestService.Manifest manifest) {}
 
+  /** The manifest, once the caller (anonymous ones included: public repositories) may do {@code action}. */
   private ManifestRef manifest(Exchange ex, Router.Params params, Action action) {
     RepositoryName name = RepositoryName.of(params.get("name"));
-    Principal principal = authentication.required(ex);
-    Caller caller = new Caller(principal.subject(), ex.clientAddress(), ex.requestId());
-    requireRepository(principal, name, action);
+    Principal principal = authentication.optional(ex);
+    requireRepository(ex, principal, name, action);
+    Caller caller = new Caller(principal.kind() == Principal.Kind.ANONYMOUS ? "anonymous" : principal.subject(),
+        ex.clientAddress(), ex.requestId());
     return new ManifestRef(name, manifests.get(name, ManifestService.Reference.parse(params.get("reference")), false,
         caller));
   }
@@ -458,13 +468,24 @@ public final class ApiV1 {
   // ---- authentication and authorisation
 
   /**
-   * Anyone without access to a repository gets the same 404 as for a repository that does not exist,
-   * so the API does not reveal private repositories.
+   * Those who may not pull a repository get the same answer as for one that does not exist, so the API
+   * does not reveal private repositories: anonymous callers are asked to sign in (401), others get 404.
+   * Those who may pull it but not {@code action} get 403 (anonymous callers again 401).
    */
-  private void requireRepository(Principal principal, RepositoryName name, Action action) {
-    if (access.grant(principal, new ResourceScope(ResourceType.REPOSITORY, name.value(), Set.of(action))).isEmpty()) {
+  private void requireRepository(Exchange ex, Principal principal, RepositoryName name, Action action) {
+    Set<Action> held = access.grant(principal,
+        new ResourceScope(ResourceType.REPOSITORY, name.value(), EnumSet.of(Action.PULL, action)));
+    if (held.contains(action)) {
+      return;
+    }
+    if (principal.kind() == Principal.Kind.ANONYMOUS) {
+      throw ApiAuthentication.unauthorized(ex, "credentials are required");
+    }
+    if (!held.contains(Action.PULL)) {
       throw Problem.notFound("repository " + name + " not found").failure();
     }
+    throw new Problem(403, "Forbidden", "this needs " + action.wireName() + " permission on repository " + name)
+        .failure();
   }
 
   private Principal requireAdmin(Exchange ex) {
@@ -483,6 +504,20 @@ public final class ApiV1 {
     } catch (NumberFormatException e) {
       throw Problem.notFound("no job " + text).failure();
     }
+  }
+
+  /** {@code wait} of a job request: how long to hold the answer back while the job has not finished. */
+  private static Duration waitParam(Exchange ex) {
+    String value = ex.query("wait");
+    if (value == null) {
+      return Duration.ZERO;
+    }
+    Matcher seconds = WAIT.matcher(value);
+    if (!seconds.matches() || Integer.parseInt(seconds.group(1)) > MAX_WAIT.toSeconds()) {
+      throw Problem.badRequest("wait must be a number of seconds from 0 to " + MAX_WAIT.toSeconds()
+          + ", such as " + MAX_WAIT.toSeconds() + "s").failure();
+    }
+    return Duration.ofSeconds(Integer.parseInt(seconds.group(1)));
   }
 
   static int intParam(Exchange ex, String name, int fallback, int min, int max) {

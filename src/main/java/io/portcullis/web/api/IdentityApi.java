@@ -25,6 +25,7 @@ import io.portcullis.identity.TeamRole;
 import io.portcullis.identity.TokenScope;
 import io.portcullis.identity.User;
 import io.portcullis.identity.UserGrant;
+import io.portcullis.identity.UserView;
 import io.portcullis.identity.Visibility;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.shared.Caller;
@@ -120,7 +121,7 @@ public final class IdentityApi {
     }));
     r.add("GET", "/users", "api.users", op((ex, p, who) -> {
       Page page = Page.of(ex);
-      sendPage(ex, page, "/users", identity.users().list(who, page.after(), page.fetch()), User::name, this::user);
+      sendPage(ex, page, "/users", identity.users().list(who, page.after(), page.fetch()), UserView::name, this::user);
     }));
     r.add("POST", "/users", "api.users", op((ex, p, who) -> {
       JsonBody b = JsonBody.read(ex, json, Set.of("name", "password", "displayName", "email", "systemAdmin"));
@@ -129,7 +130,7 @@ public final class IdentityApi {
       created(ex, "/users/" + created.name(), user(created));
     }));
     r.add("GET", "/users/{user}", "api.user", op((ex, p, who) ->
-        ex.sendJson(200, json, user(identity.users().get(who, p.get("user"))))));
+        ex.sendJson(200, json, user(identity.users().view(who, p.get("user"))))));
     r.add("PATCH", "/users/{user}", "api.user", op((ex, p, who) -> {
       JsonBody b = JsonBody.read(ex, json, Set.of("displayName", "email", "systemAdmin", "disabled"));
       String name = p.get("user");
@@ -390,11 +391,10 @@ public final class IdentityApi {
       JsonBody b = JsonBody.read(ex, json, Set.of("description", "visibility"));
       String name = p.get("name");
       RepositoryInfo info = identity.repositories().get(who, name);
-      if (b.has("description")) {
-        info = identity.repositories().setDescription(who, name, b.string("description"));
-      }
-      if (b.string("visibility") != null) {
-        info = identity.repositories().setVisibility(who, name, Visibility.fromWireName(b.string("visibility")));
+      String description = b.string("description");
+      Visibility visibility = b.string("visibility") == null ? null : Visibility.fromWireName(b.string("visibility"));
+      if (b.has("description") || visibility != null) {
+        info = identity.repositories().update(who, name, visibility, b.has("description"), description);
       }
       ex.sendJson(200, json, repository(info));
     }));
@@ -467,12 +467,14 @@ public final class IdentityApi {
 
   // ---- representations
 
-  private ObjectNode user(User u) {
-    ObjectNode node = json.createObjectNode().put("name", u.name()).put("displayName", u.displayName())
-        .put("email", u.email()).put("systemAdmin", u.systemAdmin()).put("source", u.source().wireName())
-        .put("disabled", u.disabled()).put("hasPassword", u.hasPassword());
-    time(node, "createdAt", u.createdAt());
-    time(node, "lastLoginAt", u.lastLoginAt());
+  private ObjectNode user(UserView view) {
+    ObjectNode node = json.createObjectNode().put("name", view.name()).put("displayName", view.displayName());
+    if (view instanceof User u) {
+      node.put("email", u.email()).put("systemAdmin", u.systemAdmin()).put("source", u.source().wireName())
+          .put("disabled", u.disabled()).put("hasPassword", u.hasPassword());
+      time(node, "createdAt", u.createdAt());
+      time(node, "lastLoginAt", u.lastLoginAt());
+    }
     return node;
   }
 
