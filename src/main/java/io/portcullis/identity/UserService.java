@@ -123,13 +123,57 @@ public final class UserService {
    * @throws ForbiddenException unless the actor is the user or a system administrator
    */
   public User updateProfile(Principal actor, String name, String displayName, String email) {
-    requireSelfOrAdmin(actor, name);
-    String display = Names.text("display name", displayName, Names.MAX_SHORT_TEXT_LENGTH, false);
-    String mail = Names.email(email);
+    return update(actor, name, new Change(true, displayName, email, null, null));
+  }
+
+  /**
+   * Changes to one account, applied together.
+   *
+   * @param replaceProfile whether {@code displayName} and {@code email} replace the profile (null or blank clears)
+   * @param systemAdmin    the new administrator flag; null keeps it
+   * @param disabled       the new disabled flag; null keeps it
+   */
+  public record Change(boolean replaceProfile, String displayName, String email, Boolean systemAdmin, Boolean disabled) {}
+
+  /**
+   * Applies a change to an account atomically: every check (who may, valid text) comes first, then all
+   * of it in one transaction, so a refused part leaves the account as it was.
+   *
+   * @throws ForbiddenException unless the actor is the user or a system administrator (the profile), a
+   *                            system administrator (the flags), and not disabling their own account
+   */
+  public User update(Principal actor, String name, Change change) {
+    if (change.replaceProfile()) {
+      requireSelfOrAdmin(actor, name);
+    }
+    if (change.systemAdmin() != null || change.disabled() != null) {
+      context.requireSystemAdmin(actor);
+    }
+    if (Boolean.TRUE.equals(change.disabled()) && context.isSelf(actor, name)) {
+      throw new ForbiddenException("administrators cannot disable their own account");
+    }
+    String display = Names.text("display name", change.displayName(), Names.MAX_SHORT_TEXT_LENGTH, false);
+    String mail = Names.email(change.email());
     context.write(h -> {
-      updateExisting(h, name, h.createUpdate("UPDATE users SET display_name = ?, email = ? WHERE name = ?")
-          .bind(0, display).bind(1, mail).bind(2, name).execute());
-      context.record(h, actor, EventType.USER_UPDATED, "user " + name);
+      if (!Context.exists(h, "SELECT 1 FROM users WHERE name = ?", name)) {
+        throw new NotFoundException("user", name);
+      }
+      if (change.replaceProfile()) {
+        h.createUpdate("UPDATE users SET display_name = ?, email = ? WHERE name = ?")
+            .bind(0, display).bind(1, mail).bind(2, name).execute();
+        context.record(h, actor, EventType.USER_UPDATED, "user " + name);
+      }
+      if (change.systemAdmin() != null) {
+        h.createUpdate("UPDATE users SET system_admin = ? WHERE name = ?").bind(0, change.systemAdmin()).bind(1, name)
+            .execute();
+        context.record(h, actor, change.systemAdmin() ? EventType.USER_ADMIN_GRANTED : EventType.USER_ADMIN_REVOKED,
+            "user " + name);
+      }
+      if (change.disabled() != null) {
+        h.createUpdate("UPDATE users SET disabled = ? WHERE name = ?").bind(0, change.disabled()).bind(1, name)
+            .execute();
+        context.record(h, actor, change.disabled() ? EventType.USER_DISABLED : EventType.USER_ENABLED, "user " + name);
+      }
       return null;
     });
     return find(name).orElseThrow();
@@ -180,14 +224,7 @@ public final class UserService {
 
   /** @throws ForbiddenException unless the actor is a system administrator */
   public User setSystemAdmin(Principal actor, String name, boolean systemAdmin) {
-    context.requireSystemAdmin(actor);
-    context.write(h -> {
-      updateExisting(h, name, h.createUpdate("UPDATE users SET system_admin = ? WHERE name = ?")
-          .bind(0, systemAdmin).bind(1, name).execute());
-      context.record(h, actor, systemAdmin ? EventType.USER_ADMIN_GRANTED : EventType.USER_ADMIN_REVOKED, "user " + name);
-      return null;
-    });
-    return find(name).orElseThrow();
+    return update(actor, name, new Change(false, null, null, systemAdmin, null));
   }
 
   /**
@@ -197,17 +234,7 @@ public final class UserService {
    * @throws ForbiddenException unless the actor is a system administrator other than the user
    */
   public User setDisabled(Principal actor, String name, boolean disabled) {
-    context.requireSystemAdmin(actor);
-    if (disabled && context.isSelf(actor, name)) {
-      throw new ForbiddenException("administrators cannot disable their own account");
-    }
-    context.write(h -> {
-      updateExisting(h, name, h.createUpdate("UPDATE users SET disabled = ? WHERE name = ?")
-          .bind(0, disabled).bind(1, name).execute());
-      context.record(h, actor, disabled ? EventType.USER_DISABLED : EventType.USER_ENABLED, "user " + name);
-      return null;
-    });
-    return find(name).orElseThrow();
+    return update(actor, name, new Change(false, null, null, null, disabled));
   }
 
   /**
@@ -379,12 +406,5 @@ public final class UserService {
     if (!context.isSelf(actor, name) && !context.access.isSystemAdmin(actor)) {
       throw new ForbiddenException("only the user and system administrators may change this account");
     }
-  }
-
-  private static Void updateExisting(Handle h, String name, int updated) {
-    if (updated == 0) {
-      throw new NotFoundException("user", name);
-    }
-    return null;
   }
 }

@@ -400,6 +400,10 @@ abstract class IdentityApiContract {
     assertThat(patched.get("displayName").asText()).isEqualTo("Gina G");
     assertThat(patched.get("email").asText()).as("fields not given stay").isEqualTo("g@x.org");
     problem(403, "only system administrators", as("gina", "PATCH", "/users/gina", "{\"systemAdmin\":true}"));
+    problem(403, "only system administrators", as("gina", "PATCH", "/users/gina",
+        "{\"displayName\":\"Half Done\",\"systemAdmin\":true}"));
+    assertThat(expect(200, as("gina", "GET", "/users/gina", null)).get("displayName").asText())
+        .as("a refused PATCH changes nothing").isEqualTo("Gina G");
     problem(400, "must be true or false", admin("PATCH", "/users/gina", "{\"systemAdmin\":\"yes\"}"));
     expect(204, as("gina", "PUT", "/users/gina/password",
         "{\"currentPassword\":\"" + PASSWORD + "\",\"password\":\"another-long-password\"}"));

@@ -24,6 +24,7 @@ import io.portcullis.identity.TeamPermission;
 import io.portcullis.identity.TeamRole;
 import io.portcullis.identity.TokenScope;
 import io.portcullis.identity.User;
+import io.portcullis.identity.UserService;
 import io.portcullis.identity.UserGrant;
 import io.portcullis.identity.UserView;
 import io.portcullis.identity.Visibility;
@@ -135,17 +136,10 @@ public final class IdentityApi {
       JsonBody b = JsonBody.read(ex, json, Set.of("displayName", "email", "systemAdmin", "disabled"));
       String name = p.get("user");
       User user = identity.users().get(who, name);
-      if (b.has("displayName") || b.has("email")) {
-        user = identity.users().updateProfile(who, name,
-            b.has("displayName") ? b.string("displayName") : user.displayName(),
-            b.has("email") ? b.string("email") : user.email());
-      }
-      if (b.bool("systemAdmin") != null) {
-        user = identity.users().setSystemAdmin(who, name, b.bool("systemAdmin"));
-      }
-      if (b.bool("disabled") != null) {
-        user = identity.users().setDisabled(who, name, b.bool("disabled"));
-      }
+      boolean profile = b.has("displayName") || b.has("email");
+      user = identity.users().update(who, name, new UserService.Change(profile,
+          b.has("displayName") ? b.string("displayName") : user.displayName(),
+          b.has("email") ? b.string("email") : user.email(), b.bool("systemAdmin"), b.bool("disabled")));
       ex.sendJson(200, json, user(user));
     }));
     r.add("DELETE", "/users/{user}", "api.user", op((ex, p, who) -> {
