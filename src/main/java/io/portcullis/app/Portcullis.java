@@ -23,7 +23,9 @@ import io.portcullis.identity.ldap.LdapSettings;
 import io.portcullis.identity.oidc.OidcClient;
 import io.portcullis.identity.oidc.OidcSettings;
 import io.portcullis.jobs.JobQueue;
+import io.portcullis.jobs.JobHandler;
 import io.portcullis.jobs.JobRunner;
+import io.portcullis.jobs.Scheduler;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.JdbcSecretStore;
 import io.portcullis.registry.BlobService;
@@ -69,23 +71,25 @@ public final class Portcullis implements AutoCloseable {
   private final Database db;
   private final EventLog events;
   private final JobRunner jobs;
+  private final Scheduler scheduler;
   private final Identity identity;
   private final HttpServer http;
-  private final ScheduledExecutorService maintenance;
+  private final ScheduledExecutorService tlsWatch;
   private volatile boolean ready;
   private volatile Configuration config;
   private volatile String tlsFilesSeen;
 
-  private Portcullis(Database db, EventLog events, JobRunner jobs, Identity identity, HttpServer http,
-      ScheduledExecutorService maintenance, Configuration config) {
+  private Portcullis(Database db, EventLog events, JobRunner jobs, Scheduler scheduler, Identity identity,
+      HttpServer http, ScheduledExecutorService tlsWatch, Configuration config) {
     this.config = config;
     this.tlsFilesSeen = tlsFilesVersion(config);
     this.db = db;
     this.events = events;
     this.jobs = jobs;
+    this.scheduler = scheduler;
     this.identity = identity;
     this.http = http;
-    this.maintenance = maintenance;
+    this.tlsWatch = tlsWatch;
   }
 
   /** Builds and starts the registry; returns once it serves requests. */
@@ -137,6 +141,7 @@ public final class Portcullis implements AutoCloseable {
     ManifestService manifests = new ManifestService(db, events, clock);
     JobQueue jobQueue = new JobQueue(db, clock);
     JobRunner jobs = new JobRunner(jobQueue, (int) config.longValue(Setting.JOBS_CONCURRENCY), Duration.ofSeconds(2));
+    Scheduler scheduler = new Scheduler(db, clock, jobs::nudge, Duration.ofSeconds(10));
     VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, json, clock);
     Metrics metrics = http.metrics();
     ScanService scans = new ScanService(db, blobStore, vulndb, events, json, clock, LayerLimits.defaults(),
@@ -171,8 +176,8 @@ public final class Portcullis implements AutoCloseable {
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, authorizer, json);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
-    ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, identity,
-        oidcSignIn(config, box, publicUrl, credentials, tokens, json),
+    ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
+        identity, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
 
     Portcullis[] self = new Portcullis[1];
@@ -189,31 +194,29 @@ public final class Portcullis implements AutoCloseable {
           ex.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.text());
         }));
 
-    ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofVirtual().name("maintenance").factory());
     long expiry = config.duration(Setting.UPLOAD_EXPIRY).toMillis();
-    maintenance.scheduleWithFixedDelay(() -> {
-      try {
-        int purged = uploads.purgeStale(expiry);
-        if (purged > 0) {
-          log.info("purged {} expired uploads", purged);
-        }
-      } catch (IOException | RuntimeException e) {
-        log.warn("purging expired uploads failed", e);
-      }
-    }, 1, 60, TimeUnit.MINUTES);
+    jobs.register("uploads.purge", (job, progress) -> {
+      int purged = uploads.purgeStale(expiry);
+      progress.update(purged, purged, "purged " + purged + " expired uploads");
+    });
+    scheduler.register("uploads.purge", "uploads.purge", Duration.ofHours(1));
     if (ldap != null) {
-      long every = config.duration(Setting.LDAP_SYNC_INTERVAL).toSeconds();
-      maintenance.scheduleWithFixedDelay(() -> synchroniseLdap(identity, ldap), every, every, TimeUnit.SECONDS);
+      jobs.register("ldap.sync", (job, progress) -> synchroniseLdap(identity, ldap, progress));
+      scheduler.register("ldap.sync", "ldap.sync", config.duration(Setting.LDAP_SYNC_INTERVAL));
     }
 
-    Portcullis portcullis = new Portcullis(db, events, jobs, identity, http, maintenance, config);
+    // The one local timer: each replica serves its own certificate, so each one watches the files,
+    // where the scheduler would run the reload in one replica only.
+    ScheduledExecutorService tlsWatch = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofVirtual().name("tls-watch").factory());
+    Portcullis portcullis = new Portcullis(db, events, jobs, scheduler, identity, http, tlsWatch, config);
     if (tls != null) {
-      maintenance.scheduleWithFixedDelay(portcullis::reloadTlsIfChanged, 10, 10, TimeUnit.SECONDS);
+      tlsWatch.scheduleWithFixedDelay(portcullis::reloadTlsIfChanged, 10, 10, TimeUnit.SECONDS);
     }
     self[0] = portcullis;
     events.start();
     jobs.start();
+    scheduler.start();
     http.start(mounts);
     portcullis.ready = true;
     log.info("Portcullis listening on {}:{} (data {}, metadata {})", listen.getHostString(), http.port(), dataDir,
@@ -338,14 +341,14 @@ public final class Portcullis implements AutoCloseable {
     }
   }
 
-  /** Refreshes every LDAP user and their group-mapped teams; users gone from the directory are disabled. */
-  static void synchroniseLdap(Identity identity, LdapDirectory ldap) {
-    try {
-      int[] result = identity.users().synchroniseAll(UserSource.LDAP, name -> ldap.lookup(name).map(Portcullis::externalUser));
-      log.info("LDAP synchronisation: {} users refreshed, {} disabled", result[0], result[1]);
-    } catch (RuntimeException e) {
-      log.warn("LDAP synchronisation failed; will retry at the next interval: {}", e.getMessage());
-    }
+  /**
+   * Refreshes every LDAP user and their group-mapped teams; users gone from the directory are disabled.
+   * A failure fails the job, which the job runner retries.
+   */
+  static void synchroniseLdap(Identity identity, LdapDirectory ldap, JobHandler.Progress progress) {
+    int[] result = identity.users().synchroniseAll(UserSource.LDAP, name -> ldap.lookup(name).map(Portcullis::externalUser));
+    progress.update(result[0], result[0], result[0] + " users refreshed, " + result[1] + " disabled");
+    log.info("LDAP synchronisation: {} users refreshed, {} disabled", result[0], result[1]);
   }
 
   private static ExternalUser externalUser(io.portcullis.identity.ldap.LdapUser u) {
@@ -464,7 +467,8 @@ public final class Portcullis implements AutoCloseable {
   @Override
   public void close() throws Exception {
     ready = false;
-    maintenance.shutdownNow();
+    tlsWatch.shutdownNow();
+    scheduler.close();
     jobs.endWaits();
     http.close();
     jobs.close();

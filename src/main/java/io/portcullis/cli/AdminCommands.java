@@ -231,6 +231,30 @@ public final class AdminCommands {
     }
   }
 
+  @Command(name = "schedules", mixinStandardHelpOptions = true,
+      description = "List the periodic jobs: their interval, next and last run, and the job queued last.")
+  public static final class Schedules implements Callable<Integer> {
+    @Mixin
+    Connection connection;
+
+    @Override
+    public Integer call() throws Exception {
+      return run(() -> {
+        JsonNode list = connection.client().get("/schedules");
+        if (connection.json()) {
+          print(System.out, list);
+        } else {
+          for (JsonNode s : list.path("items")) {
+            System.out.printf("%-16s %-16s every %-8s next %s  last %s  job %s%n", s.path("name").asText(),
+                s.path("kind").asText(), s.path("interval").asText(), s.path("nextRunAt").asText(),
+                s.path("lastRunAt").asText("-"), s.path("lastJobId").asText("-"));
+          }
+        }
+        return 0;
+      });
+    }
+  }
+
   @Command(name = "audit", mixinStandardHelpOptions = true,
       description = "Show the audit log, newest first: who changed what, from where, in which request.")
   public static final class Audit implements Callable<Integer> {

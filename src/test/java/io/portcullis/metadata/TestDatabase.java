@@ -16,15 +16,28 @@ public final class TestDatabase implements AutoCloseable {
   public final Database db;
   private final String adminUrl;
   private final String schema;
+  /** Where {@link #connectAgain} connects: the SQLite data directory or the PostgreSQL schema's URL. */
+  private final Path dir;
+  private final String schemaUrl;
 
-  private TestDatabase(Database db, String adminUrl, String schema) {
+  private TestDatabase(Database db, String adminUrl, String schema, Path dir, String schemaUrl) {
     this.db = db;
     this.adminUrl = adminUrl;
     this.schema = schema;
+    this.dir = dir;
+    this.schemaUrl = schemaUrl;
   }
 
   public static TestDatabase sqlite(Path dir) throws java.io.IOException {
-    return new TestDatabase(Database.embedded(dir), null, null);
+    return new TestDatabase(Database.embedded(dir), null, null, dir, null);
+  }
+
+  /**
+   * A second, independent connection pool on the same database, as another replica would have; the
+   * caller closes it before this.
+   */
+  public Database connectAgain() throws java.io.IOException {
+    return schemaUrl == null ? Database.embedded(dir) : Database.postgres(schemaUrl, null, null, 4);
   }
 
   /**
@@ -47,7 +60,7 @@ public final class TestDatabase implements AutoCloseable {
     String schema = "test_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
     execute(url, "CREATE SCHEMA " + schema);
     String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-    return new TestDatabase(Database.postgres(schemaUrl, null, null, 4), url, schema);
+    return new TestDatabase(Database.postgres(schemaUrl, null, null, 4), url, schema, null, schemaUrl);
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.portcullis.events.EventType;
 import io.portcullis.identity.Identity;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
+import io.portcullis.jobs.Scheduler;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -73,6 +74,7 @@ public final class ApiV1 {
   private final Scanning scanning;
   private final VulnerabilityDatabase vulndb;
   private final JobQueue jobs;
+  private final Scheduler schedules;
   private final SbomExporter sboms;
   private final ObjectMapper json;
   private final OpenApiDocument openApi;
@@ -84,7 +86,7 @@ public final class ApiV1 {
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Identity identity, OidcSignIn oidc, ObjectMapper json) {
+      Scheduler schedules, Identity identity, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -94,6 +96,7 @@ public final class ApiV1 {
     this.scanning = scanning;
     this.vulndb = vulndb;
     this.jobs = jobs;
+    this.schedules = schedules;
     this.sboms = new SbomExporter(json);
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
@@ -144,6 +147,13 @@ public final class ApiV1 {
       Duration wait = waitParam(ex);
       ex.sendJson(200, json, jobs.awaitFinished(id, wait).map(this::jobJson)
           .orElseThrow(() -> Problem.notFound("no job " + id).failure()));
+    });
+    r.add("GET", "/schedules", "api.schedules", (ex, p) -> {
+      requireAdmin(ex);
+      ObjectNode body = json.createObjectNode();
+      ArrayNode items = body.putArray("items");
+      schedules.list().forEach(s -> items.add(scheduleJson(s)));
+      ex.sendJson(200, json, body);
     });
     r.add("GET", "/vulnerability-db", "api.vulndb", (ex, p) -> {
       authentication.required(ex);
@@ -388,6 +398,21 @@ public final class ApiV1 {
     }
     if (job.finishedAt() != null) {
       node.put("finishedAt", Instant.ofEpochMilli(job.finishedAt()).toString());
+    }
+    return node;
+  }
+
+  private ObjectNode scheduleJson(Scheduler.Schedule schedule) {
+    ObjectNode node = json.createObjectNode();
+    node.put("name", schedule.name());
+    node.put("kind", schedule.kind());
+    node.put("interval", schedule.interval().toString());
+    node.put("nextRunAt", schedule.nextRunAt().toString());
+    node.put("lastRunAt", schedule.lastRunAt() == null ? null : schedule.lastRunAt().toString());
+    if (schedule.lastJobId() == null) {
+      node.putNull("lastJobId");
+    } else {
+      node.put("lastJobId", schedule.lastJobId());
     }
     return node;
   }

@@ -1,0 +1,10 @@
+package io.portcullis.jobs;
+
+import io.portcullis.metadata.TestDatabase;
+
+class PostgresSchedulerTest extends SchedulerContract {
+  @Override
+  TestDatabase open() throws Exception {
+    return TestDatabase.postgres();
+  }
+}
