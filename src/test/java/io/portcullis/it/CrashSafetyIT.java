@@ -36,10 +36,7 @@ class CrashSafetyIT {
 
   @Test
   void acknowledgedWritesSurviveSigkillAndStoreStaysConsistent() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = freePort();
     String base = "http://127.0.0.1:" + port;
     Random random = new Random(7);
     List<Acknowledged> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -93,10 +90,7 @@ class CrashSafetyIT {
    */
   @Test
   void eventsCommittedBeforeASigkillAreDeliveredAfterTheRestart() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = freePort();
     String base = "http://127.0.0.1:" + port;
     List<Acknowledged> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
     Process server = startServer(port);
@@ -152,6 +146,12 @@ class CrashSafetyIT {
     } finally {
       server.destroy();
       server.waitFor();
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 
