@@ -1,12 +1,13 @@
 package io.portcullis.architecture;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** The package arrows of docs/architecture.md, enforced. */
 class LayeringTest {
@@ -39,5 +40,42 @@ class LayeringTest {
   @Test
   void packagesHaveNoCycles() {
     slices().matching("io.portcullis.(*)..").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  @Test
+  void subPackagesHaveNoCyclesEither() {
+    slices().matching("io.portcullis.(**)").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  /** The "depends on" column of the package table in docs/architecture.md, row by row; shared is everyone's. */
+  @Test
+  void everyPackageDependsOnlyOnWhatTheTableSays() {
+    layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .layer("app").definedBy("io.portcullis.app..")
+        .layer("web").definedBy("io.portcullis.web..")
+        .layer("cli").definedBy("io.portcullis.cli..")
+        .layer("registry").definedBy("io.portcullis.registry..")
+        .layer("scan").definedBy("io.portcullis.scan..")
+        .layer("identity").definedBy("io.portcullis.identity..")
+        .layer("events").definedBy("io.portcullis.events..")
+        .layer("jobs").definedBy("io.portcullis.jobs..")
+        .layer("storage").definedBy("io.portcullis.storage..")
+        .layer("metadata").definedBy("io.portcullis.metadata..")
+        .layer("auth").definedBy("io.portcullis.auth..")
+        .layer("shared").definedBy("io.portcullis.shared..")
+        .whereLayer("app").mayNotBeAccessedByAnyLayer()
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "identity", "events", "jobs", "storage", "metadata",
+            "auth", "shared")
+        .whereLayer("cli").mayOnlyAccessLayers("shared")
+        .whereLayer("registry").mayOnlyAccessLayers("storage", "metadata", "events", "shared")
+        .whereLayer("scan").mayOnlyAccessLayers("metadata", "storage", "events", "jobs", "shared")
+        .whereLayer("identity").mayOnlyAccessLayers("auth", "metadata", "events", "shared")
+        .whereLayer("events").mayOnlyAccessLayers("metadata", "shared")
+        .whereLayer("jobs").mayOnlyAccessLayers("metadata", "shared")
+        .whereLayer("storage").mayOnlyAccessLayers("shared")
+        .whereLayer("metadata").mayOnlyAccessLayers("auth", "shared")
+        .whereLayer("auth").mayOnlyAccessLayers("shared")
+        .whereLayer("shared").mayNotAccessAnyLayer()
+        .check(CLASSES);
   }
 }
