@@ -216,17 +216,10 @@ public final class AdminCommands {
         if (id != null) {
           return follow(client, id, connection.json(), System.out);
         }
-        JsonNode list = client.get("/jobs" + (state == null ? "" : "?state=" + enc(state)));
-        if (connection.json()) {
-          print(System.out, list);
-        } else {
-          for (JsonNode j : list.path("items")) {
-            System.out.printf("%6d %-16s %-10s %s/%s %s  %s%n", j.path("id").asLong(), j.path("kind").asText(),
+        return printItems(connection, client.get("/jobs" + (state == null ? "" : "?state=" + enc(state))),
+            j -> System.out.printf("%6d %-16s %-10s %s/%s %s  %s%n", j.path("id").asLong(), j.path("kind").asText(),
                 j.path("state").asText(), j.path("progress").path("done").asLong(),
-                j.path("progress").path("total").asLong(), j.path("subject").asText(), j.path("message").asText(""));
-          }
-        }
-        return 0;
+                j.path("progress").path("total").asLong(), j.path("subject").asText(), j.path("message").asText("")));
       });
     }
   }
@@ -240,17 +233,10 @@ public final class AdminCommands {
     @Override
     public Integer call() throws Exception {
       return run(() -> {
-        JsonNode list = connection.client().get("/schedules");
-        if (connection.json()) {
-          print(System.out, list);
-        } else {
-          for (JsonNode s : list.path("items")) {
-            System.out.printf("%-16s %-16s every %-8s next %s  last %s  job %s%n", s.path("name").asText(),
+        return printItems(connection, connection.client().get("/schedules"),
+            s -> System.out.printf("%-16s %-16s every %-8s next %s  last %s  job %s%n", s.path("name").asText(),
                 s.path("kind").asText(), s.path("interval").asText(), s.path("nextRunAt").asText(),
-                s.path("lastRunAt").asText("-"), s.path("lastJobId").asText("-"));
-          }
-        }
-        return 0;
+                s.path("lastRunAt").asText("-"), s.path("lastJobId").asText("-")));
       });
     }
   }
@@ -290,12 +276,7 @@ public final class AdminCommands {
             query.append('&').append(filter[0]).append('=').append(enc(filter[1]));
           }
         }
-        JsonNode page = connection.client().get(query.toString());
-        if (connection.json()) {
-          print(System.out, page);
-          return 0;
-        }
-        for (JsonNode e : page.path("items")) {
+        return printItems(connection, connection.client().get(query.toString()), e -> {
           String about = e.path("target").isTextual() ? e.path("target").asText()
               : e.path("repository").asText("") + (e.path("tag").isTextual() ? ":" + e.path("tag").asText()
                   : e.path("digest").isTextual() ? "@" + e.path("digest").asText() : "");
@@ -303,10 +284,20 @@ public final class AdminCommands {
               e.path("actor").asText(), about, e.path("target").isTextual() && e.path("repository").isTextual()
                   ? " on " + e.path("repository").asText() : "",
               e.path("client").asText("-"), e.path("requestId").asText("-"));
-        }
-        return 0;
+        });
       });
     }
+  }
+
+  /** A page as JSON with --output json, else one line per item. */
+  static int printItems(Connection connection, JsonNode page, java.util.function.Consumer<JsonNode> line)
+      throws IOException {
+    if (connection.json()) {
+      print(System.out, page);
+    } else {
+      page.path("items").forEach(line);
+    }
+    return 0;
   }
 
   static String enc(String s) {

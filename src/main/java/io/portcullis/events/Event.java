@@ -43,8 +43,4 @@ public record Event(long id, EventType type, Instant at, Caller caller, Reposito
       Map<String, String> detail) {
     return new Event(0, type, at, caller, repository, null, null, null, target, detail);
   }
-
-  Event withId(long newId) {
-    return new Event(newId, type, at, caller, repository, digest, tag, mediaType, target, detail);
-  }
 }

@@ -130,27 +130,26 @@ public final class Exchange {
   }
 
   public String query(String name) {
-    if (query == null) {
-      query = Request.extractQueryParameters(request);
-    }
-    return query.getValue(name);
+    return queryFields().getValue(name);
   }
 
   /** The names of the query parameters sent. */
   public java.util.Set<String> queryNames() {
-    if (query == null) {
-      query = Request.extractQueryParameters(request);
-    }
-    return query.getNames();
+    return queryFields().getNames();
   }
 
   /** Every value of a repeated query parameter, in order. */
   public java.util.List<String> queryValues(String name) {
+    java.util.List<String> values = queryFields().getValues(name);
+    return values == null ? java.util.List.of() : values;
+  }
+
+  /** Parsed on first use: most requests never look at their query. */
+  private Fields queryFields() {
     if (query == null) {
       query = Request.extractQueryParameters(request);
     }
-    java.util.List<String> values = query.getValues(name);
-    return values == null ? java.util.List.of() : values;
+    return query;
   }
 
   /** Why the request was refused, for the single log line that reports it. */

@@ -375,7 +375,7 @@ public final class ApiV1 {
 
   private void listJobs(Exchange ex) throws IOException {
     int limit = intParam(ex, "limit", 100, 1, MAX_PAGE);
-    long before = intParam(ex, "before", 0, 0, Integer.MAX_VALUE);
+    long before = longParam(ex, "before", 0, 0, Long.MAX_VALUE);
     List<Job> list = jobs.list(ex.query("kind"), ex.query("state"), before, limit);
     ObjectNode body = json.createObjectNode();
     ArrayNode items = body.putArray("items");
@@ -423,7 +423,7 @@ public final class ApiV1 {
   private void listAudit(Exchange ex) throws IOException {
     requireOnlyParameters(ex, AUDIT_FILTERS);
     int limit = intParam(ex, "limit", 100, 1, MAX_PAGE);
-    long before = intParam(ex, "before", 0, 0, Integer.MAX_VALUE);
+    long before = longParam(ex, "before", 0, 0, Long.MAX_VALUE);
     String repository = ex.query("repository");
     if (repository != null && !RepositoryName.isValid(repository)) {
       throw Problem.badRequest("repository is not a valid repository name").failure();
@@ -546,12 +546,16 @@ public final class ApiV1 {
   }
 
   static int intParam(Exchange ex, String name, int fallback, int min, int max) {
+    return (int) longParam(ex, name, fallback, min, max);
+  }
+
+  static long longParam(Exchange ex, String name, long fallback, long min, long max) {
     String value = ex.query(name);
     if (value == null) {
       return fallback;
     }
     try {
-      int parsed = Integer.parseInt(value);
+      long parsed = Long.parseLong(value);
       if (parsed < min || parsed > max) {
         throw new NumberFormatException();
       }
@@ -560,6 +564,7 @@ public final class ApiV1 {
       throw Problem.badRequest(name + " must be an integer from " + min + " to " + max).failure();
     }
   }
+
 
   private void problem(Exchange ex, Problem problem) throws IOException {
     ex.failure(problem.title() + ": " + problem.detail());
