@@ -92,6 +92,10 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** Appends {@code event} in the caller's transaction: it commits, or rolls back, with the change it reports. */
+  public void append(io.portcullis.metadata.Tx tx, Event event) {
+    append(tx.handle(), event);
+  }
+
   public void append(Handle h, Event event) {
     long id = h.createQuery("INSERT INTO events(at, type, actor, client, request_id, repository, digest, tag, "
             + "media_type, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")

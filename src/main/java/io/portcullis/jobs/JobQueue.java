@@ -93,6 +93,11 @@ public final class JobQueue {
   }
 
   /** The same inside a caller's transaction, so a job is queued exactly when the change commits. */
+  public static long enqueue(io.portcullis.metadata.Tx tx, String kind, String subject, String payload,
+      int maxAttempts, long now) {
+    return enqueue(tx.handle(), kind, subject, payload, maxAttempts, now);
+  }
+
   public static long enqueue(Handle h, String kind, String subject, String payload, int maxAttempts, long now) {
     // Insert-or-find against the partial unique index: concurrent enqueuers of one subject (two pushes
     // of the same image on two connections) agree on one job instead of one failing on the index. The

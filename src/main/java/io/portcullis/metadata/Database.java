@@ -115,6 +115,22 @@ public final class Database implements AutoCloseable {
   }
 
   /** Runs {@code work} in one atomic, durable transaction. */
+  public <T, X extends Exception> T inTransaction(Work<T, X> work) throws X {
+    return writer.inTransaction(h -> work.run(new Tx(h, dialect)));
+  }
+
+  /** Runs read-only {@code work}; sees committed data. */
+  public <T, X extends Exception> T readOnly(Work<T, X> work) throws X {
+    return reader.withHandle(h -> work.run(new Tx(h, dialect)));
+  }
+
+  /** Work done in a transaction. */
+  @FunctionalInterface
+  public interface Work<T, X extends Exception> {
+    T run(Tx tx) throws X;
+  }
+
+  /** Runs {@code work} in one atomic, durable transaction. */
   public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
     return writer.inTransaction(work);
   }
