@@ -18,6 +18,7 @@ import io.portcullis.identity.ExternalUser;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.IdentityAccessController;
 import io.portcullis.identity.UserSource;
+import io.portcullis.identity.jdbc.JdbcRepositoryGrantStore;
 import io.portcullis.identity.ldap.LdapDirectory;
 import io.portcullis.identity.ldap.LdapSettings;
 import io.portcullis.identity.oidc.OidcClient;
@@ -31,9 +32,14 @@ import io.portcullis.metadata.JdbcSecretStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
+import io.portcullis.registry.jdbc.JdbcBlobLinkStore;
+import io.portcullis.registry.jdbc.JdbcManifestStore;
+import io.portcullis.repository.RepositoryService;
+import io.portcullis.repository.jdbc.JdbcRepositoryStore;
 import io.portcullis.scan.ScanService;
 import io.portcullis.scan.Scanning;
 import io.portcullis.scan.VulnerabilityDatabase;
+import io.portcullis.scan.jdbc.JdbcRepositoryScanStore;
 import io.portcullis.scan.layer.LayerLimits;
 import io.portcullis.storage.fs.FsBlobStore;
 import io.portcullis.web.HttpServer;
@@ -133,12 +139,15 @@ public final class Portcullis implements AutoCloseable {
       throw new Configuration.InvalidConfiguration(e.getMessage());
     }
     EventLog events = new EventLog(db, clock, json, replicaName());
+    RepositoryService repositories = new RepositoryService(db, new JdbcRepositoryStore(), events, clock);
     FsBlobStore blobStore = new FsBlobStore(dataDir);
-    BlobService blobs = new BlobService(db, blobStore, events, clock);
+    JdbcBlobLinkStore blobLinks = new JdbcBlobLinkStore();
+    BlobService blobs = new BlobService(db, blobLinks, blobStore, repositories, events, clock);
     JdbcSecretStore secrets = new JdbcSecretStore(db, clock);
-    UploadService uploads = new UploadService(db, blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES),
+    UploadService uploads = new UploadService(blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES),
         sealedRandomKey(secrets, box, "upload-state-key"));
-    ManifestService manifests = new ManifestService(db, events, clock);
+    ManifestService manifests = new ManifestService(db, new JdbcManifestStore(), blobLinks, repositories, events,
+        clock);
     JobQueue jobQueue = new JobQueue(db, clock);
     JobRunner jobs = new JobRunner(jobQueue, (int) config.longValue(Setting.JOBS_CONCURRENCY), Duration.ofSeconds(2));
     Scheduler scheduler = new Scheduler(db, clock, jobs::nudge, Duration.ofSeconds(10));
@@ -146,7 +155,7 @@ public final class Portcullis implements AutoCloseable {
     Metrics metrics = http.metrics();
     ScanService scans = new ScanService(db, blobStore, vulndb, events, json, clock, LayerLimits.defaults(),
         metrics::scanned);
-    Scanning scanning = new Scanning(db, blobStore, scans, vulndb, jobs, events, json, clock);
+    Scanning scanning = new Scanning(db, blobStore, scans, vulndb, jobs, events, repositories, json, clock);
     metrics.watchJobs(() -> jobQueue.depthByKind(jobs.kinds()));
     metrics.watchVulnerabilityDatabase(vulndb::sources);
     metrics.watchStorage(blobs::usage);
@@ -162,7 +171,14 @@ public final class Portcullis implements AutoCloseable {
     BootstrapAdminCredentials admin = new BootstrapAdminCredentials(adminName, secrets, hasher);
     bootstrapAdmin(admin, config, console);
     Identity identity = new Identity(db, hasher, clock, Set.of(adminName), IdentityAccessController.DEFAULT_CACHE_TTL,
-        events, HttpServer::origin);
+        events, HttpServer::origin, repositories, new JdbcRepositoryGrantStore());
+    // A deletion takes every domain's part of the repository in its one transaction. Scan comes before the
+    // registry: it keeps the results of manifests another repository holds, which it tells from the
+    // manifests the registry then removes.
+    repositories.addDeletionParticipant(identity.repositories()::forgetGrants);
+    repositories.addDeletionParticipant(new JdbcRepositoryScanStore()::deleteResultsHeldOnlyBy);
+    repositories.addDeletionParticipant(manifests);
+    repositories.addDeletionParticipant(blobs);
     IdentityAccessController accessController = identity.accessController();
     LdapDirectory ldap = ldapDirectory(config, box);
     DirectoryCredentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
@@ -173,7 +189,7 @@ public final class Portcullis implements AutoCloseable {
     String publicUrl = config.get(Setting.PUBLIC_URL).replaceAll("/+$", "");
     ScopeParser scopes = new ScopeParser(ownHosts(publicUrl, listen));
     TokenAuthorizer authorizer = new TokenAuthorizer(tokens, accessController, service, publicUrl);
-    RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, authorizer, json);
+    RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, authorizer, json);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,

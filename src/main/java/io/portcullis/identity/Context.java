@@ -48,11 +48,16 @@ final class Context {
    * @param target what changed, e.g. {@code user bob}, {@code team acme/ci}
    */
   void record(Handle h, Principal actor, EventType type, String target, String repository, Map<String, String> detail) {
+    events.append(h, Event.change(type, clock.instant(), caller(actor), target,
+        repository == null ? null : RepositoryName.of(repository), detail));
+  }
+
+  /** The acting principal from where the current operation came, as events record it. */
+  Caller caller(Principal actor) {
     Caller from = origin.get();
     String name = actor == null ? Caller.SYSTEM.actor() : actor.kind() == Principal.Kind.ANONYMOUS ? "anonymous"
         : actor.subject();
-    events.append(h, Event.change(type, clock.instant(), new Caller(name, from.client(), from.requestId()), target,
-        repository == null ? null : RepositoryName.of(repository), detail));
+    return new Caller(name, from.client(), from.requestId());
   }
 
   void record(Handle h, Principal actor, EventType type, String target) {

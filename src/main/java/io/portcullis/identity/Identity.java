@@ -4,6 +4,7 @@ import io.portcullis.auth.login.BootstrapAdminCredentials;
 import io.portcullis.auth.login.PasswordHasher;
 import io.portcullis.events.EventLog;
 import io.portcullis.metadata.Database;
+import io.portcullis.repository.RepositoryService;
 import io.portcullis.shared.Caller;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,18 +37,22 @@ public final class Identity {
    *                      ({@link IdentityAccessController#DEFAULT_CACHE_TTL}); bounds staleness across replicas
    * @param events        where every identity change is recorded, in the change's transaction
    * @param origin        where the current operation came from (client address, request id) for its record
+   * @param repositories  the repositories whose access this decides; its changes drop cached decisions
+   * @param grants        where grants on repositories are kept
    */
   public Identity(Database db, PasswordHasher hasher, Clock clock, Set<String> reservedNames, Duration cacheTtl,
-      EventLog events, Supplier<Caller> origin) {
+      EventLog events, Supplier<Caller> origin, RepositoryService repositories, RepositoryGrantStore grants) {
     this.hasher = Objects.requireNonNull(hasher, "hasher");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.access = new IdentityAccessController(db, clock, cacheTtl);
+    this.access = new IdentityAccessController(db, repositories, clock, cacheTtl);
+    // A repository made public or deleted (its grants with it) must show in the next decision.
+    repositories.addChangeListener(name -> access.invalidate());
     Context context = new Context(db, clock, access, reservedNames, events, origin);
     this.tokens = new AccessTokenService(context);
     this.users = new UserService(context, hasher, tokens);
     this.organizations = new OrganizationService(context);
     this.teams = new TeamService(context);
-    this.repositories = new RepositoryAccessService(context);
+    this.repositories = new RepositoryAccessService(context, repositories, grants);
     this.robots = new RobotService(context);
   }
 

@@ -8,6 +8,7 @@ import io.portcullis.auth.Principal;
 import io.portcullis.auth.ResourceScope;
 import io.portcullis.auth.ResourceType;
 import io.portcullis.metadata.Database;
+import io.portcullis.repository.RepositoryService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -41,9 +42,10 @@ import org.jdbi.v3.core.Handle;
  * listing per repository); other registry resources only to system administrators.
  *
  * <p>Each account's standing (flags, organizations it administers, levels) and the set of public
- * repositories are loaded with a few indexed queries and cached for a short time; writes through the
- * identity services drop the cache at once, and the time limit bounds staleness for writes made by other
- * replicas. Thread-safe.
+ * repositories (the repository domain's) are loaded with a few indexed queries and cached for a short
+ * time; writes through the identity services and repository changes ({@link Identity} listens to the
+ * repository domain) drop the cache at once, and the time limit bounds staleness for writes made by
+ * other replicas. Thread-safe.
  */
 public final class IdentityAccessController implements AccessController {
   /** How long cached standings live when no local write invalidates them. */
@@ -54,6 +56,7 @@ public final class IdentityAccessController implements AccessController {
   private static final int MAX_CACHED_ACCOUNTS = 10_000;
 
   private final Database db;
+  private final RepositoryService repositories;
   private final Clock clock;
   /** Bumped by every write; a standing loaded under an older generation is not trusted. */
   private final AtomicLong generation = new AtomicLong();
@@ -62,8 +65,9 @@ public final class IdentityAccessController implements AccessController {
   private final Cache<Boolean, PublicRepositories> publicRepositories;
 
   /** @param cacheTtl how long standings are reused; zero disables caching */
-  public IdentityAccessController(Database db, Clock clock, Duration cacheTtl) {
+  public IdentityAccessController(Database db, RepositoryService repositories, Clock clock, Duration cacheTtl) {
     this.db = Objects.requireNonNull(db, "db");
+    this.repositories = Objects.requireNonNull(repositories, "repositories");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.users = cache(cacheTtl);
     this.robots = cache(cacheTtl);
@@ -140,8 +144,8 @@ public final class IdentityAccessController implements AccessController {
   }
 
   /**
-   * Drops every cached standing; the identity services call it after each committed write. Call it
-   * after changing identity tables by other means (e.g. deleting a repository).
+   * Drops every cached standing; the identity services call it after each committed write, and
+   * {@link Identity} after each committed repository change (visibility, deletion).
    */
   public void invalidate() {
     generation.incrementAndGet();
@@ -308,9 +312,7 @@ public final class IdentityAccessController implements AccessController {
 
   private PublicRepositories loadPublicRepositories() {
     long loadedAt = generation.get();
-    Set<String> names = db.read(h -> Set.copyOf(h.createQuery(
-            "SELECT name FROM repositories WHERE visibility = 'public'").mapTo(String.class).list()));
-    return new PublicRepositories(loadedAt, names);
+    return new PublicRepositories(loadedAt, repositories.publicNames());
   }
 
   private record UserStanding(long generation, boolean active, boolean systemAdmin, Set<String> adminOf,

@@ -2,102 +2,115 @@ package io.portcullis.identity;
 
 import io.portcullis.auth.Principal;
 import io.portcullis.events.EventType;
+import io.portcullis.metadata.Tx;
+import io.portcullis.repository.Repository;
+import io.portcullis.repository.RepositoryService;
+import io.portcullis.repository.SettingsChange;
+import io.portcullis.repository.Visibility;
+import io.portcullis.shared.RepositoryName;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.ToIntFunction;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
- * Repository visibility and description, and who may do what on a repository: team permissions and
- * direct user grants.
+ * Who may do what on a repository: team permissions and direct user grants, and the permission checks
+ * in front of the repository domain's operations (see, create, change settings, delete), whose
+ * repositories and settings are the repository domain's.
  *
  * <p>Those without access to a private repository cannot tell it from an absent one: both give
  * {@link NotFoundException}. Permissions are kept by repository name, so they can be granted before the
- * first push creates the repository, and are removed with {@link #forgetRepository}. Thread-safe.
+ * first push creates the repository; deleting the repository removes them ({@link #forgetGrants}).
+ * Settings that are invalid or conflict come from the repository domain as
+ * {@link io.portcullis.repository.RepositoryException}. Thread-safe.
  */
 public final class RepositoryAccessService {
-  private static final RowMapper<RepositoryInfo> MAPPER = (rs, ctx) -> new RepositoryInfo(rs.getString("name"),
-      Visibility.fromWireName(rs.getString("visibility")), rs.getString("description"), Rows.instant(rs, "created_at"));
-
   private final Context context;
+  private final RepositoryService repositories;
+  private final RepositoryGrantStore grants;
 
-  RepositoryAccessService(Context context) {
+  RepositoryAccessService(Context context, RepositoryService repositories, RepositoryGrantStore grants) {
     this.context = context;
+    this.repositories = repositories;
+    this.grants = grants;
   }
 
   /** @throws NotFoundException if the repository does not exist or the actor may not see it */
-  public RepositoryInfo get(Principal actor, String repository) {
+  public Repository get(Principal actor, String repository) {
     Names.requireRepository(repository);
     if (!context.access.canPull(actor, repository)) {
       throw new NotFoundException("repository", repository);
     }
-    return find(repository).orElseThrow(() -> new NotFoundException("repository", repository));
+    return repositories.find(RepositoryName.of(repository))
+        .orElseThrow(() -> new NotFoundException("repository", repository));
   }
 
   /**
-   * Creates an empty repository ahead of its first push.
+   * One page of the repositories the actor may pull, by name after {@code after} (null for the first),
+   * with one extra element when more follow.
    *
-   * @throws ForbiddenException     unless the actor may push to that name
-   * @throws AlreadyExistsException if it exists
+   * @param nameContains only names containing this, or null for all
    */
-  public RepositoryInfo create(Principal actor, String repository, Visibility visibility, String description) {
+  public List<Repository> list(Principal actor, String after, int limit, String nameContains) {
+    return repositories.list(after, Context.pageSize(limit), r -> (nameContains == null
+        || r.name().value().contains(nameContains)) && context.access.canPull(actor, r.name().value()));
+  }
+
+  /**
+   * Creates an empty repository ahead of its first push, with {@code settings} over the defaults.
+   *
+   * @throws ForbiddenException unless the actor may push to that name
+   * @throws io.portcullis.repository.RepositoryException if it exists
+   */
+  public Repository create(Principal actor, String repository, SettingsChange settings) {
     Names.requireRepository(repository);
     if (!context.access.canPush(actor, repository)) {
       throw new ForbiddenException("you may not create repository '" + repository + "'");
     }
-    String text = Names.text("description", description, Names.MAX_DESCRIPTION_LENGTH, true);
-    long now = context.now();
-    context.write(h -> {
-      int created = h.createUpdate("INSERT INTO repositories(name, created_at, visibility, description)"
-              + " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")
-          .bind(0, repository).bind(1, now).bind(2, visibility.wireName()).bind(3, text).execute();
-      if (created == 0) {
-        throw new AlreadyExistsException("repository", repository);
-      }
-      context.record(h, actor, EventType.REPOSITORY_CREATED, null, repository,
-          Map.of("visibility", visibility.wireName()));
-      return created;
-    });
-    return find(repository).orElseThrow();
+    return repositories.create(RepositoryName.of(repository), settings, context.caller(actor));
   }
 
   /** Makes the repository public or private. @throws ForbiddenException unless the actor may manage it */
-  public RepositoryInfo setVisibility(Principal actor, String repository, Visibility visibility) {
-    return update(actor, repository, visibility, false, null);
+  public Repository setVisibility(Principal actor, String repository, Visibility visibility) {
+    return update(actor, repository, SettingsChange.NONE.withVisibility(visibility));
   }
 
   /** Replaces the description (null or blank clears it). */
-  public RepositoryInfo setDescription(Principal actor, String repository, String description) {
-    return update(actor, repository, null, true, description);
+  public Repository setDescription(Principal actor, String repository, String description) {
+    return update(actor, repository, SettingsChange.NONE.withDescription(description));
   }
 
   /**
-   * Changes visibility and description together: everything is checked before anything is written, and
-   * both are written in one transaction, so a refused change leaves the repository as it was.
+   * Changes the repository's settings, all in one transaction: a refused change leaves it as it was.
    *
-   * @param visibility         the new visibility; null keeps it
-   * @param replaceDescription whether to replace the description with {@code description} (null or
-   *                           blank clears it)
-   * @throws ForbiddenException    unless the actor may manage the repository
-   * @throws InvalidValueException for a bad description
+   * @throws NotFoundException  if the actor may not see the repository
+   * @throws ForbiddenException unless the actor may manage it
    */
-  public RepositoryInfo update(Principal actor, String repository, Visibility visibility, boolean replaceDescription,
-      String description) {
-    String text = replaceDescription ? Names.text("description", description, Names.MAX_DESCRIPTION_LENGTH, true) : null;
-    Map<String, String> change = new java.util.TreeMap<>();
-    if (visibility != null) {
-      change.put("visibility", visibility.wireName());
+  public Repository update(Principal actor, String repository, SettingsChange change) {
+    requireManage(actor, repository);
+    return repositories.update(RepositoryName.of(repository), change, context.caller(actor));
+  }
+
+  /**
+   * Deletes the repository with everything kept about it, in one transaction.
+   *
+   * @throws NotFoundException  if it does not exist or the actor may not see it
+   * @throws ForbiddenException unless the actor may delete it
+   */
+  public void delete(Principal actor, String repository) {
+    get(actor, repository);
+    if (!context.access.canDeleteRepository(actor, repository)) {
+      throw new ForbiddenException("you may not delete repository '" + repository + "'");
     }
-    if (replaceDescription) {
-      change.put("description", "replaced");
-    }
-    return updateExisting(actor, repository, change, h -> h.createUpdate("UPDATE repositories SET"
-            + " visibility = CASE WHEN :keepVisibility THEN visibility ELSE :visibility END,"
-            + " description = CASE WHEN :replaceDescription THEN :description ELSE description END WHERE name = :name")
-        .bind("keepVisibility", visibility == null).bind("visibility", visibility == null ? null : visibility.wireName())
-        .bind("replaceDescription", replaceDescription).bind("description", text).bind("name", repository).execute());
+    repositories.delete(RepositoryName.of(repository), context.caller(actor));
+  }
+
+  /**
+   * Identity's part in deleting a repository ({@link io.portcullis.repository.RepositoryDeletionParticipant}):
+   * every team permission, user grant and robot grant on its name goes, so that a later repository of the
+   * same name starts private and unshared. The access controller drops its cache once the deletion
+   * committed, as after every repository change.
+   */
+  public void forgetGrants(Tx tx, RepositoryName repository) {
+    grants.deleteGrants(tx, repository);
   }
 
   /**
@@ -221,38 +234,6 @@ public final class RepositoryAccessService {
         .list());
   }
 
-  /**
-   * Removes every team permission, user grant and robot grant on the repository name, so that a later
-   * repository of the same name starts private and unshared. Call it when the repository is deleted.
-   *
-   * @throws ForbiddenException unless the actor may delete the repository
-   */
-  public void forgetRepository(Principal actor, String repository) {
-    Names.requireRepository(repository);
-    if (!context.access.canDeleteRepository(actor, repository)) {
-      throw new ForbiddenException("you may not delete repository '" + repository + "'");
-    }
-    context.write(h -> {
-      for (String table : List.of("team_repository_permissions", "user_repository_grants", "robot_repository_grants")) {
-        h.createUpdate("DELETE FROM " + table + " WHERE repository = ?").bind(0, repository).execute();
-      }
-      return null;
-    });
-  }
-
-  private RepositoryInfo updateExisting(Principal actor, String repository, Map<String, String> change,
-      ToIntFunction<Handle> update) {
-    requireManage(actor, repository);
-    context.write(h -> {
-      if (update.applyAsInt(h) == 0) {
-        throw new NotFoundException("repository", repository);
-      }
-      context.record(h, actor, EventType.REPOSITORY_UPDATED, null, repository, change);
-      return null;
-    });
-    return find(repository).orElseThrow();
-  }
-
   /** NotFound for those who may not see the repository, Forbidden for those who see but may not manage it. */
   private void requireManage(Principal actor, String repository) {
     Names.requireRepository(repository);
@@ -262,11 +243,5 @@ public final class RepositoryAccessService {
     if (!context.access.canManage(actor, repository)) {
       throw new ForbiddenException("you may not manage repository '" + repository + "'");
     }
-  }
-
-  private Optional<RepositoryInfo> find(String repository) {
-    return context.read(h -> h.createQuery(
-            "SELECT name, visibility, description, created_at FROM repositories WHERE name = ?")
-        .bind(0, repository).map(MAPPER).findOne());
   }
 }

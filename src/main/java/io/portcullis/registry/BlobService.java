@@ -6,6 +6,9 @@ import io.portcullis.events.Event;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.EventType;
 import io.portcullis.metadata.Database;
+import io.portcullis.metadata.Tx;
+import io.portcullis.repository.RepositoryDeletionParticipant;
+import io.portcullis.repository.RepositoryService;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.RegistryError;
@@ -17,13 +20,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.OptionalLong;
-import org.jdbi.v3.core.Handle;
 
-/** Blobs as seen through repositories: a blob is readable in a repository once linked to it. */
-public final class BlobService {
+/**
+ * Blobs as seen through repositories: a blob is readable in a repository once linked to it. As a
+ * {@link RepositoryDeletionParticipant} it unlinks a deleted repository's blobs.
+ */
+public final class BlobService implements RepositoryDeletionParticipant {
   private final Database db;
+  private final BlobLinkStore links;
   private final BlobStore store;
+  private final RepositoryService repositories;
   private final EventLog events;
   private final Clock clock;
   /**
@@ -33,9 +41,12 @@ public final class BlobService {
   private final Cache<String, Long> linked = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterWrite(Duration.ofSeconds(10)).build();
 
-  public BlobService(Database db, BlobStore store, EventLog events, Clock clock) {
+  public BlobService(Database db, BlobLinkStore links, BlobStore store, RepositoryService repositories,
+      EventLog events, Clock clock) {
     this.db = db;
+    this.links = links;
     this.store = store;
+    this.repositories = repositories;
     this.events = events;
     this.clock = clock;
   }
@@ -44,18 +55,17 @@ public final class BlobService {
   public record Usage(long blobs, long bytes) {}
 
   public Usage usage() {
-    return db.read(h -> h.createQuery("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM blobs")
-        .map((rs, ctx) -> new Usage(rs.getLong(1), rs.getLong(2))).one());
+    return db.readOnly(links::usage);
   }
 
   /** Size of the blob if it is linked to the repository. */
   public OptionalLong size(RepositoryName repository, Digest digest) {
-    String key = repository.value() + '@' + digest;
+    String key = key(repository, digest);
     Long cached = linked.getIfPresent(key);
     if (cached != null) {
       return OptionalLong.of(cached);
     }
-    OptionalLong size = db.read(h -> linkedSize(h, repository.value(), digest.toString(), ""));
+    OptionalLong size = db.readOnly(tx -> links.linkedSize(tx, repository, digest));
     size.ifPresent(s -> linked.put(key, s));
     return size;
   }
@@ -72,16 +82,15 @@ public final class BlobService {
   /** Unlinks the blob from the repository; its bytes go when no repository or manifest needs them. */
   public void delete(RepositoryName repository, Digest digest, Caller caller) {
     try {
-      db.write(h -> {
-        if (h.createUpdate("DELETE FROM repository_blobs WHERE repository = ? AND digest = ?")
-            .bind(0, repository.value()).bind(1, digest.toString()).execute() == 0) {
+      db.inTransaction(tx -> {
+        if (!links.unlink(tx, repository, digest)) {
           throw RegistryError.BLOB_UNKNOWN.exception(digest.toString());
         }
-        events.append(h, Event.of(EventType.BLOB_DELETED, clock.instant(), caller, repository, digest, null, null));
+        events.append(tx, Event.of(EventType.BLOB_DELETED, clock.instant(), caller, repository, digest, null, null));
         return null;
       });
     } finally {
-      linked.invalidate(repository.value() + '@' + digest);
+      linked.invalidate(key(repository, digest));
     }
   }
 
@@ -90,49 +99,51 @@ public final class BlobService {
    * the blob is not in {@code from}; the caller then falls back to a normal upload.
    */
   public boolean mount(RepositoryName target, RepositoryName from, Digest digest, Caller caller) {
-    return db.write(h -> {
-      OptionalLong size = linkedSize(h, from.value(), digest.toString(), db.dialect().forShare());
-      if (size.isEmpty()) {
+    return db.inTransaction(tx -> {
+      if (links.holdLinked(tx, from, digest).isEmpty()) {
         return false;
       }
-      java.time.Instant at = clock.instant();
-      Repositories.ensure(h, events, target, at, caller);
-      link(h, target.value(), digest.toString(), at.toEpochMilli());
-      events.append(h, Event.of(EventType.BLOB_MOUNTED, at, caller, target, digest, null, null));
+      Instant at = clock.instant();
+      repositories.ensure(tx, target, caller);
+      links.link(tx, target, digest, at.toEpochMilli());
+      events.append(tx, Event.of(EventType.BLOB_MOUNTED, at, caller, target, digest, null, null));
       return true;
     });
   }
 
   /**
    * Makes fully written, verified, fsync'd upload bytes the blob {@code digest} and links it to the
-   * repository, atomically: after this returns the blob is durable and readable.
+   * repository, in one transaction: after this returns the blob is durable and readable.
    */
-  void commit(Handle h, RepositoryName repository, StagedUpload staged, Digest digest, long size, Caller caller) {
-    java.time.Instant at = clock.instant();
-    long now = at.toEpochMilli();
-    Repositories.ensure(h, events, repository, at, caller);
-    // The upsert takes the blob row's lock: the collector cannot remove these bytes until commit.
-    h.createUpdate("INSERT INTO blobs(digest, size, created_at) VALUES (?, ?, ?) "
-            + "ON CONFLICT (digest) DO UPDATE SET created_at = excluded.created_at")
-        .bind(0, digest.toString()).bind(1, size).bind(2, now).execute();
-    try {
-      store.promote(staged, digest);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    link(h, repository.value(), digest.toString(), now);
+  void commit(RepositoryName repository, StagedUpload staged, Digest digest, long size, Caller caller) {
+    long now = clock.millis();
+    db.inTransaction(tx -> {
+      repositories.ensure(tx, repository, caller);
+      // The upsert takes the blob row's lock: the collector cannot remove these bytes until commit.
+      links.upsertBlob(tx, digest, size, now);
+      try {
+        store.promote(staged, digest);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      links.link(tx, repository, digest, now);
+      return null;
+    });
   }
 
-  private static void link(Handle h, String repository, String digest, long now) {
-    h.createUpdate("INSERT INTO repository_blobs(repository, digest, created_at) VALUES (?, ?, ?) "
-            + "ON CONFLICT (repository, digest) DO NOTHING")
-        .bind(0, repository).bind(1, digest).bind(2, now).execute();
+  /** A deleted repository's blob links; the blobs stay until garbage collection finds them unreferenced. */
+  @Override
+  public void onDelete(Tx tx, RepositoryName repository) {
+    links.unlinkAll(tx, repository);
   }
 
-  static OptionalLong linkedSize(Handle h, String repository, String digest, String lock) {
-    return h.createQuery("SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest "
-            + "WHERE rb.repository = ? AND rb.digest = ?" + lock)
-        .bind(0, repository).bind(1, digest)
-        .mapTo(Long.class).findOne().map(OptionalLong::of).orElse(OptionalLong.empty());
+  @Override
+  public void afterDelete(RepositoryName repository) {
+    // '@' cannot occur in a repository name, so the prefix matches this repository alone.
+    linked.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + '@'));
+  }
+
+  private static String key(RepositoryName repository, Digest digest) {
+    return repository.value() + '@' + digest;
   }
 }

@@ -6,6 +6,9 @@ import io.portcullis.events.Event;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.EventType;
 import io.portcullis.metadata.Database;
+import io.portcullis.metadata.Tx;
+import io.portcullis.repository.RepositoryDeletionParticipant;
+import io.portcullis.repository.RepositoryService;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
@@ -15,23 +18,28 @@ import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.Tag;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
-import org.jdbi.v3.core.Handle;
 
-/** Manifests, tags, referrers and the catalog. */
-public final class ManifestService {
+/**
+ * Manifests, tags and referrers. Repositories themselves are the repository domain's: a push creates its
+ * repository there, and every tag move or removal first asks it whether the tag may change. As a
+ * {@link RepositoryDeletionParticipant} it removes a deleted repository's manifests and tags.
+ */
+public final class ManifestService implements RepositoryDeletionParticipant {
   /** Largest manifest accepted, as distribution and the OCI spec's recommendation. */
   public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
   /** Largest page a client may ask for. */
   public static final int MAX_PAGE = 10_000;
 
   private final Database db;
+  private final ManifestStore store;
+  private final BlobLinkStore blobs;
+  private final RepositoryService repositories;
   private final EventLog events;
   private final Clock clock;
   /**
@@ -45,11 +53,15 @@ public final class ManifestService {
    * Tag resolutions, briefly: pulls by tag come in bursts. Pushes and deletes here update it at once;
    * a tag moved through another replica is seen here within the TTL.
    */
-  private final Cache<String, String> tagDigests = Caffeine.newBuilder().maximumSize(100_000)
+  private final Cache<String, Digest> tagDigests = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterWrite(Duration.ofSeconds(2)).build();
 
-  public ManifestService(Database db, EventLog events, Clock clock) {
+  public ManifestService(Database db, ManifestStore store, BlobLinkStore blobs, RepositoryService repositories,
+      EventLog events, Clock clock) {
     this.db = db;
+    this.store = store;
+    this.blobs = blobs;
+    this.repositories = repositories;
     this.events = events;
     this.clock = clock;
   }
@@ -88,11 +100,11 @@ public final class ManifestService {
 
   /** A manifest by tag or digest; {@code pulled} records a pull (GET, not HEAD) in the event log. */
   public Manifest get(RepositoryName repository, Reference reference, boolean pulled, Caller caller) {
-    Optional<String> digest = switch (reference) {
-      case ByTag t -> resolveTag(repository.value(), t.tag().value());
-      case ByDigest d -> Optional.of(d.digest().toString());
+    Optional<Digest> digest = switch (reference) {
+      case ByTag t -> resolveTag(repository, t.tag());
+      case ByDigest d -> Optional.of(d.digest());
     };
-    Manifest manifest = digest.flatMap(d -> byDigest(repository.value(), d))
+    Manifest manifest = digest.flatMap(d -> byDigest(repository, d))
         .orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(describe(reference)));
     if (pulled) {
       events.appendRead(Event.of(EventType.MANIFEST_PULLED, clock.instant(), caller, repository, manifest.digest(),
@@ -101,29 +113,24 @@ public final class ManifestService {
     return manifest;
   }
 
-  private Optional<String> resolveTag(String repository, String tag) {
-    String key = repository + ':' + tag;
-    String cached = tagDigests.getIfPresent(key);
+  private Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {
+    String key = tagKey(repository, tag);
+    Digest cached = tagDigests.getIfPresent(key);
     if (cached != null) {
       return Optional.of(cached);
     }
-    Optional<String> digest = db.read(h -> h.createQuery("SELECT digest FROM tags WHERE repository = ? AND name = ?")
-        .bind(0, repository).bind(1, tag).mapTo(String.class).findOne());
+    Optional<Digest> digest = db.readOnly(tx -> store.tagDigest(tx, repository, tag));
     digest.ifPresent(d -> tagDigests.put(key, d));
     return digest;
   }
 
-  private Optional<Manifest> byDigest(String repository, String digest) {
-    String key = repository + '@' + digest;
+  private Optional<Manifest> byDigest(RepositoryName repository, Digest digest) {
+    String key = manifestKey(repository, digest);
     Manifest cached = byDigest.getIfPresent(key);
     if (cached != null) {
       return Optional.of(cached);
     }
-    Optional<Manifest> stored = db.read(h -> h.createQuery("SELECT digest, media_type, size, payload FROM manifests "
-            + "WHERE repository = ? AND digest = ?")
-        .bind(0, repository).bind(1, digest)
-        .map((rs, ctx) -> new Manifest(Digest.parse(rs.getString(1)), rs.getString(2), rs.getLong(3), rs.getBytes(4)))
-        .findOne());
+    Optional<Manifest> stored = db.readOnly(tx -> store.manifest(tx, repository, digest));
     stored.ifPresent(m -> byDigest.put(key, m));
     return stored;
   }
@@ -131,6 +138,9 @@ public final class ManifestService {
   /**
    * Stores a manifest after checking that everything it references is in the repository, and points
    * the tag at it when the reference is a tag. Atomic: on any failure nothing changes.
+   *
+   * @throws RegistryException {@link RegistryError#TAG_IMMUTABLE} when the tag points at another manifest
+   *     and the repository protects it
    */
   public Pushed put(RepositoryName repository, Reference reference, String contentType, byte[] payload,
       Caller caller) {
@@ -143,37 +153,39 @@ public final class ManifestService {
       throw RegistryError.DIGEST_INVALID.exception("manifest hashes to " + manifest.digest());
     }
     Tag tag = reference instanceof ByTag t ? t.tag() : null;
-    java.time.Instant at = clock.instant();
+    Instant at = clock.instant();
     long now = at.toEpochMilli();
-    db.write(h -> {
-      verifyReferences(h, repository.value(), manifest);
-      Repositories.ensure(h, events, repository, at, caller);
-      insert(h, repository.value(), manifest, now);
-      events.append(h, Event.of(EventType.MANIFEST_PUSHED, at, caller, repository, manifest.digest(), tag,
+    db.inTransaction(tx -> {
+      verifyReferences(tx, repository, manifest);
+      repositories.ensure(tx, repository, caller);
+      store.insertManifest(tx, repository, manifest, now);
+      events.append(tx, Event.of(EventType.MANIFEST_PUSHED, at, caller, repository, manifest.digest(), tag,
           manifest.mediaType()));
       if (tag != null) {
-        h.createUpdate("INSERT INTO tags(repository, name, digest, updated_at) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (repository, name) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at")
-            .bind(0, repository.value()).bind(1, tag.value()).bind(2, manifest.digest().toString()).bind(3, now)
-            .execute();
-        events.append(h, Event.of(EventType.TAG_PUSHED, at, caller, repository, manifest.digest(), tag,
+        Optional<Digest> previous = store.createTag(tx, repository, tag, manifest.digest(), now);
+        if (previous.isPresent()) {
+          if (!previous.get().equals(manifest.digest())) {
+            repositories.requireTagMutable(tx, repository, tag);
+          }
+          store.moveTag(tx, repository, tag, manifest.digest(), now);
+        }
+        events.append(tx, Event.of(EventType.TAG_PUSHED, at, caller, repository, manifest.digest(), tag,
             manifest.mediaType()));
       }
       return null;
     });
     if (tag != null) {
-      tagDigests.put(repository.value() + ':' + tag.value(), manifest.digest().toString());
+      tagDigests.put(tagKey(repository, tag), manifest.digest());
     }
     return new Pushed(manifest.digest(), manifest.subject() == null ? null : manifest.subject().digest());
   }
 
-  private void verifyReferences(Handle h, String repository, ParsedManifest manifest) {
-    String lock = db.dialect().forShare();
+  private void verifyReferences(Tx tx, RepositoryName repository, ParsedManifest manifest) {
     for (Descriptor blob : manifest.blobs()) {
       if (blob.foreign()) {
         continue;
       }
-      var size = BlobService.linkedSize(h, repository, blob.digest().toString(), lock);
+      var size = blobs.holdLinked(tx, repository, blob.digest());
       if (size.isEmpty()) {
         throw RegistryError.MANIFEST_BLOB_UNKNOWN.exception(blob.digest().toString());
       }
@@ -183,113 +195,77 @@ public final class ManifestService {
       }
     }
     for (Descriptor child : manifest.children()) {
-      boolean present = h.createQuery("SELECT 1 FROM manifests WHERE repository = ? AND digest = ?" + lock)
-          .bind(0, repository).bind(1, child.digest().toString()).mapTo(Integer.class).findOne().isPresent();
-      if (!present) {
+      if (!store.holdManifest(tx, repository, child.digest())) {
         throw RegistryError.MANIFEST_BLOB_UNKNOWN.exception(child.digest().toString());
       }
     }
   }
 
-  /** Stores the manifest unless the repository already has it. */
-  private static void insert(Handle h, String repository, ParsedManifest manifest, long now) {
-    String digest = manifest.digest().toString();
-    int inserted = h.createUpdate("INSERT INTO manifests(repository, digest, media_type, artifact_type, subject, size, "
-            + "payload, annotations, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repository, digest) DO NOTHING")
-        .bind(0, repository).bind(1, digest).bind(2, manifest.mediaType()).bind(3, manifest.artifactType())
-        .bind(4, manifest.subject() == null ? null : manifest.subject().digest().toString())
-        .bind(5, (long) manifest.payload().length).bind(6, manifest.payload()).bind(7, manifest.annotations())
-        .bind(8, now).execute();
-    if (inserted == 0) {
-      return;
-    }
-    Map<String, Boolean> references = new LinkedHashMap<>();
-    manifest.blobs().stream().filter(d -> !d.foreign()).forEach(d -> references.put(d.digest().toString(), false));
-    manifest.children().forEach(d -> references.put(d.digest().toString(), true));
-    var batch = h.prepareBatch("INSERT INTO manifest_references(repository, digest, child, child_is_manifest) "
-        + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
-    references.forEach((child, isManifest) -> batch.bind(0, repository).bind(1, digest).bind(2, child)
-        .bind(3, isManifest).add());
-    if (!references.isEmpty()) {
-      batch.execute();
-    }
-  }
-
-  /** Deletes a manifest by digest (with the tags pointing at it) or just a tag. */
+  /**
+   * Deletes a manifest by digest (with the tags pointing at it) or just a tag.
+   *
+   * @throws RegistryException {@link RegistryError#TAG_IMMUTABLE} when a tag that would go is protected
+   */
   public void delete(RepositoryName repository, Reference reference, Caller caller) {
     switch (reference) {
       case ByDigest d -> {
-        java.time.Instant at = clock.instant();
-        List<String> tags = db.write(h -> {
-          List<String> pointing = h.createQuery("SELECT name FROM tags WHERE repository = ? AND digest = ?")
-              .bind(0, repository.value()).bind(1, d.digest().toString()).mapTo(String.class).list();
-          int removed = h.createUpdate("DELETE FROM manifests WHERE repository = ? AND digest = ?")
-              .bind(0, repository.value()).bind(1, d.digest().toString()).execute();
-          if (removed == 0) {
+        Instant at = clock.instant();
+        List<Tag> tags = db.inTransaction(tx -> {
+          // Locked before the tags are read: no tag can come to point at it until this commits.
+          if (!store.lockManifest(tx, repository, d.digest())) {
             throw RegistryError.MANIFEST_UNKNOWN.exception(d.digest().toString());
           }
-          for (String tag : pointing) {
-            events.append(h, Event.of(EventType.TAG_DELETED, at, caller, repository, d.digest(), new Tag(tag), null));
+          List<Tag> pointing = store.tagsOf(tx, repository, d.digest());
+          for (Tag tag : pointing) {
+            repositories.requireTagMutable(tx, repository, tag);
           }
-          events.append(h, Event.of(EventType.MANIFEST_DELETED, at, caller, repository, d.digest(), null, null));
+          store.deleteManifest(tx, repository, d.digest());
+          for (Tag tag : pointing) {
+            events.append(tx, Event.of(EventType.TAG_DELETED, at, caller, repository, d.digest(), tag, null));
+          }
+          events.append(tx, Event.of(EventType.MANIFEST_DELETED, at, caller, repository, d.digest(), null, null));
           return pointing;
         });
-        byDigest.invalidate(repository.value() + '@' + d.digest());
-        tags.forEach(tag -> tagDigests.invalidate(repository.value() + ':' + tag));
+        byDigest.invalidate(manifestKey(repository, d.digest()));
+        tags.forEach(tag -> tagDigests.invalidate(tagKey(repository, tag)));
       }
       case ByTag t -> {
-        db.write(h -> {
-          String current = h.createQuery("SELECT digest FROM tags WHERE repository = ? AND name = ?")
-              .bind(0, repository.value()).bind(1, t.tag().value()).mapTo(String.class).findOne()
+        db.inTransaction(tx -> {
+          Digest current = store.lockTag(tx, repository, t.tag())
               .orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(t.tag().value()));
-          h.createUpdate("DELETE FROM tags WHERE repository = ? AND name = ?")
-              .bind(0, repository.value()).bind(1, t.tag().value()).execute();
-          events.append(h, Event.of(EventType.TAG_DELETED, clock.instant(), caller, repository, Digest.parse(current),
-              t.tag(), null));
+          repositories.requireTagMutable(tx, repository, t.tag());
+          store.deleteTag(tx, repository, t.tag());
+          events.append(tx, Event.of(EventType.TAG_DELETED, clock.instant(), caller, repository, current, t.tag(),
+              null));
           return null;
         });
-        tagDigests.invalidate(repository.value() + ':' + t.tag().value());
+        tagDigests.invalidate(tagKey(repository, t.tag()));
       }
     }
   }
 
   /**
-   * Deletes a repository with its manifests, tags, referrer links and blob links (by the foreign keys of
-   * its row); the blobs themselves stay until garbage collection finds them unreferenced. Access grants
-   * are the identity domain's to forget.
-   *
-   * @throws io.portcullis.shared.RegistryException {@code NAME_UNKNOWN} if there is no such repository
+   * A deleted repository's manifests, tags and referrer links; its blob links are {@link BlobService}'s,
+   * and the blobs themselves stay until garbage collection finds them unreferenced.
    */
-  public void deleteRepository(RepositoryName repository, Caller caller) {
-    record Contents(List<String> digests, List<String> tags) {}
-    Contents removed = db.write(h -> {
-      List<String> digests = h.createQuery("SELECT digest FROM manifests WHERE repository = ?")
-          .bind(0, repository.value()).mapTo(String.class).list();
-      List<String> tags = h.createQuery("SELECT name FROM tags WHERE repository = ?")
-          .bind(0, repository.value()).mapTo(String.class).list();
-      if (h.createUpdate("DELETE FROM repositories WHERE name = ?").bind(0, repository.value()).execute() == 0) {
-        throw RegistryError.NAME_UNKNOWN.exception(repository.value());
-      }
-      events.append(h, Event.of(EventType.REPOSITORY_DELETED, clock.instant(), caller, repository, null, null, null));
-      return new Contents(digests, tags);
-    });
-    removed.digests().forEach(d -> byDigest.invalidate(repository.value() + '@' + d));
-    removed.tags().forEach(t -> tagDigests.invalidate(repository.value() + ':' + t));
+  @Override
+  public void onDelete(Tx tx, RepositoryName repository) {
+    store.deleteAll(tx, repository);
+  }
+
+  @Override
+  public void afterDelete(RepositoryName repository) {
+    // Neither '@' nor ':' can occur in a repository name, so these prefixes match this repository alone.
+    byDigest.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + '@'));
+    tagDigests.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + ':'));
   }
 
   /** One page of a repository's tags in lexical order; one extra element means more follow. */
   public List<String> tags(RepositoryName repository, String last, int n) {
-    if (!db.read(h -> Repositories.exists(h, repository.value()))) {
+    if (repositories.find(repository).isEmpty()) {
       throw RegistryError.NAME_UNKNOWN.exception(repository.value());
     }
-    return Repositories.page(db, "SELECT name FROM tags WHERE repository = :scope AND name > :after ORDER BY name LIMIT :limit",
-        repository.value(), last, n, x -> true);
-  }
-
-  /** One page of repository names in lexical order, only those {@code visible} to the caller. */
-  public List<String> catalog(String last, int n, Predicate<String> visible) {
-    return Repositories.page(db, "SELECT name FROM repositories WHERE name > :after ORDER BY name LIMIT :limit",
-        null, last, n, visible);
+    return db.readOnly(tx -> store.tagNames(tx, repository, last == null ? "" : last, n + 1));
   }
 
   /** A manifest that refers to a subject, as the referrers API lists it. */
@@ -300,14 +276,10 @@ public final class ManifestService {
    * in a referrers tag-schema index ({@code <alg>-<hex>}) pushed by clients that predate the API.
    */
   public List<Referrer> referrers(RepositoryName repository, Digest subject, String artifactType) {
-    return db.read(h -> {
+    return db.readOnly(tx -> {
       Map<String, Referrer> found = new LinkedHashMap<>();
-      h.createQuery("SELECT media_type, digest, size, artifact_type, annotations FROM manifests "
-              + "WHERE repository = ? AND subject = ? ORDER BY digest")
-          .bind(0, repository.value()).bind(1, subject.toString())
-          .map((rs, ctx) -> new Referrer(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5)))
-          .forEach(r -> found.put(r.digest(), r));
-      fallbackTagReferrers(h, repository.value(), subject).forEach(r -> found.putIfAbsent(r.digest(), r));
+      store.referrers(tx, repository, subject).forEach(r -> found.put(r.digest(), r));
+      fallbackTagReferrers(tx, repository, subject).forEach(r -> found.putIfAbsent(r.digest(), r));
       List<Referrer> result = new ArrayList<>(found.values());
       if (artifactType != null) {
         result.removeIf(r -> !artifactType.equals(r.artifactType()));
@@ -316,25 +288,30 @@ public final class ManifestService {
     });
   }
 
-  private static List<Referrer> fallbackTagReferrers(Handle h, String repository, Digest subject) {
+  private List<Referrer> fallbackTagReferrers(Tx tx, RepositoryName repository, Digest subject) {
     String tag = subject.algorithm() + "-" + subject.hex();
     if (!Tag.isValid(tag)) {
       return List.of();
     }
-    Optional<byte[]> index = h.createQuery("SELECT m.payload FROM tags t JOIN manifests m "
-            + "ON m.repository = t.repository AND m.digest = t.digest WHERE t.repository = ? AND t.name = ? AND m.media_type = ?")
-        .bind(0, repository).bind(1, tag).bind(2, MediaTypes.OCI_INDEX)
-        .mapTo(byte[].class).findOne();
+    Optional<byte[]> index = store.taggedIndex(tx, repository, new Tag(tag));
     if (index.isEmpty()) {
       return List.of();
     }
     ParsedManifest parsed = ManifestParser.parse(MediaTypes.OCI_INDEX, index.get(), Digest.SHA256);
-    Map<String, Referrer> result = new HashMap<>();
+    Map<String, Referrer> result = new LinkedHashMap<>();
     for (Descriptor child : parsed.children()) {
       result.put(child.digest().toString(), new Referrer(child.mediaType(), child.digest().toString(), child.size(),
           null, null));
     }
     return List.copyOf(result.values());
+  }
+
+  private static String manifestKey(RepositoryName repository, Digest digest) {
+    return repository.value() + '@' + digest;
+  }
+
+  private static String tagKey(RepositoryName repository, Tag tag) {
+    return repository.value() + ':' + tag.value();
   }
 
   private static String describe(Reference reference) {

@@ -1,6 +1,5 @@
 package io.portcullis.registry;
 
-import io.portcullis.metadata.Database;
 import io.portcullis.shared.ByteSource;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
@@ -32,7 +31,6 @@ import javax.crypto.spec.SecretKeySpec;
  * and is rebuilt from the staged bytes when a session continues after a restart or on another replica.
  */
 public final class UploadService {
-  private final Database db;
   private final BlobStore store;
   private final BlobService blobs;
   private final Clock clock;
@@ -41,9 +39,7 @@ public final class UploadService {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
   /** @param stateKey secret (shared by all replicas) that signs session tokens */
-  public UploadService(Database db, BlobStore store, BlobService blobs, Clock clock, long maxBlobBytes,
-      byte[] stateKey) {
-    this.db = db;
+  public UploadService(BlobStore store, BlobService blobs, Clock clock, long maxBlobBytes, byte[] stateKey) {
     this.stateKey = stateKey.clone();
     this.store = store;
     this.blobs = blobs;
@@ -115,10 +111,7 @@ public final class UploadService {
         }
         long size = session.offset;
         staged.sync();
-        db.write(h -> {
-          blobs.commit(h, repository, staged, expected, size, caller);
-          return null;
-        });
+        blobs.commit(repository, staged, expected, size, caller);
         sessions.remove(id);
         return size;
       } finally {

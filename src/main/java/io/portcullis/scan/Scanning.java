@@ -11,6 +11,8 @@ import io.portcullis.jobs.JobHandler;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.JobRunner;
 import io.portcullis.metadata.Database;
+import io.portcullis.repository.Repository;
+import io.portcullis.repository.RepositoryService;
 import io.portcullis.scan.vuln.Advisory;
 import io.portcullis.scan.vuln.AdvisoryImportException;
 import io.portcullis.scan.vuln.AlpineSecdbImporter;
@@ -48,12 +50,14 @@ public final class Scanning {
   private final ScanService scans;
   private final VulnerabilityDatabase vulndb;
   private final JobRunner runner;
+  private final RepositoryService repositories;
   private final ObjectMapper json;
   private final Clock clock;
 
   public Scanning(Database db, BlobStore store, ScanService scans, VulnerabilityDatabase vulndb, JobRunner runner,
-      EventLog events, ObjectMapper json, Clock clock) {
+      EventLog events, RepositoryService repositories, ObjectMapper json, Clock clock) {
     this.db = db;
+    this.repositories = repositories;
     this.store = store;
     this.scans = scans;
     this.vulndb = vulndb;
@@ -84,15 +88,16 @@ public final class Scanning {
     @Override
     public void handle(List<Event> pushes) {
       long now = clock.millis();
+      // A repository deleted since its push scans nothing.
+      List<Event> wanted = pushes.stream()
+          .filter(push -> repositories.find(push.repository()).map(Repository::scanOnPush).orElse(false)).toList();
       db.write(h -> {
-        for (Event push : pushes) {
+        for (Event push : wanted) {
           String repository = push.repository().value();
           String digest = push.digest().toString();
-          boolean scanOnPush = h.createQuery("SELECT scan_on_push FROM repositories WHERE name = ?").bind(0, repository)
-              .mapTo(Boolean.class).findOne().orElse(false);
           boolean scanned = h.createQuery("SELECT 1 FROM image_scans WHERE digest = ? AND status = 'succeeded'")
               .bind(0, digest).mapTo(Integer.class).findOne().isPresent();
-          if (scanOnPush && !scanned) {
+          if (!scanned) {
             JobQueue.enqueue(h, SCAN, digest, repository, 3, now);
           }
         }
@@ -115,12 +120,6 @@ public final class Scanning {
       runner.submit(SCAN, m[1], m[0], 3);
     }
     return manifests.size();
-  }
-
-  /** Whether repository pushes are scanned automatically (on by default). */
-  public void setScanOnPush(String repository, boolean enabled) {
-    db.write(h -> h.createUpdate("UPDATE repositories SET scan_on_push = ? WHERE name = ?").bind(0, enabled)
-        .bind(1, repository).execute());
   }
 
   /**

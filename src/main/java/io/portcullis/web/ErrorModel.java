@@ -9,6 +9,7 @@ import io.portcullis.identity.IdentityException;
 import io.portcullis.identity.InvalidNameException;
 import io.portcullis.identity.InvalidValueException;
 import io.portcullis.identity.NotFoundException;
+import io.portcullis.repository.RepositoryException;
 import io.portcullis.shared.RegistryError;
 
 /**
@@ -47,6 +48,15 @@ public final class ErrorModel {
       case InvalidNameException x -> 400;
       case InvalidValueException x -> 400;
       case ForbiddenException x -> 403;
+    };
+  }
+
+  /** The status a repository failure is answered with. */
+  public static int status(RepositoryException error) {
+    return switch (error.kind()) {
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS -> 409;
+      case INVALID -> 400;
     };
   }
 

@@ -33,7 +33,16 @@ class LayeringTest {
   void sharedDependsOnNothingOfOurs() {
     noClasses().that().resideInAPackage("io.portcullis.shared..")
         .should().dependOnClassesThat().resideInAnyPackage("io.portcullis.registry..", "io.portcullis.storage..",
-            "io.portcullis.metadata..", "io.portcullis.auth..", "io.portcullis.events..", "io.portcullis.scan..")
+            "io.portcullis.metadata..", "io.portcullis.auth..", "io.portcullis.events..", "io.portcullis.scan..",
+            "io.portcullis.repository..")
+        .check(CLASSES);
+  }
+
+  /** Domains on the storage convention keep JDBI in their {@code jdbc} sub-package (docs/architecture.md). */
+  @Test
+  void convertedDomainsKeepSqlInTheirJdbcPackages() {
+    noClasses().that().resideInAnyPackage("io.portcullis.registry", "io.portcullis.repository")
+        .should().dependOnClassesThat().resideInAPackage("org.jdbi..")
         .check(CLASSES);
   }
 
@@ -57,6 +66,7 @@ class LayeringTest {
         .layer("registry").definedBy("io.portcullis.registry..")
         .layer("scan").definedBy("io.portcullis.scan..")
         .layer("identity").definedBy("io.portcullis.identity..")
+        .layer("repository").definedBy("io.portcullis.repository..")
         .layer("events").definedBy("io.portcullis.events..")
         .layer("jobs").definedBy("io.portcullis.jobs..")
         .layer("storage").definedBy("io.portcullis.storage..")
@@ -64,12 +74,13 @@ class LayeringTest {
         .layer("auth").definedBy("io.portcullis.auth..")
         .layer("shared").definedBy("io.portcullis.shared..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "identity", "events", "jobs", "storage", "metadata",
-            "auth", "shared")
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "identity", "repository", "events", "jobs", "storage",
+            "metadata", "auth", "shared")
         .whereLayer("cli").mayOnlyAccessLayers("shared")
-        .whereLayer("registry").mayOnlyAccessLayers("storage", "metadata", "events", "shared")
-        .whereLayer("scan").mayOnlyAccessLayers("metadata", "storage", "events", "jobs", "shared")
-        .whereLayer("identity").mayOnlyAccessLayers("auth", "metadata", "events", "shared")
+        .whereLayer("registry").mayOnlyAccessLayers("repository", "storage", "metadata", "events", "shared")
+        .whereLayer("scan").mayOnlyAccessLayers("repository", "metadata", "storage", "events", "jobs", "shared")
+        .whereLayer("identity").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")
+        .whereLayer("repository").mayOnlyAccessLayers("metadata", "events", "shared")
         .whereLayer("events").mayOnlyAccessLayers("metadata", "shared")
         .whereLayer("jobs").mayOnlyAccessLayers("metadata", "shared")
         .whereLayer("storage").mayOnlyAccessLayers("shared")

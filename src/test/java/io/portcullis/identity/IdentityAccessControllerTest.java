@@ -9,6 +9,7 @@ import io.portcullis.auth.Action;
 import io.portcullis.auth.Principal;
 import io.portcullis.auth.ResourceScope;
 import io.portcullis.auth.ResourceType;
+import io.portcullis.repository.Visibility;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;

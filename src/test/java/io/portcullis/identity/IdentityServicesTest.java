@@ -4,6 +4,9 @@ import io.portcullis.auth.Principal;
 import io.portcullis.events.Event;
 import io.portcullis.events.EventQuery;
 import io.portcullis.metadata.TestDatabase;
+import io.portcullis.repository.RepositoryException;
+import io.portcullis.repository.SettingsChange;
+import io.portcullis.repository.Visibility;
 import io.portcullis.shared.RepositoryName;
 import java.nio.file.Path;
 import java.util.List;
@@ -263,22 +266,26 @@ class IdentityServicesTest {
     assertThatThrownBy(() -> id.repositories().grantUser(carol, "alice/app", "carol", RepositoryLevel.ADMIN))
         .isInstanceOf(ForbiddenException.class);
     assertThat(id.accessController().canDeleteRepository(bob, "alice/app")).isFalse();
-    assertThatThrownBy(() -> id.repositories().forgetRepository(bob, "alice/app")).isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> id.repositories().delete(bob, "alice/app")).isInstanceOf(ForbiddenException.class);
 
-    id.repositories().forgetRepository(alice, "alice/app");
+    id.repositories().delete(alice, "alice/app");
     assertThat(id.accessController().canPull(bob, "alice/app")).isFalse();
+    world.repository("alice/app");
+    assertThat(id.accessController().canPull(bob, "alice/app")).as("a new repository of the name is unshared").isFalse();
   }
 
   @Test
   void repositoriesAreCreatedByThoseWhoMayPushThere() {
     Principal alice = world.user("alice");
-    assertThat(id.repositories().create(alice, "alice/new", Visibility.PUBLIC, "fresh").visibility())
+    assertThat(id.repositories().create(alice, "alice/new",
+        SettingsChange.NONE.withVisibility(Visibility.PUBLIC).withDescription("fresh")).visibility())
         .isEqualTo(Visibility.PUBLIC);
-    assertThatThrownBy(() -> id.repositories().create(alice, "alice/new", Visibility.PRIVATE, null))
-        .isInstanceOf(AlreadyExistsException.class);
-    assertThatThrownBy(() -> id.repositories().create(alice, "bob/new", Visibility.PRIVATE, null))
+    assertThat(id.accessController().canPull(Principal.anonymous(), "alice/new")).as("public at once").isTrue();
+    assertThatThrownBy(() -> id.repositories().create(alice, "alice/new", SettingsChange.NONE))
+        .isInstanceOf(RepositoryException.class).hasMessage("repository 'alice/new' already exists");
+    assertThatThrownBy(() -> id.repositories().create(alice, "bob/new", SettingsChange.NONE))
         .isInstanceOf(ForbiddenException.class);
-    assertThatThrownBy(() -> id.repositories().create(alice, "Alice/Bad", Visibility.PRIVATE, null))
+    assertThatThrownBy(() -> id.repositories().create(alice, "Alice/Bad", SettingsChange.NONE))
         .isInstanceOf(InvalidNameException.class);
   }
 

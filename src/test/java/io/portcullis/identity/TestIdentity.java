@@ -7,7 +7,10 @@ import io.portcullis.auth.login.BootstrapAdminCredentials;
 import io.portcullis.auth.login.PasswordHasher;
 import io.portcullis.auth.secret.InMemorySecretStore;
 import io.portcullis.events.EventLog;
+import io.portcullis.identity.jdbc.JdbcRepositoryGrantStore;
 import io.portcullis.metadata.TestDatabase;
+import io.portcullis.repository.RepositoryService;
+import io.portcullis.repository.jdbc.JdbcRepositoryStore;
 import io.portcullis.shared.Caller;
 import java.time.Instant;
 import java.util.Set;
@@ -25,6 +28,7 @@ final class TestIdentity implements AutoCloseable {
   /** Where the test's operations appear to come from in the event log. */
   static final Caller ORIGIN = new Caller("-", "192.0.2.7", "test-request");
   final EventLog events;
+  final RepositoryService repositories;
   final Identity identity;
   final BootstrapAdminCredentials bootstrap;
   final Principal admin = new Principal(ADMIN, Principal.Kind.ADMIN, Set.of(Principal.Flag.BOOTSTRAP));
@@ -32,8 +36,10 @@ final class TestIdentity implements AutoCloseable {
   TestIdentity(TestDatabase database) {
     this.database = database;
     this.events = new EventLog(database.db, clock, new ObjectMapper(), "test");
+    this.repositories = new RepositoryService(database.db, new JdbcRepositoryStore(), events, clock);
     this.identity = new Identity(database.db, hasher, clock, Set.of(ADMIN), IdentityAccessController.DEFAULT_CACHE_TTL,
-        events, () -> ORIGIN);
+        events, () -> ORIGIN, repositories, new JdbcRepositoryGrantStore());
+    repositories.addDeletionParticipant(identity.repositories()::forgetGrants);
     this.bootstrap = new BootstrapAdminCredentials(ADMIN, new InMemorySecretStore(), hasher);
     bootstrap.setPassword(ADMIN_PASSWORD);
   }

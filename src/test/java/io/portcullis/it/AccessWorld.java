@@ -6,7 +6,8 @@ import io.portcullis.identity.Identity;
 import io.portcullis.identity.RepositoryLevel;
 import io.portcullis.identity.TeamRole;
 import io.portcullis.identity.TokenScope;
-import io.portcullis.identity.Visibility;
+import io.portcullis.repository.SettingsChange;
+import io.portcullis.repository.Visibility;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -67,10 +68,10 @@ final class AccessWorld {
       }
     }
     Principal orgAdmin = user("orgadmin");
-    identity.repositories().create(orgAdmin, PRIVATE, Visibility.PRIVATE, null);
-    identity.repositories().create(orgAdmin, PUBLIC, Visibility.PUBLIC, null);
-    identity.repositories().create(user("alice"), ALICE_REPO, Visibility.PRIVATE, null);
-    identity.repositories().create(user("bob"), BOB_REPO, Visibility.PRIVATE, null);
+    identity.repositories().create(orgAdmin, PRIVATE, SettingsChange.NONE);
+    identity.repositories().create(orgAdmin, PUBLIC, SettingsChange.NONE.withVisibility(Visibility.PUBLIC));
+    identity.repositories().create(user("alice"), ALICE_REPO, SettingsChange.NONE);
+    identity.repositories().create(user("bob"), BOB_REPO, SettingsChange.NONE);
     String robotSecret = identity.robots().create(orgAdmin, "acme", "ci", "pushes acme/private", null).secret();
     identity.robots().setGrant(orgAdmin, ROBOT, PRIVATE, Set.of(Action.PULL, Action.PUSH));
     Principal writer = user("writer");

@@ -100,7 +100,7 @@ public final class ApiV1 {
     this.sboms = new SbomExporter(json);
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
-    this.router = buildRouter(new IdentityApi(identity, manifests, authentication, json));
+    this.router = buildRouter(new IdentityApi(identity, authentication, json));
   }
 
   private OidcSignIn requireOidc() {

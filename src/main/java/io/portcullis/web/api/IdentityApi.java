@@ -14,7 +14,6 @@ import io.portcullis.identity.Issued;
 import io.portcullis.identity.NotFoundException;
 import io.portcullis.identity.Organization;
 import io.portcullis.identity.PersonalAccessToken;
-import io.portcullis.identity.RepositoryInfo;
 import io.portcullis.identity.RepositoryLevel;
 import io.portcullis.identity.Robot;
 import io.portcullis.identity.RobotGrant;
@@ -27,10 +26,10 @@ import io.portcullis.identity.User;
 import io.portcullis.identity.UserService;
 import io.portcullis.identity.UserGrant;
 import io.portcullis.identity.UserView;
-import io.portcullis.identity.Visibility;
-import io.portcullis.registry.ManifestService;
-import io.portcullis.shared.Caller;
-import io.portcullis.shared.RepositoryName;
+import io.portcullis.repository.Repository;
+import io.portcullis.repository.RepositoryException;
+import io.portcullis.repository.SettingsChange;
+import io.portcullis.repository.Visibility;
 import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
@@ -46,10 +45,11 @@ import java.util.function.Function;
 /**
  * The identity resources of {@code /api/v1}: users, personal access tokens, organizations and their
  * admins, teams with members, repository permissions and directory group mappings, robots, and
- * repository management (create, describe, visibility, user grants, delete).
+ * repository management (create, settings, user grants, delete).
  *
  * <p>Handlers only translate: they parse the request, call the {@link Identity} service (which decides who
- * may do what) and map the answer. {@link IdentityException}s become problems: not found 404 (also for
+ * may do what, in front of the repository domain for repositories) and map the answer.
+ * {@link IdentityException}s and {@link RepositoryException}s become problems: not found 404 (also for
  * private repositories the caller cannot see), already exists and conflicts 409, invalid names and
  * values 400, forbidden 403 — or 401 when the caller did not sign in.
  */
@@ -58,13 +58,11 @@ public final class IdentityApi {
   private static final int MAX_ACTIONS = 8;
 
   private final Identity identity;
-  private final ManifestService manifests;
   private final ApiAuthentication authentication;
   private final ObjectMapper json;
 
-  IdentityApi(Identity identity, ManifestService manifests, ApiAuthentication authentication, ObjectMapper json) {
+  IdentityApi(Identity identity, ApiAuthentication authentication, ObjectMapper json) {
     this.identity = identity;
-    this.manifests = manifests;
     this.authentication = authentication;
     this.json = json;
   }
@@ -82,6 +80,8 @@ public final class IdentityApi {
         operation.run(ex, params, who);
       } catch (IdentityException e) {
         throw problem(ex, e, who);
+      } catch (RepositoryException e) {
+        throw Problem.of(ErrorModel.status(e), e.getMessage()).failure();
       } catch (InvalidScopeException e) {
         throw Problem.badRequest(e.getMessage()).failure();
       }
@@ -338,25 +338,13 @@ public final class IdentityApi {
     r.add("GET", "/repositories", "api.repositories", op((ex, p, who) -> {
       Page page = Page.of(ex);
       String q = ex.query("q") == null ? null : ex.query("q").toLowerCase(Locale.ROOT);
-      List<String> names = manifests.catalog(page.after(), page.limit(),
-          name -> (q == null || name.contains(q)) && identity.accessController().canPull(who, name));
-      // A repository deleted since the catalog read is skipped rather than failing the page.
-      boolean more = names.size() > page.limit();
-      List<RepositoryInfo> found = names.stream().limit(page.limit()).flatMap(name -> {
-        try {
-          return java.util.stream.Stream.of(identity.repositories().get(who, name));
-        } catch (NotFoundException e) {
-          return java.util.stream.Stream.empty();
-        }
-      }).toList();
-      sendPage(ex, page, "/repositories" + (q == null ? "" : "?q=" + encode(q)), found, more ? names.get(page.limit() - 1)
-          : null, this::repository);
+      sendPage(ex, page, "/repositories" + (q == null ? "" : "?q=" + encode(q)),
+          identity.repositories().list(who, page.after(), page.limit(), q), found -> found.name().value(),
+          this::repository);
     }));
     r.add("POST", "/repositories", "api.repositories", op((ex, p, who) -> {
-      JsonBody b = JsonBody.read(ex, json, Set.of("name", "visibility", "description"));
-      String visibility = b.string("visibility");
-      RepositoryInfo created = identity.repositories().create(who, b.requiredString("name"),
-          visibility == null ? Visibility.PRIVATE : Visibility.fromWireName(visibility), b.string("description"));
+      JsonBody b = JsonBody.read(ex, json, Set.of("name", "visibility", "description", "scanOnPush", "immutableTags"));
+      Repository created = identity.repositories().create(who, b.requiredString("name"), settings(b));
       created(ex, "/repositories/" + created.name(), repository(created));
     }));
     r.add("GET", repo + "/users/{user}", "api.repository.user", op((ex, p, who) -> {
@@ -382,26 +370,35 @@ public final class IdentityApi {
     r.add("GET", repo, "api.repository", op((ex, p, who) ->
         ex.sendJson(200, json, repository(identity.repositories().get(who, p.get("name"))))));
     r.add("PATCH", repo, "api.repository", op((ex, p, who) -> {
-      JsonBody b = JsonBody.read(ex, json, Set.of("description", "visibility"));
+      JsonBody b = JsonBody.read(ex, json, Set.of("description", "visibility", "scanOnPush", "immutableTags"));
       String name = p.get("name");
-      RepositoryInfo info = identity.repositories().get(who, name);
-      String description = b.string("description");
-      Visibility visibility = b.string("visibility") == null ? null : Visibility.fromWireName(b.string("visibility"));
-      if (b.has("description") || visibility != null) {
-        info = identity.repositories().update(who, name, visibility, b.has("description"), description);
-      }
-      ex.sendJson(200, json, repository(info));
+      // Seen first: those who may not see the repository learn nothing from how their body is wrong.
+      Repository current = identity.repositories().get(who, name);
+      SettingsChange change = settings(b);
+      ex.sendJson(200, json, repository(change.isEmpty() ? current : identity.repositories().update(who, name, change)));
     }));
     r.add("DELETE", repo, "api.repository", op((ex, p, who) -> {
-      String name = p.get("name");
-      identity.repositories().get(who, name);
-      // Grants go first: forgetRepository is also the permission check, and a failure after it leaves a
-      // repository nobody extra may reach, which a repeated DELETE then removes.
-      identity.repositories().forgetRepository(who, name);
-      manifests.deleteRepository(RepositoryName.of(name), new Caller(who.subject(), ex.clientAddress(), ex.requestId()));
-      identity.accessController().invalidate();
+      identity.repositories().delete(who, p.get("name"));
       ex.sendEmpty(204, 0);
     }));
+  }
+
+  /** The settings a create or update body names; those it leaves out (or sets to null) stay as they are. */
+  private static SettingsChange settings(JsonBody b) {
+    SettingsChange change = SettingsChange.NONE;
+    if (b.string("visibility") != null) {
+      change = change.withVisibility(Visibility.fromWireName(b.string("visibility")));
+    }
+    if (b.has("description")) {
+      change = change.withDescription(b.string("description"));
+    }
+    if (b.bool("scanOnPush") != null) {
+      change = change.withScanOnPush(b.bool("scanOnPush"));
+    }
+    if (b.bool("immutableTags") != null) {
+      change = change.withImmutableTags(b.bool("immutableTags"));
+    }
+    return change;
   }
 
   // ---- pagination
@@ -529,9 +526,9 @@ public final class IdentityApi {
     return node;
   }
 
-  private ObjectNode repository(RepositoryInfo r) {
-    ObjectNode node = json.createObjectNode().put("name", r.name()).put("visibility", r.visibility().wireName())
-        .put("description", r.description());
+  private ObjectNode repository(Repository r) {
+    ObjectNode node = json.createObjectNode().put("name", r.name().value()).put("visibility", r.visibility().wireName())
+        .put("description", r.description()).put("scanOnPush", r.scanOnPush()).put("immutableTags", r.immutableTags());
     time(node, "createdAt", r.createdAt());
     return node;
   }

@@ -9,6 +9,7 @@ import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService.Reference;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
+import io.portcullis.repository.RepositoryService;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
@@ -35,14 +36,16 @@ public final class RegistryApi {
   private final ManifestService manifests;
   private final BlobService blobs;
   private final UploadService uploads;
+  private final RepositoryService repositories;
   private final Authorizer authorizer;
   private final ObjectMapper json;
 
-  public RegistryApi(ManifestService manifests, BlobService blobs, UploadService uploads, Authorizer authorizer,
-      ObjectMapper json) {
+  public RegistryApi(ManifestService manifests, BlobService blobs, UploadService uploads,
+      RepositoryService repositories, Authorizer authorizer, ObjectMapper json) {
     this.manifests = manifests;
     this.blobs = blobs;
     this.uploads = uploads;
+    this.repositories = repositories;
     this.authorizer = authorizer;
     this.json = json;
   }
@@ -348,7 +351,8 @@ public final class RegistryApi {
     int n = pageSize(ex);
     String last = ex.query("last");
     List<String> page = n == 0 ? List.of()
-        : manifests.catalog(last, n, repo -> authorizer.mayAccess(ex, ResourceType.REPOSITORY, repo, Action.PULL));
+        : repositories.list(last, n, r -> authorizer.mayAccess(ex, ResourceType.REPOSITORY, r.name().value(),
+            Action.PULL)).stream().map(r -> r.name().value()).toList();
     ObjectNode body = json.createObjectNode();
     ArrayNode repositories = body.putArray("repositories");
     page.stream().limit(n).forEach(repositories::add);

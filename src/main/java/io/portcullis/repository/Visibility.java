@@ -1,7 +1,7 @@
-package io.portcullis.identity;
+package io.portcullis.repository;
 
 /** Who may see and pull a repository: its permitted principals only (the default), or everyone. */
-public enum Visibility implements WireNames.Named {
+public enum Visibility {
   PRIVATE("private"),
   PUBLIC("public");
 
@@ -11,7 +11,7 @@ public enum Visibility implements WireNames.Named {
     this.wireName = wireName;
   }
 
-  @Override
+  /** The spelling in the database and at the REST edge. */
   public String wireName() {
     return wireName;
   }
@@ -19,10 +19,15 @@ public enum Visibility implements WireNames.Named {
   /**
    * The constant spelled {@code wireName}.
    *
-   * @throws InvalidValueException for any other spelling
+   * @throws RepositoryException {@link RepositoryException.Kind#INVALID} for any other spelling
    */
   public static Visibility fromWireName(String wireName) {
-    return WireNames.parse(Visibility.class, "visibility", wireName);
+    for (Visibility visibility : values()) {
+      if (visibility.wireName.equals(wireName)) {
+        return visibility;
+      }
+    }
+    throw RepositoryException.invalid("unknown visibility '" + wireName + "' (expected private, public)");
   }
 
   @Override

@@ -1,0 +1,30 @@
+package io.portcullis.repository;
+
+import io.portcullis.metadata.Tx;
+import io.portcullis.shared.RepositoryName;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Where repositories and their settings are kept. */
+public interface RepositoryStore {
+  /** Adds the repository unless one of that name exists; false (nothing written) when one does. */
+  boolean insert(Tx tx, Repository repository);
+
+  Optional<Repository> find(Tx tx, RepositoryName name);
+
+  /** The repository, its row locked against concurrent changes and deletion until commit. */
+  Optional<Repository> lock(Tx tx, RepositoryName name);
+
+  /** Writes every setting of an existing repository. */
+  void updateSettings(Tx tx, Repository repository);
+
+  /** Deletes the row; false when there is none. */
+  boolean delete(Tx tx, RepositoryName name);
+
+  /** Up to {@code limit} repositories named after {@code after} ("" for the first), in bytewise name order. */
+  List<Repository> page(Tx tx, String after, int limit);
+
+  /** The names of every public repository. */
+  Set<String> publicNames(Tx tx);
+}
