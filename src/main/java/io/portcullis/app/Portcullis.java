@@ -172,13 +172,7 @@ public final class Portcullis implements AutoCloseable {
     bootstrapAdmin(admin, config, console);
     Identity identity = new Identity(db, hasher, clock, Set.of(adminName), IdentityAccessController.DEFAULT_CACHE_TTL,
         events, HttpServer::origin, repositories, new JdbcRepositoryGrantStore());
-    // A deletion takes every domain's part of the repository in its one transaction. Scan comes before the
-    // registry: it keeps the results of manifests another repository holds, which it tells from the
-    // manifests the registry then removes.
-    repositories.addDeletionParticipant(identity.repositories()::forgetGrants);
-    repositories.addDeletionParticipant(new JdbcRepositoryScanStore()::deleteResultsHeldOnlyBy);
-    repositories.addDeletionParticipant(manifests);
-    repositories.addDeletionParticipant(blobs);
+    addDeletionParticipants(repositories, identity, manifests, blobs);
     IdentityAccessController accessController = identity.accessController();
     LdapDirectory ldap = ldapDirectory(config, box);
     DirectoryCredentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
@@ -238,6 +232,19 @@ public final class Portcullis implements AutoCloseable {
     log.info("Portcullis listening on {}:{} (data {}, metadata {})", listen.getHostString(), http.port(), dataDir,
         db.dialect().name().toLowerCase(java.util.Locale.ROOT));
     return portcullis;
+  }
+
+  /**
+   * Every domain's part in deleting a repository, in the order they run in its one transaction. Scan
+   * comes before the registry: it keeps the results of manifests another repository holds, which it
+   * tells from the manifests the registry then removes.
+   */
+  static void addDeletionParticipants(RepositoryService repositories, Identity identity, ManifestService manifests,
+      BlobService blobs) {
+    repositories.addDeletionParticipant(identity.repositories()::forgetGrants);
+    repositories.addDeletionParticipant(new JdbcRepositoryScanStore()::deleteResultsHeldOnlyBy);
+    repositories.addDeletionParticipant(manifests);
+    repositories.addDeletionParticipant(blobs);
   }
 
   private static java.security.KeyStore tlsKeyStore(Configuration config) {

@@ -1,0 +1,10 @@
+package io.portcullis.repository;
+
+import io.portcullis.metadata.TestDatabase;
+
+class PostgresRepositoryServiceTest extends RepositoryServiceContract {
+  @Override
+  TestDatabase open() throws Exception {
+    return TestDatabase.postgres();
+  }
+}

@@ -1,0 +1,15 @@
+package io.portcullis.repository;
+
+import io.portcullis.metadata.TestDatabase;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteRepositoryServiceTest extends RepositoryServiceContract {
+  @TempDir
+  Path dir;
+
+  @Override
+  TestDatabase open() throws Exception {
+    return TestDatabase.sqlite(dir);
+  }
+}
