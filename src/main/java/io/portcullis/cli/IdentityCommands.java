@@ -584,14 +584,37 @@ public final class IdentityCommands {
 
   // ---- repositories
 
-  @Command(name = "repos", mixinStandardHelpOptions = true, description = "Repositories: visibility, access, deletion.",
-      subcommands = {ReposList.class, ReposCreate.class, ReposSetVisibility.class, ReposDelete.class,
+  @Command(name = "repos", mixinStandardHelpOptions = true,
+      description = "Repositories: settings (visibility, scan on push, immutable tags), access, deletion.",
+      subcommands = {ReposList.class, ReposCreate.class, ReposUpdate.class, ReposSetVisibility.class, ReposDelete.class,
           ReposGrantUser.class})
   public static final class Repos extends Group {}
 
   static String repositoryLine(JsonNode r) {
-    return String.format("%-40s %-8s %s", r.path("name").asText(), r.path("visibility").asText(),
-        orEmpty(r, "description"));
+    return String.format("%-40s %-8s %-12s %-14s %s", r.path("name").asText(), r.path("visibility").asText(),
+        r.path("scanOnPush").asBoolean() ? "scan-on-push" : "no-scan", r.path("immutableTags").asBoolean()
+            ? "immutable-tags" : "mutable-tags", orEmpty(r, "description"));
+  }
+
+  /** The settings options of {@code repos create} and {@code repos update}; those not given are not sent. */
+  static final class RepositorySettings {
+    @Option(names = "--scan-on-push", negatable = true,
+        description = "Scan every pushed manifest (--no-scan-on-push: only when asked).")
+    Boolean scanOnPush;
+
+    @Option(names = "--immutable-tags", negatable = true,
+        description = "Refuse moving or deleting a pushed tag, and deleting a manifest a tag points at.")
+    Boolean immutableTags;
+
+    ObjectNode addTo(ObjectNode body) {
+      if (scanOnPush != null) {
+        body.put("scanOnPush", scanOnPush);
+      }
+      if (immutableTags != null) {
+        body.put("immutableTags", immutableTags);
+      }
+      return body;
+    }
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the repositories you may pull.")
@@ -621,15 +644,51 @@ public final class IdentityCommands {
     @Option(names = "--description")
     String description;
 
+    @Mixin
+    RepositorySettings settings;
+
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.call("POST", "/repositories", body().put("name", name).put("visibility", visibility)
-          .put("description", description));
+      return client.call("POST", "/repositories", settings.addTo(body().put("name", name).put("visibility", visibility)
+          .put("description", description)));
     }
 
     @Override
     String text(JsonNode answer) {
       return "created " + repositoryLine(answer);
+    }
+  }
+
+  @Command(name = "update", mixinStandardHelpOptions = true,
+      description = "Change a repository's settings, all in one go; those not given stay.")
+  static final class ReposUpdate extends Base {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--visibility", description = "private or public.")
+    String visibility;
+
+    @Option(names = "--description", description = "New description; an empty one clears it.")
+    String description;
+
+    @Mixin
+    RepositorySettings settings;
+
+    @Override
+    JsonNode execute(ApiClient client) throws Exception {
+      ObjectNode change = settings.addTo(body());
+      if (visibility != null) {
+        change.put("visibility", visibility);
+      }
+      if (description != null) {
+        change.put("description", description);
+      }
+      return client.call("PATCH", "/repositories/" + name, change);
+    }
+
+    @Override
+    String text(JsonNode answer) {
+      return repositoryLine(answer);
     }
   }
 

@@ -181,7 +181,7 @@ public final class RepositoryService {
   public void requireTagMutable(Tx tx, RepositoryName repository, Tag tag) {
     if (store.find(tx, repository).map(Repository::immutableTags).orElse(false)) {
       throw RegistryError.TAG_IMMUTABLE.exception("repository " + repository + " has immutableTags on, so tag '"
-          + tag.value() + "' can be neither moved to another manifest nor deleted; push a new tag instead");
+          + tag.value() + "' can be neither moved to another manifest nor deleted; new tags can still be pushed");
     }
   }
 
