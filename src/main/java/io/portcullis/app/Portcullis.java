@@ -13,6 +13,7 @@ import io.portcullis.auth.token.SigningKeys;
 import io.portcullis.auth.token.TokenService;
 import io.portcullis.auth.token.TokenSettings;
 import io.portcullis.events.EventLog;
+import io.portcullis.events.jdbc.JdbcEventStore;
 import io.portcullis.identity.DirectoryCredentials;
 import io.portcullis.identity.ExternalUser;
 import io.portcullis.identity.Identity;
@@ -26,6 +27,8 @@ import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.JobHandler;
 import io.portcullis.jobs.JobRunner;
 import io.portcullis.jobs.Scheduler;
+import io.portcullis.jobs.jdbc.JdbcJobStore;
+import io.portcullis.jobs.jdbc.JdbcScheduleStore;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.JdbcSecretStore;
 import io.portcullis.registry.BlobService;
@@ -34,6 +37,9 @@ import io.portcullis.registry.UploadService;
 import io.portcullis.scan.ScanService;
 import io.portcullis.scan.Scanning;
 import io.portcullis.scan.VulnerabilityDatabase;
+import io.portcullis.scan.jdbc.JdbcAdvisoryStore;
+import io.portcullis.scan.jdbc.JdbcRegistryContent;
+import io.portcullis.scan.jdbc.JdbcScanStore;
 import io.portcullis.scan.layer.LayerLimits;
 import io.portcullis.storage.fs.FsBlobStore;
 import io.portcullis.web.HttpServer;
@@ -132,21 +138,22 @@ public final class Portcullis implements AutoCloseable {
     } catch (Database.UnavailableException e) {
       throw new Configuration.InvalidConfiguration(e.getMessage());
     }
-    EventLog events = new EventLog(db, clock, json, replicaName());
+    EventLog events = new EventLog(db, new JdbcEventStore(json), clock, replicaName());
     FsBlobStore blobStore = new FsBlobStore(dataDir);
     BlobService blobs = new BlobService(db, blobStore, events, clock);
     JdbcSecretStore secrets = new JdbcSecretStore(db, clock);
     UploadService uploads = new UploadService(db, blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES),
         sealedRandomKey(secrets, box, "upload-state-key"));
     ManifestService manifests = new ManifestService(db, events, clock);
-    JobQueue jobQueue = new JobQueue(db, clock);
+    JobQueue jobQueue = new JobQueue(db, new JdbcJobStore(), clock);
     JobRunner jobs = new JobRunner(jobQueue, (int) config.longValue(Setting.JOBS_CONCURRENCY), Duration.ofSeconds(2));
-    Scheduler scheduler = new Scheduler(db, clock, jobs::nudge, Duration.ofSeconds(10));
-    VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, json, clock);
+    Scheduler scheduler = new Scheduler(db, new JdbcScheduleStore(), jobQueue, clock, jobs::nudge, Duration.ofSeconds(10));
+    VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, new JdbcAdvisoryStore(json), clock);
     Metrics metrics = http.metrics();
-    ScanService scans = new ScanService(db, blobStore, vulndb, events, json, clock, LayerLimits.defaults(),
-        metrics::scanned);
-    Scanning scanning = new Scanning(db, blobStore, scans, vulndb, jobs, events, json, clock);
+    JdbcRegistryContent registryContent = new JdbcRegistryContent();
+    ScanService scans = new ScanService(db, new JdbcScanStore(json), registryContent, blobStore, vulndb, events, json,
+        clock, LayerLimits.defaults(), metrics::scanned);
+    Scanning scanning = new Scanning(db, registryContent, blobStore, scans, vulndb, jobs, events, json);
     metrics.watchJobs(() -> jobQueue.depthByKind(jobs.kinds()));
     metrics.watchVulnerabilityDatabase(vulndb::sources);
     metrics.watchStorage(blobs::usage);

@@ -130,6 +130,15 @@ public final class Database implements AutoCloseable {
     T run(Tx tx) throws X;
   }
 
+  /**
+   * The transaction {@code handle} is in, for the Handle-taking overloads that delegate to their
+   * Tx-taking replacements.
+   */
+  // transitional: removed when identity/registry are converted
+  public Tx tx(Handle handle) {
+    return new Tx(handle, dialect);
+  }
+
   /** Runs {@code work} in one atomic, durable transaction. */
   public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
     return writer.inTransaction(work);

@@ -8,7 +8,6 @@ import io.portcullis.events.EventType;
 import io.portcullis.events.Subscriber;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobHandler;
-import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.JobRunner;
 import io.portcullis.metadata.Database;
 import io.portcullis.scan.vuln.Advisory;
@@ -25,11 +24,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Scanning as the registry runs it: scan on push (a subscriber of the event log), manual scans
@@ -44,22 +43,22 @@ public final class Scanning {
   public static final Set<String> FORMATS = Set.of("osv", "alpine-secdb", "debian-tracker");
 
   private final Database db;
+  private final RegistryContent registry;
   private final BlobStore store;
   private final ScanService scans;
   private final VulnerabilityDatabase vulndb;
   private final JobRunner runner;
   private final ObjectMapper json;
-  private final Clock clock;
 
-  public Scanning(Database db, BlobStore store, ScanService scans, VulnerabilityDatabase vulndb, JobRunner runner,
-      EventLog events, ObjectMapper json, Clock clock) {
+  public Scanning(Database db, RegistryContent registry, BlobStore store, ScanService scans,
+      VulnerabilityDatabase vulndb, JobRunner runner, EventLog events, ObjectMapper json) {
     this.db = db;
+    this.registry = registry;
     this.store = store;
     this.scans = scans;
     this.vulndb = vulndb;
     this.runner = runner;
     this.json = json;
-    this.clock = clock;
     runner.register(SCAN, scans::runScanJob);
     runner.register(IMPORT, this::runImport);
     runner.register(REMATCH, (job, progress) -> scans.rematchAll(progress));
@@ -83,22 +82,20 @@ public final class Scanning {
 
     @Override
     public void handle(List<Event> pushes) {
-      long now = clock.millis();
-      db.write(h -> {
+      db.inTransaction(tx -> {
+        // transitional: for the scan_on_push query only, which the repository domain replaces
+        Handle h = tx.handle();
         for (Event push : pushes) {
           String repository = push.repository().value();
           String digest = push.digest().toString();
           boolean scanOnPush = h.createQuery("SELECT scan_on_push FROM repositories WHERE name = ?").bind(0, repository)
               .mapTo(Boolean.class).findOne().orElse(false);
-          boolean scanned = h.createQuery("SELECT 1 FROM image_scans WHERE digest = ? AND status = 'succeeded'")
-              .bind(0, digest).mapTo(Integer.class).findOne().isPresent();
-          if (scanOnPush && !scanned) {
-            JobQueue.enqueue(h, SCAN, digest, repository, 3, now);
+          if (scanOnPush && !scans.hasSucceeded(tx, digest)) {
+            runner.submit(tx, SCAN, digest, repository, 3);
           }
         }
         return null;
       });
-      runner.nudge();
     }
   }
 
@@ -109,10 +106,9 @@ public final class Scanning {
 
   /** Queues a scan of every stored manifest; returns how many were queued. */
   public int rescanAll() {
-    List<String[]> manifests = db.read(h -> h.createQuery("SELECT MIN(repository), digest FROM manifests GROUP BY digest")
-        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).list());
-    for (String[] m : manifests) {
-      runner.submit(SCAN, m[1], m[0], 3);
+    List<RegistryContent.Located> manifests = db.readOnly(registry::everyManifest);
+    for (RegistryContent.Located m : manifests) {
+      runner.submit(SCAN, m.digest(), m.repository().value(), 3);
     }
     return manifests.size();
   }

@@ -37,6 +37,20 @@ class LayeringTest {
         .check(CLASSES);
   }
 
+  /** "Domain storage" in docs/architecture.md: SQL lives in the domain's jdbc sub-package. */
+  @Test
+  void scanEventsAndJobsKeepTheirSqlInTheirJdbcPackages() {
+    noClasses().that().resideInAnyPackage("io.portcullis.scan..", "io.portcullis.events..", "io.portcullis.jobs..")
+        .and().resideOutsideOfPackage("..jdbc..")
+        // transitional, until identity and registry append in a Tx and the repository domain answers
+        // scan_on_push: EventLog.append(Handle, Event) and the scan-on-push subscriber
+        .and().doNotHaveFullyQualifiedName("io.portcullis.events.EventLog")
+        .and().doNotHaveFullyQualifiedName("io.portcullis.scan.Scanning")
+        .and().doNotHaveFullyQualifiedName("io.portcullis.scan.Scanning$ScanOnPush")
+        .should().dependOnClassesThat().resideInAPackage("org.jdbi..")
+        .check(CLASSES);
+  }
+
   @Test
   void packagesHaveNoCycles() {
     slices().matching("io.portcullis.(*)..").should().beFreeOfCycles().check(CLASSES);

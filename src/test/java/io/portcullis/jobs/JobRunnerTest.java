@@ -2,6 +2,7 @@ package io.portcullis.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.metadata.Database;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +28,7 @@ class JobRunnerTest {
   @BeforeEach
   void open() throws Exception {
     db = Database.embedded(dir);
-    queue = new JobQueue(db, Clock.systemUTC());
+    queue = new JobQueue(db, new JdbcJobStore(), Clock.systemUTC());
     runner = new JobRunner(queue, 2, Duration.ofMillis(50));
   }
 
