@@ -132,6 +132,7 @@ abstract class EventLogContract {
     assertThat(kept.repository()).isEqualTo(REPO);
     assertThat(kept.digest()).isEqualTo(DIGEST);
     assertThat(log.subscribers()).singleElement().extracting(EventLog.SubscriberStatus::pending).isEqualTo(1L);
+    assertThat(log.appendedCounts()).as("counted on commit only").isEqualTo(Map.of(EventType.TAG_PUSHED, 1L));
   }
 
   @Test
