@@ -17,7 +17,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** {@link RobotStore} in the {@code robots} and {@code robot_repository_grants} tables. */
 public final class JdbcRobotStore implements RobotStore {
-  private static final String COLUMNS = "name, organization, description, expires_at, disabled, created_at, last_used_at";
+  private static final String COLUMNS =
+      "name, organization, description, expires_at, disabled, created_at, last_used_at";
   private static final RowMapper<Robot> MAPPER = (rs, ctx) -> new Robot(rs.getString("name"),
       rs.getString("organization"), rs.getString("description"), Rows.instant(rs, "expires_at"),
       rs.getBoolean("disabled"), Rows.instant(rs, "created_at"), Rows.instant(rs, "last_used_at"));
