@@ -38,8 +38,9 @@ class LayeringTest {
   }
 
   /**
-   * Identity's SQL lives in its storage classes. RepositoryAccessService and the public-repository lookup
-   * in IdentityAccessController are moving to the repository domain; drop their exclusion at that merge.
+   * Identity's SQL lives in its storage classes, the only ones to open a Tx up. RepositoryAccessService
+   * and the public-repository lookup in IdentityAccessController are moving to the repository domain;
+   * drop their exclusion at that merge.
    */
   @Test
   void identityStorageIsOnlyInItsJdbcPackage() {
@@ -48,6 +49,7 @@ class LayeringTest {
         .and().doNotHaveFullyQualifiedName("io.portcullis.identity.RepositoryAccessService")
         .and().doNotHaveFullyQualifiedName("io.portcullis.identity.IdentityAccessController")
         .should().dependOnClassesThat().resideInAPackage("org.jdbi..")
+        .orShould().callMethod("io.portcullis.metadata.Tx", "handle")
         .check(CLASSES);
   }
 
