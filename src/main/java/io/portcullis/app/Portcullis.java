@@ -19,6 +19,7 @@ import io.portcullis.identity.ExternalUser;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.IdentityAccessController;
 import io.portcullis.identity.UserSource;
+import io.portcullis.identity.jdbc.JdbcIdentityStores;
 import io.portcullis.identity.ldap.LdapDirectory;
 import io.portcullis.identity.ldap.LdapSettings;
 import io.portcullis.identity.oidc.OidcClient;
@@ -168,8 +169,8 @@ public final class Portcullis implements AutoCloseable {
     String adminName = config.get(Setting.ADMIN_USERNAME);
     BootstrapAdminCredentials admin = new BootstrapAdminCredentials(adminName, secrets, hasher);
     bootstrapAdmin(admin, config, console);
-    Identity identity = new Identity(db, hasher, clock, Set.of(adminName), IdentityAccessController.DEFAULT_CACHE_TTL,
-        events, HttpServer::origin);
+    Identity identity = new Identity(db, JdbcIdentityStores.create(), hasher, clock, Set.of(adminName),
+        IdentityAccessController.DEFAULT_CACHE_TTL, events, HttpServer::origin);
     IdentityAccessController accessController = identity.accessController();
     LdapDirectory ldap = ldapDirectory(config, box);
     DirectoryCredentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->

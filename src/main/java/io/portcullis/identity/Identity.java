@@ -31,18 +31,19 @@ public final class Identity {
   private final AccessTokenService tokens;
 
   /**
+   * @param stores        where the domain keeps its data, in {@code db}
    * @param reservedNames names no user or organization may take, e.g. the bootstrap administrator's
    * @param cacheTtl      how long access decisions may be reused without a local write
    *                      ({@link IdentityAccessController#DEFAULT_CACHE_TTL}); bounds staleness across replicas
    * @param events        where every identity change is recorded, in the change's transaction
    * @param origin        where the current operation came from (client address, request id) for its record
    */
-  public Identity(Database db, PasswordHasher hasher, Clock clock, Set<String> reservedNames, Duration cacheTtl,
-      EventLog events, Supplier<Caller> origin) {
+  public Identity(Database db, IdentityStores stores, PasswordHasher hasher, Clock clock, Set<String> reservedNames,
+      Duration cacheTtl, EventLog events, Supplier<Caller> origin) {
     this.hasher = Objects.requireNonNull(hasher, "hasher");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.access = new IdentityAccessController(db, clock, cacheTtl);
-    Context context = new Context(db, clock, access, reservedNames, events, origin);
+    this.access = new IdentityAccessController(db, stores, clock, cacheTtl);
+    Context context = new Context(db, stores, clock, access, reservedNames, events, origin);
     this.tokens = new AccessTokenService(context);
     this.users = new UserService(context, hasher, tokens);
     this.organizations = new OrganizationService(context);

@@ -2,6 +2,7 @@ package io.portcullis.identity;
 
 import io.portcullis.auth.Principal;
 import io.portcullis.events.EventType;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
  */
 public final class RepositoryAccessService {
   private static final RowMapper<RepositoryInfo> MAPPER = (rs, ctx) -> new RepositoryInfo(rs.getString("name"),
-      Visibility.fromWireName(rs.getString("visibility")), rs.getString("description"), Rows.instant(rs, "created_at"));
+      Visibility.fromWireName(rs.getString("visibility")), rs.getString("description"),
+      Instant.ofEpochMilli(rs.getLong("created_at")));
 
   private final Context context;
 
@@ -49,14 +51,15 @@ public final class RepositoryAccessService {
     }
     String text = Names.text("description", description, Names.MAX_DESCRIPTION_LENGTH, true);
     long now = context.now();
-    context.write(h -> {
+    context.write(tx -> {
+      Handle h = tx.handle();
       int created = h.createUpdate("INSERT INTO repositories(name, created_at, visibility, description)"
               + " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")
           .bind(0, repository).bind(1, now).bind(2, visibility.wireName()).bind(3, text).execute();
       if (created == 0) {
         throw new AlreadyExistsException("repository", repository);
       }
-      context.record(h, actor, EventType.REPOSITORY_CREATED, null, repository,
+      context.record(tx, actor, EventType.REPOSITORY_CREATED, null, repository,
           Map.of("visibility", visibility.wireName()));
       return created;
     });
@@ -112,12 +115,13 @@ public final class RepositoryAccessService {
       RepositoryLevel level) {
     context.requireOrganizationAdmin(actor, organization);
     Names.requireRepository(repository, organization);
-    context.write(h -> {
-      Context.requireTeam(h, organization, team);
+    context.write(tx -> {
+      Handle h = tx.handle();
+      context.requireTeam(tx, organization, team);
       h.createUpdate("INSERT INTO team_repository_permissions(organization, team, repository, level)"
               + " VALUES (?, ?, ?, ?) ON CONFLICT (organization, team, repository) DO UPDATE SET level = excluded.level")
           .bind(0, organization).bind(1, team).bind(2, repository).bind(3, level.wireName()).execute();
-      context.record(h, actor, EventType.PERMISSION_GRANTED, "team " + organization + "/" + team, repository,
+      context.record(tx, actor, EventType.PERMISSION_GRANTED, "team " + organization + "/" + team, repository,
           Map.of("level", level.wireName()));
       return null;
     });
@@ -127,14 +131,16 @@ public final class RepositoryAccessService {
   /** @throws NotFoundException if the team has no permission on the repository */
   public void removeTeamPermission(Principal actor, String organization, String team, String repository) {
     context.requireOrganizationAdmin(actor, organization);
-    context.write(h -> {
+    context.write(tx -> {
+      Handle h = tx.handle();
       int removed = h.createUpdate(
               "DELETE FROM team_repository_permissions WHERE organization = ? AND team = ? AND repository = ?")
           .bind(0, organization).bind(1, team).bind(2, repository).execute();
       if (removed == 0) {
         throw new NotFoundException("permission of " + organization + "/" + team, repository);
       }
-      context.record(h, actor, EventType.PERMISSION_REVOKED, "team " + organization + "/" + team, repository, Map.of());
+      context.record(tx, actor, EventType.PERMISSION_REVOKED, "team " + organization + "/" + team, repository,
+          Map.of());
       return removed;
     });
   }
@@ -145,14 +151,14 @@ public final class RepositoryAccessService {
    * @throws ForbiddenException unless the actor administers the organization or is a team member
    */
   public List<TeamPermission> teamPermissions(Principal actor, String organization, String team) {
-    boolean member = context.isWritingUser(actor) && context.read(h -> Context.exists(h,
-        "SELECT 1 FROM team_members WHERE organization = ? AND team = ? AND username = ?",
-        organization, team, actor.subject()));
+    boolean member = context.isWritingUser(actor)
+        && context.read(tx -> context.teams.role(tx, organization, team, actor.subject())).isPresent();
     if (!member) {
       context.requireOrganizationAdmin(actor, organization);
     }
-    return context.read(h -> {
-      Context.requireTeam(h, organization, team);
+    return context.read(tx -> {
+      Handle h = tx.handle();
+      context.requireTeam(tx, organization, team);
       return h.createQuery("SELECT repository, level FROM team_repository_permissions"
               + " WHERE organization = ? AND team = ? ORDER BY repository")
           .bind(0, organization).bind(1, team)
@@ -169,8 +175,8 @@ public final class RepositoryAccessService {
    */
   public List<TeamPermission> teamPermissionsOn(Principal actor, String repository) {
     requireManage(actor, repository);
-    return context.read(h -> h.createQuery("SELECT organization, team, level FROM team_repository_permissions"
-            + " WHERE repository = ? ORDER BY organization, team")
+    return context.read(tx -> tx.handle().createQuery("SELECT organization, team, level"
+            + " FROM team_repository_permissions WHERE repository = ? ORDER BY organization, team")
         .bind(0, repository)
         .map((rs, ctx) -> new TeamPermission(rs.getString(1), rs.getString(2), repository,
             RepositoryLevel.fromWireName(rs.getString(3))))
@@ -185,12 +191,13 @@ public final class RepositoryAccessService {
    */
   public UserGrant grantUser(Principal actor, String repository, String username, RepositoryLevel level) {
     requireManage(actor, repository);
-    context.write(h -> {
-      Context.requireUser(h, username);
+    context.write(tx -> {
+      Handle h = tx.handle();
+      context.requireUser(tx, username);
       h.createUpdate("INSERT INTO user_repository_grants(username, repository, level) VALUES (?, ?, ?)"
               + " ON CONFLICT (username, repository) DO UPDATE SET level = excluded.level")
           .bind(0, username).bind(1, repository).bind(2, level.wireName()).execute();
-      context.record(h, actor, EventType.PERMISSION_GRANTED, "user " + username, repository,
+      context.record(tx, actor, EventType.PERMISSION_GRANTED, "user " + username, repository,
           Map.of("level", level.wireName()));
       return null;
     });
@@ -200,13 +207,14 @@ public final class RepositoryAccessService {
   /** @throws NotFoundException if the user holds no direct grant on the repository */
   public void revokeUser(Principal actor, String repository, String username) {
     requireManage(actor, repository);
-    context.write(h -> {
+    context.write(tx -> {
+      Handle h = tx.handle();
       int removed = h.createUpdate("DELETE FROM user_repository_grants WHERE username = ? AND repository = ?")
           .bind(0, username).bind(1, repository).execute();
       if (removed == 0) {
         throw new NotFoundException("grant on " + repository + " to user", username);
       }
-      context.record(h, actor, EventType.PERMISSION_REVOKED, "user " + username, repository, Map.of());
+      context.record(tx, actor, EventType.PERMISSION_REVOKED, "user " + username, repository, Map.of());
       return removed;
     });
   }
@@ -214,7 +222,7 @@ public final class RepositoryAccessService {
   /** The direct user grants on the repository. */
   public List<UserGrant> userGrants(Principal actor, String repository) {
     requireManage(actor, repository);
-    return context.read(h -> h.createQuery(
+    return context.read(tx -> tx.handle().createQuery(
             "SELECT username, level FROM user_repository_grants WHERE repository = ? ORDER BY username")
         .bind(0, repository)
         .map((rs, ctx) -> new UserGrant(rs.getString(1), repository, RepositoryLevel.fromWireName(rs.getString(2))))
@@ -232,7 +240,8 @@ public final class RepositoryAccessService {
     if (!context.access.canDeleteRepository(actor, repository)) {
       throw new ForbiddenException("you may not delete repository '" + repository + "'");
     }
-    context.write(h -> {
+    context.write(tx -> {
+      Handle h = tx.handle();
       for (String table : List.of("team_repository_permissions", "user_repository_grants", "robot_repository_grants")) {
         h.createUpdate("DELETE FROM " + table + " WHERE repository = ?").bind(0, repository).execute();
       }
@@ -243,11 +252,12 @@ public final class RepositoryAccessService {
   private RepositoryInfo updateExisting(Principal actor, String repository, Map<String, String> change,
       ToIntFunction<Handle> update) {
     requireManage(actor, repository);
-    context.write(h -> {
+    context.write(tx -> {
+      Handle h = tx.handle();
       if (update.applyAsInt(h) == 0) {
         throw new NotFoundException("repository", repository);
       }
-      context.record(h, actor, EventType.REPOSITORY_UPDATED, null, repository, change);
+      context.record(tx, actor, EventType.REPOSITORY_UPDATED, null, repository, change);
       return null;
     });
     return find(repository).orElseThrow();
@@ -265,7 +275,7 @@ public final class RepositoryAccessService {
   }
 
   private Optional<RepositoryInfo> find(String repository) {
-    return context.read(h -> h.createQuery(
+    return context.read(tx -> tx.handle().createQuery(
             "SELECT name, visibility, description, created_at FROM repositories WHERE name = ?")
         .bind(0, repository).map(MAPPER).findOne());
   }

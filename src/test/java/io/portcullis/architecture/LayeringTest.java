@@ -37,17 +37,23 @@ class LayeringTest {
         .check(CLASSES);
   }
 
-  /** "Domain storage" in docs/architecture.md: SQL lives in the domain's jdbc sub-package. */
+  /**
+   * "Domain storage" in docs/architecture.md: SQL lives in the domain's jdbc sub-package, the only code
+   * that opens a Tx up.
+   */
   @Test
-  void scanEventsAndJobsKeepTheirSqlInTheirJdbcPackages() {
-    noClasses().that().resideInAnyPackage("io.portcullis.scan..", "io.portcullis.events..", "io.portcullis.jobs..")
+  void domainStorageIsOnlyInJdbcPackages() {
+    noClasses().that().resideInAnyPackage("io.portcullis.identity..", "io.portcullis.scan..", "io.portcullis.events..",
+            "io.portcullis.jobs..")
         .and().resideOutsideOfPackage("..jdbc..")
-        // transitional, until identity and registry append in a Tx and the repository domain answers
-        // scan_on_push: EventLog.append(Handle, Event) and the scan-on-push subscriber
+        // transitional, until registry appends in a Tx and the repository domain owns repositories
         .and().doNotHaveFullyQualifiedName("io.portcullis.events.EventLog")
         .and().doNotHaveFullyQualifiedName("io.portcullis.scan.Scanning")
         .and().doNotHaveFullyQualifiedName("io.portcullis.scan.Scanning$ScanOnPush")
+        .and().doNotHaveFullyQualifiedName("io.portcullis.identity.RepositoryAccessService")
+        .and().doNotHaveFullyQualifiedName("io.portcullis.identity.IdentityAccessController")
         .should().dependOnClassesThat().resideInAPackage("org.jdbi..")
+        .orShould().callMethod("io.portcullis.metadata.Tx", "handle")
         .check(CLASSES);
   }
 

@@ -8,6 +8,7 @@ import io.portcullis.auth.login.PasswordHasher;
 import io.portcullis.auth.secret.InMemorySecretStore;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.jdbc.JdbcEventStore;
+import io.portcullis.identity.jdbc.JdbcIdentityStores;
 import io.portcullis.metadata.TestDatabase;
 import io.portcullis.shared.Caller;
 import java.time.Instant;
@@ -33,8 +34,8 @@ final class TestIdentity implements AutoCloseable {
   TestIdentity(TestDatabase database) {
     this.database = database;
     this.events = new EventLog(database.db, new JdbcEventStore(new ObjectMapper()), clock, "test");
-    this.identity = new Identity(database.db, hasher, clock, Set.of(ADMIN), IdentityAccessController.DEFAULT_CACHE_TTL,
-        events, () -> ORIGIN);
+    this.identity = new Identity(database.db, JdbcIdentityStores.create(), hasher, clock, Set.of(ADMIN),
+        IdentityAccessController.DEFAULT_CACHE_TTL, events, () -> ORIGIN);
     this.bootstrap = new BootstrapAdminCredentials(ADMIN, new InMemorySecretStore(), hasher);
     bootstrap.setPassword(ADMIN_PASSWORD);
   }
