@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,7 +207,7 @@ public final class ScanService {
         break;
       }
       List<ImageScan> batch = new ArrayList<>(rows.size());
-      List<String> changedDigests = new ArrayList<>();
+      List<FindingsChange> changes = new ArrayList<>();
       for (ScanStore.Matched row : rows) {
         List<String> layers = row.layers();
         List<LayerInventory> inventories = new ArrayList<>(layers.size());
@@ -223,13 +225,13 @@ public final class ScanService {
         List<Finding> findings = Matcher.match(ImageInventory.merge(inventories).packages(), snapshot.index(),
             MatchOptions.DEFAULT);
         if (!keys(findings).equals(keys(row.findings()))) {
-          changedDigests.add(row.digest());
+          changes.add(FindingsChange.of(row.digest(), row.findings(), findings));
         }
         batch.add(new ImageScan(row.digest(), ImageScan.SUCCEEDED, null, layers, null, null, snapshot.version(),
             SeverityCounts.of(findings), findings, 0, now));
       }
-      storeMatches(batch, changedDigests);
-      changed += changedDigests.size();
+      storeMatches(batch, changes);
+      changed += changes.size();
       done += rows.size();
       after = rows.getLast().digest();
       progress.update(done, total, "re-matching stored images");
@@ -242,17 +244,50 @@ public final class ScanService {
    * New findings of many images in one transaction, with a {@code vulnerabilities.changed} event per
    * repository holding a changed image: a re-match of thousands costs a few commits.
    */
-  private void storeMatches(List<ImageScan> matches, List<String> changedDigests) {
+  private void storeMatches(List<ImageScan> matches, List<FindingsChange> changes) {
     db.inTransaction(tx -> {
       store.updateMatches(tx, matches);
-      for (String digest : changedDigests) {
-        for (RepositoryName repository : registry.repositoriesWith(tx, digest)) {
-          events.append(tx, Event.of(EventType.VULNERABILITIES_CHANGED, clock.instant(), Caller.SYSTEM, repository,
-              Digest.parse(digest), null, null));
+      for (FindingsChange change : changes) {
+        for (RepositoryName repository : registry.repositoriesWith(tx, change.digest())) {
+          events.append(tx, new Event(0, EventType.VULNERABILITIES_CHANGED, clock.instant(), Caller.SYSTEM, repository,
+              Digest.parse(change.digest()), null, null, null, change.detail()));
         }
       }
       return null;
     });
+  }
+
+  /**
+   * Which vulnerability ids an image gained and lost in a re-match: what a subscriber alerts on ("new
+   * vulnerability found in a stored image") without fetching both scans.
+   */
+  record FindingsChange(String digest, SortedSet<String> found, SortedSet<String> resolved) {
+    /** Ids listed per event at most; the counts are always whole. */
+    static final int MAX_IDS = 100;
+
+    static FindingsChange of(String digest, List<Finding> before, List<Finding> after) {
+      SortedSet<String> was = ids(before);
+      SortedSet<String> is = ids(after);
+      SortedSet<String> found = new TreeSet<>(is);
+      found.removeAll(was);
+      SortedSet<String> resolved = new TreeSet<>(was);
+      resolved.removeAll(is);
+      return new FindingsChange(digest, found, resolved);
+    }
+
+    private static SortedSet<String> ids(List<Finding> findings) {
+      SortedSet<String> ids = new TreeSet<>();
+      findings.forEach(f -> ids.add(f.vulnerabilityId()));
+      return ids;
+    }
+
+    /** Event detail: {@code found} and {@code resolved} as comma-separated ids, with their counts. */
+    Map<String, String> detail() {
+      return Map.of("found", String.join(",", found.stream().limit(MAX_IDS).toList()),
+          "foundCount", Integer.toString(found.size()),
+          "resolved", String.join(",", resolved.stream().limit(MAX_IDS).toList()),
+          "resolvedCount", Integer.toString(resolved.size()));
+    }
   }
 
   private static Set<String> keys(List<Finding> findings) {
