@@ -13,12 +13,13 @@ import io.portcullis.auth.token.SigningKeys;
 import io.portcullis.auth.token.TokenService;
 import io.portcullis.auth.token.TokenSettings;
 import io.portcullis.events.EventLog;
+import io.portcullis.events.jdbc.JdbcEventStore;
 import io.portcullis.identity.DirectoryCredentials;
 import io.portcullis.identity.ExternalUser;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.IdentityAccessController;
 import io.portcullis.identity.UserSource;
-import io.portcullis.identity.jdbc.JdbcRepositoryGrantStore;
+import io.portcullis.identity.jdbc.JdbcIdentityStores;
 import io.portcullis.identity.ldap.LdapDirectory;
 import io.portcullis.identity.ldap.LdapSettings;
 import io.portcullis.identity.oidc.OidcClient;
@@ -27,6 +28,8 @@ import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.JobHandler;
 import io.portcullis.jobs.JobRunner;
 import io.portcullis.jobs.Scheduler;
+import io.portcullis.jobs.jdbc.JdbcJobStore;
+import io.portcullis.jobs.jdbc.JdbcScheduleStore;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.JdbcSecretStore;
 import io.portcullis.registry.BlobService;
@@ -39,7 +42,9 @@ import io.portcullis.repository.jdbc.JdbcRepositoryStore;
 import io.portcullis.scan.ScanService;
 import io.portcullis.scan.Scanning;
 import io.portcullis.scan.VulnerabilityDatabase;
-import io.portcullis.scan.jdbc.JdbcRepositoryScanStore;
+import io.portcullis.scan.jdbc.JdbcAdvisoryStore;
+import io.portcullis.scan.jdbc.JdbcRegistryContent;
+import io.portcullis.scan.jdbc.JdbcScanStore;
 import io.portcullis.scan.layer.LayerLimits;
 import io.portcullis.storage.fs.FsBlobStore;
 import io.portcullis.web.HttpServer;
@@ -138,7 +143,7 @@ public final class Portcullis implements AutoCloseable {
     } catch (Database.UnavailableException e) {
       throw new Configuration.InvalidConfiguration(e.getMessage());
     }
-    EventLog events = new EventLog(db, clock, json, replicaName());
+    EventLog events = new EventLog(db, new JdbcEventStore(json), clock, replicaName());
     RepositoryService repositories = new RepositoryService(db, new JdbcRepositoryStore(), events, clock);
     FsBlobStore blobStore = new FsBlobStore(dataDir);
     JdbcBlobLinkStore blobLinks = new JdbcBlobLinkStore();
@@ -148,14 +153,15 @@ public final class Portcullis implements AutoCloseable {
         sealedRandomKey(secrets, box, "upload-state-key"));
     ManifestService manifests = new ManifestService(db, new JdbcManifestStore(), blobLinks, repositories, events,
         clock);
-    JobQueue jobQueue = new JobQueue(db, clock);
+    JobQueue jobQueue = new JobQueue(db, new JdbcJobStore(), clock);
     JobRunner jobs = new JobRunner(jobQueue, (int) config.longValue(Setting.JOBS_CONCURRENCY), Duration.ofSeconds(2));
-    Scheduler scheduler = new Scheduler(db, clock, jobs::nudge, Duration.ofSeconds(10));
-    VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, json, clock);
+    Scheduler scheduler = new Scheduler(db, new JdbcScheduleStore(), jobQueue, clock, jobs::nudge, Duration.ofSeconds(10));
+    VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, new JdbcAdvisoryStore(json), clock);
     Metrics metrics = http.metrics();
-    ScanService scans = new ScanService(db, blobStore, vulndb, events, json, clock, LayerLimits.defaults(),
-        metrics::scanned);
-    Scanning scanning = new Scanning(db, blobStore, scans, vulndb, jobs, events, repositories, json, clock);
+    JdbcRegistryContent registryContent = new JdbcRegistryContent();
+    ScanService scans = new ScanService(db, new JdbcScanStore(json), registryContent, blobStore, vulndb, events, json,
+        clock, LayerLimits.defaults(), metrics::scanned);
+    Scanning scanning = new Scanning(db, registryContent, blobStore, scans, vulndb, jobs, events, repositories, json);
     metrics.watchJobs(() -> jobQueue.depthByKind(jobs.kinds()));
     metrics.watchVulnerabilityDatabase(vulndb::sources);
     metrics.watchStorage(blobs::usage);
@@ -170,9 +176,9 @@ public final class Portcullis implements AutoCloseable {
     String adminName = config.get(Setting.ADMIN_USERNAME);
     BootstrapAdminCredentials admin = new BootstrapAdminCredentials(adminName, secrets, hasher);
     bootstrapAdmin(admin, config, console);
-    Identity identity = new Identity(db, hasher, clock, Set.of(adminName), IdentityAccessController.DEFAULT_CACHE_TTL,
-        events, HttpServer::origin, repositories, new JdbcRepositoryGrantStore());
-    addDeletionParticipants(repositories, identity, manifests, blobs);
+    Identity identity = new Identity(db, JdbcIdentityStores.create(), hasher, clock, Set.of(adminName),
+        IdentityAccessController.DEFAULT_CACHE_TTL, events, HttpServer::origin, repositories);
+    addDeletionParticipants(repositories, identity, scans, manifests, blobs);
     IdentityAccessController accessController = identity.accessController();
     LdapDirectory ldap = ldapDirectory(config, box);
     DirectoryCredentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
@@ -239,10 +245,10 @@ public final class Portcullis implements AutoCloseable {
    * comes before the registry: it keeps the results of manifests another repository holds, which it
    * tells from the manifests the registry then removes.
    */
-  static void addDeletionParticipants(RepositoryService repositories, Identity identity, ManifestService manifests,
-      BlobService blobs) {
+  static void addDeletionParticipants(RepositoryService repositories, Identity identity, ScanService scans,
+      ManifestService manifests, BlobService blobs) {
     repositories.addDeletionParticipant(identity.repositories()::forgetGrants);
-    repositories.addDeletionParticipant(new JdbcRepositoryScanStore()::deleteResultsHeldOnlyBy);
+    repositories.addDeletionParticipant(scans::forgetRepository);
     repositories.addDeletionParticipant(manifests);
     repositories.addDeletionParticipant(blobs);
   }

@@ -1,21 +1,12 @@
 package io.portcullis.events;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.Leases;
-import io.portcullis.shared.Caller;
-import io.portcullis.shared.Digest;
-import io.portcullis.shared.RepositoryName;
-import io.portcullis.shared.Tag;
-import java.io.UncheckedIOException;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.portcullis.metadata.Tx;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,7 +16,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventLog.class);
-  private static final String COLUMNS = "e.id, e.type, e.at, e.actor, e.client, e.request_id, e.repository, e.digest, "
-      + "e.tag, e.media_type, e.target, e.detail";
-  private static final TypeReference<Map<String, String>> DETAIL = new TypeReference<>() {};
   private static final int BATCH = 200;
   private static final int MAX_ATTEMPTS = 10;
   private static final Duration LEASE = Duration.ofSeconds(30);
@@ -55,9 +42,9 @@ public final class EventLog implements AutoCloseable {
   private static final long READ_LINGER_MILLIS = 250;
 
   private final Database db;
+  private final EventStore store;
   private final Leases leases;
   private final Clock clock;
-  private final ObjectMapper json;
   private final String holder;
   private final List<Relay> relays = new CopyOnWriteArrayList<>();
   private final Map<EventType, AtomicLong> appended = new ConcurrentHashMap<>();
@@ -67,11 +54,11 @@ public final class EventLog implements AutoCloseable {
   private Thread readWriter;
 
   /** @param holder this replica's name in the leases it takes */
-  public EventLog(Database db, Clock clock, ObjectMapper json, String holder) {
+  public EventLog(Database db, EventStore store, Clock clock, String holder) {
     this.db = db;
+    this.store = store;
     this.leases = new Leases(db, clock);
     this.clock = clock;
-    this.json = json;
     this.holder = holder;
   }
 
@@ -92,31 +79,13 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** Appends {@code event} in the caller's transaction: it commits, or rolls back, with the change it reports. */
-  public void append(io.portcullis.metadata.Tx tx, Event event) {
-    append(tx.handle(), event);
-  }
-
-  public void append(Handle h, Event event) {
-    long id = h.createQuery("INSERT INTO events(at, type, actor, client, request_id, repository, digest, tag, "
-            + "media_type, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
-        .bind(0, event.at().toEpochMilli()).bind(1, event.type().wireName()).bind(2, event.caller().actor())
-        .bind(3, event.caller().client()).bind(4, event.caller().requestId())
-        .bind(5, event.repository() == null ? null : event.repository().value())
-        .bind(6, event.digest() == null ? null : event.digest().toString())
-        .bind(7, event.tag() == null ? null : event.tag().value()).bind(8, event.mediaType()).bind(9, event.target())
-        .bind(10, event.detail().isEmpty() ? null : writeDetail(event.detail()))
-        .mapTo(Long.class).one();
-    boolean queued = false;
-    for (Relay relay : relays) {
-      if (relay.subscriber.wants(event.type())) {
-        h.createUpdate("INSERT INTO event_deliveries(subscriber, event_id) VALUES (?, ?)")
-            .bind(0, relay.subscriber.name()).bind(1, id).execute();
-        queued = true;
-      }
-    }
-    h.afterCommit(() -> appended.computeIfAbsent(event.type(), t -> new AtomicLong()).incrementAndGet());
-    if (queued) {
-      h.afterCommit(this::wakeRelays);
+  public void append(Tx tx, Event event) {
+    List<String> subscribers = relays.stream().map(r -> r.subscriber)
+        .filter(s -> s.wants(event.type())).map(Subscriber::name).toList();
+    store.append(tx, event, subscribers);
+    tx.afterCommit(() -> appended.computeIfAbsent(event.type(), t -> new AtomicLong()).incrementAndGet());
+    if (!subscribers.isEmpty()) {
+      tx.afterCommit(this::wakeRelays);
     }
   }
 
@@ -135,48 +104,12 @@ public final class EventLog implements AutoCloseable {
 
   /** Newest first. */
   public List<Event> search(EventQuery query) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM events e WHERE e.id < :before");
-    if (query.repository() != null) {
-      sql.append(" AND e.repository = :repository");
-    }
-    if (query.actor() != null) {
-      sql.append(" AND e.actor = :actor");
-    }
-    if (query.type() != null) {
-      sql.append(" AND e.type = :type");
-    }
-    if (query.since() != null) {
-      sql.append(" AND e.at >= :since");
-    }
-    if (query.until() != null) {
-      sql.append(" AND e.at < :until");
-    }
-    sql.append(" ORDER BY e.id DESC LIMIT :limit");
-    return db.read(h -> {
-      var q = h.createQuery(sql.toString()).bind("before", query.before() <= 0 ? Long.MAX_VALUE : query.before())
-          .bind("limit", query.limit());
-      if (query.repository() != null) {
-        q.bind("repository", query.repository().value());
-      }
-      if (query.actor() != null) {
-        q.bind("actor", query.actor());
-      }
-      if (query.type() != null) {
-        q.bind("type", query.type().wireName());
-      }
-      if (query.since() != null) {
-        q.bind("since", query.since().toEpochMilli());
-      }
-      if (query.until() != null) {
-        q.bind("until", query.until().toEpochMilli());
-      }
-      return q.map((rs, ctx) -> event(rs)).list();
-    });
+    return db.readOnly(tx -> store.search(tx, query));
   }
 
   /** Events appended since start, by type (committed appends only). */
   public Map<EventType, Long> appendedCounts() {
-    Map<EventType, Long> counts = new java.util.EnumMap<>(EventType.class);
+    Map<EventType, Long> counts = new EnumMap<>(EventType.class);
     appended.forEach((type, count) -> counts.put(type, count.get()));
     return counts;
   }
@@ -188,21 +121,13 @@ public final class EventLog implements AutoCloseable {
 
   /** Per subscriber: delivered since start, dead-lettered since start, and pending now (from the outbox). */
   public List<SubscriberStatus> subscribers() {
-    Map<String, Long> pending = new java.util.HashMap<>();
-    Map<String, Long> oldest = new java.util.HashMap<>();
-    db.useRead(h -> h.createQuery("SELECT d.subscriber, COUNT(*), MIN(e.at) FROM event_deliveries d "
-            + "JOIN events e ON e.id = d.event_id GROUP BY d.subscriber")
-        .map((rs, ctx) -> {
-          pending.put(rs.getString(1), rs.getLong(2));
-          oldest.put(rs.getString(1), rs.getLong(3));
-          return null;
-        }).list());
+    Map<String, EventStore.Backlog> backlogs = db.readOnly(store::backlogs);
     long now = clock.millis();
     return relays.stream().map(r -> {
       String name = r.subscriber.name();
-      Long oldestAt = oldest.get(name);
-      return new SubscriberStatus(name, r.delivered.get(), r.deadLettered.get(), pending.getOrDefault(name, 0L),
-          oldestAt == null ? 0 : Math.max(0, now - oldestAt) / 1000.0);
+      EventStore.Backlog backlog = backlogs.get(name);
+      return new SubscriberStatus(name, r.delivered.get(), r.deadLettered.get(), backlog == null ? 0 : backlog.events(),
+          backlog == null ? 0 : Math.max(0, now - backlog.oldestAt()) / 1000.0);
     }).toList();
   }
 
@@ -245,8 +170,8 @@ public final class EventLog implements AutoCloseable {
           Thread.sleep(READ_LINGER_MILLIS);
         }
         reads.drainTo(batch, 9_999);
-        db.write(h -> {
-          batch.forEach(e -> append(h, e));
+        db.inTransaction(tx -> {
+          batch.forEach(e -> append(tx, e));
           return null;
         });
       } catch (InterruptedException e) {
@@ -257,34 +182,6 @@ public final class EventLog implements AutoCloseable {
         batch.clear();
       }
     }
-  }
-
-  private String writeDetail(Map<String, String> detail) {
-    try {
-      return json.writeValueAsString(new java.util.TreeMap<>(detail));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private Event event(ResultSet rs) throws SQLException {
-    String repository = rs.getString(7);
-    String digest = rs.getString(8);
-    String tag = rs.getString(9);
-    String detail = rs.getString(12);
-    Map<String, String> facts;
-    try {
-      facts = detail == null ? Map.of() : json.readValue(detail, DETAIL);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-    String typeName = rs.getString(2);
-    EventType type = EventType.fromWireName(typeName)
-        .orElseThrow(() -> new IllegalStateException("unknown event type in the log: " + typeName));
-    return new Event(rs.getLong(1), type, Instant.ofEpochMilli(rs.getLong(3)),
-        new Caller(rs.getString(4), rs.getString(5), rs.getString(6)),
-        repository == null ? null : RepositoryName.of(repository), digest == null ? null : Digest.parse(digest),
-        tag == null ? null : new Tag(tag), rs.getString(10), rs.getString(11), facts);
   }
 
   /** Delivers one subscriber's outbox rows, in log order, while this replica holds the subscriber's lease. */
@@ -340,20 +237,16 @@ public final class EventLog implements AutoCloseable {
 
     /** Handles one batch; false when the subscriber failed on it. */
     private boolean deliverOnce() {
-      record Pending(Event event, int attempts) {}
-      List<Pending> pending = db.read(h -> h.createQuery("SELECT " + COLUMNS + ", d.attempts FROM event_deliveries d "
-              + "JOIN events e ON e.id = d.event_id WHERE d.subscriber = ? ORDER BY d.event_id LIMIT ?")
-          .bind(0, subscriber.name()).bind(1, BATCH)
-          .map((rs, ctx) -> new Pending(event(rs), rs.getInt(13))).list());
+      List<EventStore.Delivery> pending = db.readOnly(tx -> store.pending(tx, subscriber.name(), BATCH));
       if (pending.isEmpty()) {
         pause(POLL_MILLIS);
         return true;
       }
       // After a failure, events go one at a time so that one bad event cannot hold back the rest forever.
-      List<Pending> batch = pending.getFirst().attempts() > 0 ? pending.subList(0, 1) : pending;
+      List<EventStore.Delivery> batch = pending.getFirst().attempts() > 0 ? pending.subList(0, 1) : pending;
       List<Long> ids = batch.stream().map(p -> p.event().id()).toList();
       try {
-        subscriber.handle(batch.stream().map(Pending::event).toList());
+        subscriber.handle(batch.stream().map(EventStore.Delivery::event).toList());
       } catch (Exception e) {
         int attempts = batch.getFirst().attempts() + 1;
         if (batch.size() == 1 && attempts >= MAX_ATTEMPTS) {
@@ -364,8 +257,10 @@ public final class EventLog implements AutoCloseable {
           return true;
         }
         log.warn("subscriber {} failed on {} events (attempt {}); retrying", subscriber.name(), ids.size(), attempts, e);
-        db.write(h -> h.createUpdate("UPDATE event_deliveries SET attempts = attempts + 1 WHERE subscriber = :s "
-            + "AND event_id IN (<ids>)").bind("s", subscriber.name()).bindList("ids", ids).execute());
+        db.inTransaction(tx -> {
+          store.countFailedAttempt(tx, subscriber.name(), ids);
+          return null;
+        });
         return false;
       }
       forget(ids);
@@ -374,8 +269,10 @@ public final class EventLog implements AutoCloseable {
     }
 
     private void forget(List<Long> ids) {
-      db.write(h -> h.createUpdate("DELETE FROM event_deliveries WHERE subscriber = :s AND event_id IN (<ids>)")
-          .bind("s", subscriber.name()).bindList("ids", ids).execute());
+      db.inTransaction(tx -> {
+        store.removeDeliveries(tx, subscriber.name(), ids);
+        return null;
+      });
     }
 
     private void pause(long millis) {

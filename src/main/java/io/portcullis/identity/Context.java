@@ -5,18 +5,18 @@ import io.portcullis.events.Event;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.EventType;
 import io.portcullis.metadata.Database;
+import io.portcullis.metadata.Tx;
+import io.portcullis.repository.RepositoryService;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.RepositoryName;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
 
 /**
- * What every identity service shares: the database, the clock, the access policy and its cache, and
- * the event log every change is recorded in.
+ * What every identity service shares: the database and the stores in it, the clock, the access policy
+ * and its cache, and the event log every change is recorded in.
  */
 final class Context {
   /** Most rows one list call returns. */
@@ -27,12 +27,29 @@ final class Context {
   final IdentityAccessController access;
   /** Names no user or organization may take (the bootstrap administrator's). */
   final Set<String> reservedNames;
+  final NamespaceStore namespaces;
+  final UserStore users;
+  final OrganizationStore organizations;
+  final TeamStore teams;
+  final RobotStore robots;
+  final TokenStore tokens;
+  final AccessGrantStore grants;
+  /** The repositories (the repository domain's), which identity guards but does not keep. */
+  final RepositoryService repositories;
   private final EventLog events;
   private final Supplier<Caller> origin;
 
-  Context(Database db, Clock clock, IdentityAccessController access, Set<String> reservedNames, EventLog events,
-      Supplier<Caller> origin) {
+  Context(Database db, IdentityStores stores, RepositoryService repositories, Clock clock,
+      IdentityAccessController access, Set<String> reservedNames, EventLog events, Supplier<Caller> origin) {
     this.db = db;
+    this.repositories = repositories;
+    this.namespaces = stores.namespaces();
+    this.users = stores.users();
+    this.organizations = stores.organizations();
+    this.teams = stores.teams();
+    this.robots = stores.robots();
+    this.tokens = stores.tokens();
+    this.grants = stores.grants();
     this.clock = clock;
     this.access = access;
     this.reservedNames = Set.copyOf(reservedNames);
@@ -47,8 +64,8 @@ final class Context {
    * @param actor  who made the change; null for the registry itself (directory synchronisation)
    * @param target what changed, e.g. {@code user bob}, {@code team acme/ci}
    */
-  void record(Handle h, Principal actor, EventType type, String target, String repository, Map<String, String> detail) {
-    events.append(h, Event.change(type, clock.instant(), caller(actor), target,
+  void record(Tx tx, Principal actor, EventType type, String target, String repository, Map<String, String> detail) {
+    events.append(tx, Event.change(type, clock.instant(), caller(actor), target,
         repository == null ? null : RepositoryName.of(repository), detail));
   }
 
@@ -60,21 +77,21 @@ final class Context {
     return new Caller(name, from.client(), from.requestId());
   }
 
-  void record(Handle h, Principal actor, EventType type, String target) {
-    record(h, actor, type, target, null, Map.of());
+  void record(Tx tx, Principal actor, EventType type, String target) {
+    record(tx, actor, type, target, null, Map.of());
   }
 
   /** Runs {@code work} in one transaction, then drops cached access decisions. */
-  <T> T write(HandleCallback<T, RuntimeException> work) {
+  <T> T write(Database.Work<T, RuntimeException> work) {
     try {
-      return db.write(work);
+      return db.inTransaction(work);
     } finally {
       access.invalidate();
     }
   }
 
-  <T> T read(HandleCallback<T, RuntimeException> work) {
-    return db.read(work);
+  <T> T read(Database.Work<T, RuntimeException> work) {
+    return db.readOnly(work);
   }
 
   long now() {
@@ -117,9 +134,8 @@ final class Context {
    */
   void requireVisibleOrganization(Principal actor, String organization) {
     requirePerson(actor);
-    if (!access.isSystemAdmin(actor) && !read(h -> exists(h, "SELECT 1 FROM organization_admins"
-        + " WHERE organization = ? AND username = ? UNION SELECT 1 FROM team_members WHERE organization = ? AND username = ?",
-        organization, actor.subject(), organization, actor.subject()))) {
+    if (!access.isSystemAdmin(actor)
+        && !read(tx -> organizations.isAdminOrTeamMember(tx, organization, actor.subject()))) {
       throw new NotFoundException("organization", organization);
     }
   }
@@ -144,29 +160,28 @@ final class Context {
         && !actor.has(Principal.Flag.BOOTSTRAP) && !actor.has(Principal.Flag.READ_ONLY) && access.isActiveUser(actor);
   }
 
-  static boolean exists(Handle h, String sql, Object... args) {
-    var query = h.createQuery(sql);
-    for (int i = 0; i < args.length; i++) {
-      query.bind(i, args[i]);
-    }
-    return query.mapTo(Integer.class).findOne().isPresent();
+  /** Records {@code name} as a user's or organization's namespace, refusing a taken one. */
+  void claimNamespace(Tx tx, String name, String kind) {
+    namespaces.claim(tx, name, kind).ifPresent(holder -> {
+      throw new AlreadyExistsException(holder, name);
+    });
   }
 
-  static void requireOrganization(Handle h, String organization) {
-    if (!exists(h, "SELECT 1 FROM organizations WHERE name = ?", organization)) {
+  void requireOrganization(Tx tx, String organization) {
+    if (!organizations.exists(tx, organization)) {
       throw new NotFoundException("organization", organization);
     }
   }
 
-  static void requireUser(Handle h, String username) {
-    if (!exists(h, "SELECT 1 FROM users WHERE name = ?", username)) {
+  void requireUser(Tx tx, String username) {
+    if (!users.exists(tx, username)) {
       throw new NotFoundException("user", username);
     }
   }
 
-  static void requireTeam(Handle h, String organization, String team) {
-    requireOrganization(h, organization);
-    if (!exists(h, "SELECT 1 FROM teams WHERE organization = ? AND name = ?", organization, team)) {
+  void requireTeam(Tx tx, String organization, String team) {
+    requireOrganization(tx, organization);
+    if (!teams.exists(tx, organization, team)) {
       throw new NotFoundException("team", organization + "/" + team);
     }
   }

@@ -136,13 +136,13 @@ public final class DirectoryCredentials implements Credentials {
   }
 
   private Optional<Principal> personalAccessToken(String name, Secrets.TokenParts token) {
-    Optional<AccessTokenService.StoredToken> stored = tokens.stored(token.id());
-    boolean matches = Secrets.matches(token.secret(), stored.map(AccessTokenService.StoredToken::secretHash)
+    Optional<TokenStore.StoredToken> stored = tokens.stored(token.id());
+    boolean matches = Secrets.matches(token.secret(), stored.map(TokenStore.StoredToken::secretHash)
         .orElse(dummySecretHash));
     if (!matches || stored.isEmpty()) {
       return Optional.empty();
     }
-    AccessTokenService.StoredToken found = stored.get();
+    TokenStore.StoredToken found = stored.get();
     if (!found.owner().equals(name) || found.revokedAt() != null || expired(found.expiresAt())) {
       return Optional.empty();
     }
@@ -155,8 +155,8 @@ public final class DirectoryCredentials implements Credentials {
   }
 
   private Optional<Principal> robot(String name, String secret) {
-    Optional<RobotService.StoredRobot> stored = robots.stored(name);
-    boolean matches = Secrets.matches(secret, stored.map(RobotService.StoredRobot::secretHash).orElse(dummySecretHash));
+    Optional<RobotStore.StoredRobot> stored = robots.stored(name);
+    boolean matches = Secrets.matches(secret, stored.map(RobotStore.StoredRobot::secretHash).orElse(dummySecretHash));
     if (!matches || stored.isEmpty() || stored.get().disabled() || expired(stored.get().expiresAt())) {
       return Optional.empty();
     }

@@ -32,27 +32,27 @@ public final class Identity {
   private final AccessTokenService tokens;
 
   /**
+   * @param stores        where the domain keeps its data, in {@code db}
    * @param reservedNames names no user or organization may take, e.g. the bootstrap administrator's
    * @param cacheTtl      how long access decisions may be reused without a local write
    *                      ({@link IdentityAccessController#DEFAULT_CACHE_TTL}); bounds staleness across replicas
    * @param events        where every identity change is recorded, in the change's transaction
    * @param origin        where the current operation came from (client address, request id) for its record
    * @param repositories  the repositories whose access this decides; its changes drop cached decisions
-   * @param grants        where grants on repositories are kept
    */
-  public Identity(Database db, PasswordHasher hasher, Clock clock, Set<String> reservedNames, Duration cacheTtl,
-      EventLog events, Supplier<Caller> origin, RepositoryService repositories, RepositoryGrantStore grants) {
+  public Identity(Database db, IdentityStores stores, PasswordHasher hasher, Clock clock, Set<String> reservedNames,
+      Duration cacheTtl, EventLog events, Supplier<Caller> origin, RepositoryService repositories) {
     this.hasher = Objects.requireNonNull(hasher, "hasher");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.access = new IdentityAccessController(db, repositories, clock, cacheTtl);
+    this.access = new IdentityAccessController(db, stores, repositories, clock, cacheTtl);
     // A repository made public or deleted (its grants with it) must show in the next decision.
     repositories.addChangeListener(name -> access.invalidate());
-    Context context = new Context(db, clock, access, reservedNames, events, origin);
+    Context context = new Context(db, stores, repositories, clock, access, reservedNames, events, origin);
     this.tokens = new AccessTokenService(context);
     this.users = new UserService(context, hasher, tokens);
     this.organizations = new OrganizationService(context);
     this.teams = new TeamService(context);
-    this.repositories = new RepositoryAccessService(context, repositories, grants);
+    this.repositories = new RepositoryAccessService(context);
     this.robots = new RobotService(context);
   }
 

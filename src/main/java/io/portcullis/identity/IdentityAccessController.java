@@ -11,16 +11,16 @@ import io.portcullis.metadata.Database;
 import io.portcullis.repository.RepositoryService;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The access policy of users, organizations, teams, robots and repository visibility.
@@ -56,6 +56,7 @@ public final class IdentityAccessController implements AccessController {
   private static final int MAX_CACHED_ACCOUNTS = 10_000;
 
   private final Database db;
+  private final IdentityStores stores;
   private final RepositoryService repositories;
   private final Clock clock;
   /** Bumped by every write; a standing loaded under an older generation is not trusted. */
@@ -65,8 +66,10 @@ public final class IdentityAccessController implements AccessController {
   private final Cache<Boolean, PublicRepositories> publicRepositories;
 
   /** @param cacheTtl how long standings are reused; zero disables caching */
-  public IdentityAccessController(Database db, RepositoryService repositories, Clock clock, Duration cacheTtl) {
+  public IdentityAccessController(Database db, IdentityStores stores, RepositoryService repositories, Clock clock,
+      Duration cacheTtl) {
     this.db = Objects.requireNonNull(db, "db");
+    this.stores = Objects.requireNonNull(stores, "stores");
     this.repositories = Objects.requireNonNull(repositories, "repositories");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.users = cache(cacheTtl);
@@ -244,7 +247,7 @@ public final class IdentityAccessController implements AccessController {
     }
     RobotStanding robot = cached(robots, principal.subject(), RobotStanding::generation,
         () -> loadRobot(principal.subject()));
-    boolean expired = robot.expiresAt() != null && robot.expiresAt() <= clock.millis();
+    boolean expired = robot.expiresAt() != null && !robot.expiresAt().isAfter(clock.instant());
     return robot.active() && !expired ? robot : null;
   }
 
@@ -265,48 +268,28 @@ public final class IdentityAccessController implements AccessController {
 
   private UserStanding loadUser(String name) {
     long loadedAt = generation.get();
-    return db.read(h -> {
-      var row = h.createQuery("SELECT system_admin, disabled FROM users WHERE name = ?").bind(0, name)
-          .map((rs, ctx) -> new boolean[] {rs.getBoolean(1), rs.getBoolean(2)}).findOne();
-      if (row.isEmpty() || row.get()[1]) {
+    return db.readOnly(tx -> {
+      Optional<User> user = stores.users().find(tx, name);
+      if (user.isEmpty() || user.get().disabled()) {
         return new UserStanding(loadedAt, false, false, Set.of(), Map.of());
       }
-      Set<String> adminOf = new HashSet<>(h.createQuery(
-              "SELECT organization FROM organization_admins WHERE username = ?")
-          .bind(0, name).mapTo(String.class).list());
-      return new UserStanding(loadedAt, true, row.get()[0], Set.copyOf(adminOf), levels(h, name));
+      return new UserStanding(loadedAt, true, user.get().systemAdmin(), stores.organizations().administeredBy(tx, name),
+          stores.grants().levels(tx, name));
     });
-  }
-
-  private static Map<String, RepositoryLevel> levels(Handle h, String username) {
-    Map<String, RepositoryLevel> levels = new HashMap<>();
-    h.createQuery("SELECT p.repository, p.level FROM team_members m JOIN team_repository_permissions p"
-            + " ON p.organization = m.organization AND p.team = m.team WHERE m.username = :user"
-            + " UNION ALL SELECT repository, level FROM user_repository_grants WHERE username = :user")
-        .bind("user", username)
-        .map((rs, ctx) -> Map.entry(rs.getString(1), RepositoryLevel.fromWireName(rs.getString(2))))
-        .forEach(e -> levels.merge(e.getKey(), e.getValue(), RepositoryLevel::max));
-    return Map.copyOf(levels);
   }
 
   private RobotStanding loadRobot(String name) {
     long loadedAt = generation.get();
-    return db.read(h -> {
-      var row = h.createQuery("SELECT organization, disabled, expires_at FROM robots WHERE name = ?").bind(0, name)
-          .map((rs, ctx) -> new RobotStanding(loadedAt, !rs.getBoolean("disabled"), rs.getString("organization"),
-              Rows.nullableLong(rs, "expires_at"), Map.of()))
-          .findOne();
-      if (row.isEmpty()) {
+    return db.readOnly(tx -> {
+      Optional<Robot> robot = stores.robots().find(tx, name);
+      if (robot.isEmpty()) {
         return new RobotStanding(loadedAt, false, "", null, Map.of());
       }
       Map<String, Set<Action>> grants = new HashMap<>();
-      h.createQuery("SELECT repository, action FROM robot_repository_grants WHERE robot = ?").bind(0, name)
-          .map((rs, ctx) -> Map.entry(rs.getString(1), Action.fromWireName(rs.getString(2))))
-          .forEach(e -> grants.computeIfAbsent(e.getKey(), r -> EnumSet.noneOf(Action.class)).add(e.getValue()));
-      Map<String, Set<Action>> frozen = new HashMap<>();
-      grants.forEach((repository, actions) -> frozen.put(repository, Action.orderedSet(actions)));
-      RobotStanding robot = row.get();
-      return new RobotStanding(loadedAt, robot.active(), robot.organization(), robot.expiresAt(), Map.copyOf(frozen));
+      stores.robots().grants(tx, name).forEach((repository, actions) ->
+          grants.put(repository, Action.orderedSet(actions)));
+      return new RobotStanding(loadedAt, !robot.get().disabled(), robot.get().organization(), robot.get().expiresAt(),
+          Map.copyOf(grants));
     });
   }
 
@@ -318,7 +301,7 @@ public final class IdentityAccessController implements AccessController {
   private record UserStanding(long generation, boolean active, boolean systemAdmin, Set<String> adminOf,
       Map<String, RepositoryLevel> levels) {}
 
-  private record RobotStanding(long generation, boolean active, String organization, Long expiresAt,
+  private record RobotStanding(long generation, boolean active, String organization, Instant expiresAt,
       Map<String, Set<Action>> grants) {}
 
   private record PublicRepositories(long generation, Set<String> names) {}

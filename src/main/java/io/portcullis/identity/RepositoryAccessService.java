@@ -4,7 +4,6 @@ import io.portcullis.auth.Principal;
 import io.portcullis.events.EventType;
 import io.portcullis.metadata.Tx;
 import io.portcullis.repository.Repository;
-import io.portcullis.repository.RepositoryService;
 import io.portcullis.repository.SettingsChange;
 import io.portcullis.repository.Visibility;
 import io.portcullis.shared.RepositoryName;
@@ -24,13 +23,9 @@ import java.util.Map;
  */
 public final class RepositoryAccessService {
   private final Context context;
-  private final RepositoryService repositories;
-  private final RepositoryGrantStore grants;
 
-  RepositoryAccessService(Context context, RepositoryService repositories, RepositoryGrantStore grants) {
+  RepositoryAccessService(Context context) {
     this.context = context;
-    this.repositories = repositories;
-    this.grants = grants;
   }
 
   /** @throws NotFoundException if the repository does not exist or the actor may not see it */
@@ -39,7 +34,7 @@ public final class RepositoryAccessService {
     if (!context.access.canPull(actor, repository)) {
       throw new NotFoundException("repository", repository);
     }
-    return repositories.find(RepositoryName.of(repository))
+    return context.repositories.find(RepositoryName.of(repository))
         .orElseThrow(() -> new NotFoundException("repository", repository));
   }
 
@@ -50,7 +45,7 @@ public final class RepositoryAccessService {
    * @param nameContains only names containing this, or null for all
    */
   public List<Repository> list(Principal actor, String after, int limit, String nameContains) {
-    return repositories.list(after, Context.pageSize(limit), r -> (nameContains == null
+    return context.repositories.list(after, Context.pageSize(limit), r -> (nameContains == null
         || r.name().value().contains(nameContains)) && context.access.canPull(actor, r.name().value()));
   }
 
@@ -65,7 +60,7 @@ public final class RepositoryAccessService {
     if (!context.access.canPush(actor, repository)) {
       throw new ForbiddenException("you may not create repository '" + repository + "'");
     }
-    return repositories.create(RepositoryName.of(repository), settings, context.caller(actor));
+    return context.repositories.create(RepositoryName.of(repository), settings, context.caller(actor));
   }
 
   /** Makes the repository public or private. @throws ForbiddenException unless the actor may manage it */
@@ -86,7 +81,7 @@ public final class RepositoryAccessService {
    */
   public Repository update(Principal actor, String repository, SettingsChange change) {
     requireManage(actor, repository);
-    return repositories.update(RepositoryName.of(repository), change, context.caller(actor));
+    return context.repositories.update(RepositoryName.of(repository), change, context.caller(actor));
   }
 
   /**
@@ -100,7 +95,7 @@ public final class RepositoryAccessService {
     if (!context.access.canDeleteRepository(actor, repository)) {
       throw new ForbiddenException("you may not delete repository '" + repository + "'");
     }
-    repositories.delete(RepositoryName.of(repository), context.caller(actor));
+    context.repositories.delete(RepositoryName.of(repository), context.caller(actor));
   }
 
   /**
@@ -110,7 +105,8 @@ public final class RepositoryAccessService {
    * committed, as after every repository change.
    */
   public void forgetGrants(Tx tx, RepositoryName repository) {
-    grants.deleteGrants(tx, repository);
+    context.grants.deleteGrantsOn(tx, repository.value());
+    context.robots.deleteGrantsOn(tx, repository.value());
   }
 
   /**
@@ -125,12 +121,10 @@ public final class RepositoryAccessService {
       RepositoryLevel level) {
     context.requireOrganizationAdmin(actor, organization);
     Names.requireRepository(repository, organization);
-    context.write(h -> {
-      Context.requireTeam(h, organization, team);
-      h.createUpdate("INSERT INTO team_repository_permissions(organization, team, repository, level)"
-              + " VALUES (?, ?, ?, ?) ON CONFLICT (organization, team, repository) DO UPDATE SET level = excluded.level")
-          .bind(0, organization).bind(1, team).bind(2, repository).bind(3, level.wireName()).execute();
-      context.record(h, actor, EventType.PERMISSION_GRANTED, "team " + organization + "/" + team, repository,
+    context.write(tx -> {
+      context.requireTeam(tx, organization, team);
+      context.grants.putTeamPermission(tx, organization, team, repository, level);
+      context.record(tx, actor, EventType.PERMISSION_GRANTED, "team " + organization + "/" + team, repository,
           Map.of("level", level.wireName()));
       return null;
     });
@@ -140,15 +134,13 @@ public final class RepositoryAccessService {
   /** @throws NotFoundException if the team has no permission on the repository */
   public void removeTeamPermission(Principal actor, String organization, String team, String repository) {
     context.requireOrganizationAdmin(actor, organization);
-    context.write(h -> {
-      int removed = h.createUpdate(
-              "DELETE FROM team_repository_permissions WHERE organization = ? AND team = ? AND repository = ?")
-          .bind(0, organization).bind(1, team).bind(2, repository).execute();
-      if (removed == 0) {
+    context.write(tx -> {
+      if (!context.grants.deleteTeamPermission(tx, organization, team, repository)) {
         throw new NotFoundException("permission of " + organization + "/" + team, repository);
       }
-      context.record(h, actor, EventType.PERMISSION_REVOKED, "team " + organization + "/" + team, repository, Map.of());
-      return removed;
+      context.record(tx, actor, EventType.PERMISSION_REVOKED, "team " + organization + "/" + team, repository,
+          Map.of());
+      return null;
     });
   }
 
@@ -158,20 +150,14 @@ public final class RepositoryAccessService {
    * @throws ForbiddenException unless the actor administers the organization or is a team member
    */
   public List<TeamPermission> teamPermissions(Principal actor, String organization, String team) {
-    boolean member = context.isWritingUser(actor) && context.read(h -> Context.exists(h,
-        "SELECT 1 FROM team_members WHERE organization = ? AND team = ? AND username = ?",
-        organization, team, actor.subject()));
+    boolean member = context.isWritingUser(actor)
+        && context.read(tx -> context.teams.role(tx, organization, team, actor.subject())).isPresent();
     if (!member) {
       context.requireOrganizationAdmin(actor, organization);
     }
-    return context.read(h -> {
-      Context.requireTeam(h, organization, team);
-      return h.createQuery("SELECT repository, level FROM team_repository_permissions"
-              + " WHERE organization = ? AND team = ? ORDER BY repository")
-          .bind(0, organization).bind(1, team)
-          .map((rs, ctx) -> new TeamPermission(organization, team, rs.getString(1),
-              RepositoryLevel.fromWireName(rs.getString(2))))
-          .list();
+    return context.read(tx -> {
+      context.requireTeam(tx, organization, team);
+      return context.grants.teamPermissions(tx, organization, team);
     });
   }
 
@@ -182,12 +168,7 @@ public final class RepositoryAccessService {
    */
   public List<TeamPermission> teamPermissionsOn(Principal actor, String repository) {
     requireManage(actor, repository);
-    return context.read(h -> h.createQuery("SELECT organization, team, level FROM team_repository_permissions"
-            + " WHERE repository = ? ORDER BY organization, team")
-        .bind(0, repository)
-        .map((rs, ctx) -> new TeamPermission(rs.getString(1), rs.getString(2), repository,
-            RepositoryLevel.fromWireName(rs.getString(3))))
-        .list());
+    return context.read(tx -> context.grants.teamPermissionsOn(tx, repository));
   }
 
   /**
@@ -198,12 +179,10 @@ public final class RepositoryAccessService {
    */
   public UserGrant grantUser(Principal actor, String repository, String username, RepositoryLevel level) {
     requireManage(actor, repository);
-    context.write(h -> {
-      Context.requireUser(h, username);
-      h.createUpdate("INSERT INTO user_repository_grants(username, repository, level) VALUES (?, ?, ?)"
-              + " ON CONFLICT (username, repository) DO UPDATE SET level = excluded.level")
-          .bind(0, username).bind(1, repository).bind(2, level.wireName()).execute();
-      context.record(h, actor, EventType.PERMISSION_GRANTED, "user " + username, repository,
+    context.write(tx -> {
+      context.requireUser(tx, username);
+      context.grants.putUserGrant(tx, username, repository, level);
+      context.record(tx, actor, EventType.PERMISSION_GRANTED, "user " + username, repository,
           Map.of("level", level.wireName()));
       return null;
     });
@@ -213,25 +192,19 @@ public final class RepositoryAccessService {
   /** @throws NotFoundException if the user holds no direct grant on the repository */
   public void revokeUser(Principal actor, String repository, String username) {
     requireManage(actor, repository);
-    context.write(h -> {
-      int removed = h.createUpdate("DELETE FROM user_repository_grants WHERE username = ? AND repository = ?")
-          .bind(0, username).bind(1, repository).execute();
-      if (removed == 0) {
+    context.write(tx -> {
+      if (!context.grants.deleteUserGrant(tx, username, repository)) {
         throw new NotFoundException("grant on " + repository + " to user", username);
       }
-      context.record(h, actor, EventType.PERMISSION_REVOKED, "user " + username, repository, Map.of());
-      return removed;
+      context.record(tx, actor, EventType.PERMISSION_REVOKED, "user " + username, repository, Map.of());
+      return null;
     });
   }
 
   /** The direct user grants on the repository. */
   public List<UserGrant> userGrants(Principal actor, String repository) {
     requireManage(actor, repository);
-    return context.read(h -> h.createQuery(
-            "SELECT username, level FROM user_repository_grants WHERE repository = ? ORDER BY username")
-        .bind(0, repository)
-        .map((rs, ctx) -> new UserGrant(rs.getString(1), repository, RepositoryLevel.fromWireName(rs.getString(2))))
-        .list());
+    return context.read(tx -> context.grants.userGrants(tx, repository));
   }
 
   /** NotFound for those who may not see the repository, Forbidden for those who see but may not manage it. */

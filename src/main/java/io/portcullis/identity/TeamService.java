@@ -5,7 +5,6 @@ import io.portcullis.events.EventType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * Teams of an organization, their members, and the mapping of external directory groups onto teams.
@@ -17,9 +16,6 @@ import org.jdbi.v3.core.mapper.RowMapper;
 public final class TeamService {
   /** Most members a team may have. */
   public static final int MAX_MEMBERS = 10_000;
-
-  private static final RowMapper<Team> MAPPER = (rs, ctx) -> new Team(rs.getString("organization"),
-      rs.getString("name"), rs.getString("description"), Rows.instant(rs, "created_at"));
 
   private final Context context;
 
@@ -38,16 +34,13 @@ public final class TeamService {
     Names.requireName("team", name);
     String text = Names.text("description", description, Names.MAX_DESCRIPTION_LENGTH, true);
     long now = context.now();
-    context.write(h -> {
-      Context.requireOrganization(h, organization);
-      int created = h.createUpdate("INSERT INTO teams(organization, name, description, created_at) VALUES (?, ?, ?, ?)"
-              + " ON CONFLICT (organization, name) DO NOTHING")
-          .bind(0, organization).bind(1, name).bind(2, text).bind(3, now).execute();
-      if (created == 0) {
+    context.write(tx -> {
+      context.requireOrganization(tx, organization);
+      if (!context.teams.insert(tx, organization, name, text, now)) {
         throw new AlreadyExistsException("team", organization + "/" + name);
       }
-      context.record(h, actor, EventType.TEAM_CREATED, "team " + organization + "/" + name);
-      return created;
+      context.record(tx, actor, EventType.TEAM_CREATED, "team " + organization + "/" + name);
+      return null;
     });
     return find(organization, name).orElseThrow();
   }
@@ -61,11 +54,9 @@ public final class TeamService {
   /** The organization's teams by name. @throws NotFoundException if the actor is outside the organization */
   public List<Team> list(Principal actor, String organization) {
     context.requireVisibleOrganization(actor, organization);
-    return context.read(h -> {
-      Context.requireOrganization(h, organization);
-      return h.createQuery("SELECT organization, name, description, created_at FROM teams WHERE organization = ?"
-              + " ORDER BY name")
-          .bind(0, organization).map(MAPPER).list();
+    return context.read(tx -> {
+      context.requireOrganization(tx, organization);
+      return context.teams.list(tx, organization);
     });
   }
 
@@ -73,11 +64,10 @@ public final class TeamService {
   public Team update(Principal actor, String organization, String name, String description) {
     context.requireOrganizationAdmin(actor, organization);
     String text = Names.text("description", description, Names.MAX_DESCRIPTION_LENGTH, true);
-    context.write(h -> {
-      Context.requireTeam(h, organization, name);
-      h.createUpdate("UPDATE teams SET description = ? WHERE organization = ? AND name = ?")
-          .bind(0, text).bind(1, organization).bind(2, name).execute();
-      context.record(h, actor, EventType.TEAM_UPDATED, "team " + organization + "/" + name);
+    context.write(tx -> {
+      context.requireTeam(tx, organization, name);
+      context.teams.updateDescription(tx, organization, name, text);
+      context.record(tx, actor, EventType.TEAM_UPDATED, "team " + organization + "/" + name);
       return null;
     });
     return find(organization, name).orElseThrow();
@@ -86,11 +76,10 @@ public final class TeamService {
   /** Deletes a team with its memberships, repository permissions and group mappings. */
   public void delete(Principal actor, String organization, String name) {
     context.requireOrganizationAdmin(actor, organization);
-    context.write(h -> {
-      Context.requireTeam(h, organization, name);
-      h.createUpdate("DELETE FROM teams WHERE organization = ? AND name = ?").bind(0, organization).bind(1, name)
-          .execute();
-      context.record(h, actor, EventType.TEAM_DELETED, "team " + organization + "/" + name);
+    context.write(tx -> {
+      context.requireTeam(tx, organization, name);
+      context.teams.delete(tx, organization, name);
+      context.record(tx, actor, EventType.TEAM_DELETED, "team " + organization + "/" + name);
       return null;
     });
   }
@@ -104,18 +93,14 @@ public final class TeamService {
    */
   public void addMember(Principal actor, String organization, String team, String username, TeamRole role) {
     requireTeamAdmin(actor, organization, team);
-    context.write(h -> {
-      Context.requireTeam(h, organization, team);
-      Context.requireUser(h, username);
-      int members = h.createQuery("SELECT COUNT(*) FROM team_members WHERE organization = ? AND team = ?")
-          .bind(0, organization).bind(1, team).mapTo(Integer.class).one();
-      if (members >= MAX_MEMBERS) {
+    context.write(tx -> {
+      context.requireTeam(tx, organization, team);
+      context.requireUser(tx, username);
+      if (context.teams.countMembers(tx, organization, team) >= MAX_MEMBERS) {
         throw new InvalidValueException("teams are limited to " + MAX_MEMBERS + " members");
       }
-      h.createUpdate("INSERT INTO team_members(organization, team, username, role, synced) VALUES (?, ?, ?, ?, FALSE)"
-              + " ON CONFLICT (organization, team, username) DO UPDATE SET role = excluded.role, synced = FALSE")
-          .bind(0, organization).bind(1, team).bind(2, username).bind(3, role.wireName()).execute();
-      context.record(h, actor, EventType.TEAM_MEMBER_ADDED, "team " + organization + "/" + team, null,
+      context.teams.putMember(tx, organization, team, username, role);
+      context.record(tx, actor, EventType.TEAM_MEMBER_ADDED, "team " + organization + "/" + team, null,
           Map.of("user", username, "role", role.wireName()));
       return null;
     });
@@ -124,28 +109,22 @@ public final class TeamService {
   /** @throws NotFoundException if the user is not a member */
   public void removeMember(Principal actor, String organization, String team, String username) {
     requireTeamAdmin(actor, organization, team);
-    context.write(h -> {
-      int removed = h.createUpdate("DELETE FROM team_members WHERE organization = ? AND team = ? AND username = ?")
-          .bind(0, organization).bind(1, team).bind(2, username).execute();
-      if (removed == 0) {
+    context.write(tx -> {
+      if (!context.teams.removeMember(tx, organization, team, username)) {
         throw new NotFoundException("member of " + organization + "/" + team, username);
       }
-      context.record(h, actor, EventType.TEAM_MEMBER_REMOVED, "team " + organization + "/" + team, null,
+      context.record(tx, actor, EventType.TEAM_MEMBER_REMOVED, "team " + organization + "/" + team, null,
           Map.of("user", username));
-      return removed;
+      return null;
     });
   }
 
   /** The team's members by user name. @throws NotFoundException if the actor is outside the organization */
   public List<TeamMember> members(Principal actor, String organization, String team) {
     context.requireVisibleOrganization(actor, organization);
-    return context.read(h -> {
-      Context.requireTeam(h, organization, team);
-      return h.createQuery("SELECT username, role, synced FROM team_members WHERE organization = ? AND team = ?"
-              + " ORDER BY username")
-          .bind(0, organization).bind(1, team)
-          .map((rs, ctx) -> new TeamMember(rs.getString(1), TeamRole.fromWireName(rs.getString(2)), rs.getBoolean(3)))
-          .list();
+    return context.read(tx -> {
+      context.requireTeam(tx, organization, team);
+      return context.teams.members(tx, organization, team);
     });
   }
 
@@ -161,59 +140,49 @@ public final class TeamService {
     if (name == null) {
       throw new InvalidValueException("empty group name");
     }
-    context.write(h -> {
-      Context.requireTeam(h, organization, team);
-      int mapped = h.createUpdate("INSERT INTO external_group_mappings(group_name, organization, team) VALUES (?, ?, ?)"
-              + " ON CONFLICT (group_name, organization, team) DO NOTHING")
-          .bind(0, name).bind(1, organization).bind(2, team).execute();
-      if (mapped == 1) {
-        context.record(h, actor, EventType.TEAM_GROUP_MAPPED, "team " + organization + "/" + team, null,
+    GroupMapping mapping = new GroupMapping(name, organization, team);
+    context.write(tx -> {
+      context.requireTeam(tx, organization, team);
+      if (context.teams.insertMapping(tx, mapping)) {
+        context.record(tx, actor, EventType.TEAM_GROUP_MAPPED, "team " + organization + "/" + team, null,
             Map.of("group", name));
       }
-      return mapped;
+      return null;
     });
-    return new GroupMapping(name, organization, team);
+    return mapping;
   }
 
   /** @throws NotFoundException if there is no such mapping */
   public void unmapGroup(Principal actor, String group, String organization, String team) {
     context.requireSystemAdmin(actor);
-    context.write(h -> {
-      int removed = h.createUpdate(
-              "DELETE FROM external_group_mappings WHERE group_name = ? AND organization = ? AND team = ?")
-          .bind(0, group).bind(1, organization).bind(2, team).execute();
-      if (removed == 0) {
+    context.write(tx -> {
+      if (!context.teams.deleteMapping(tx, new GroupMapping(group, organization, team))) {
         throw new NotFoundException("group mapping", group + " -> " + organization + "/" + team);
       }
-      context.record(h, actor, EventType.TEAM_GROUP_UNMAPPED, "team " + organization + "/" + team, null,
+      context.record(tx, actor, EventType.TEAM_GROUP_UNMAPPED, "team " + organization + "/" + team, null,
           Map.of("group", group));
-      return removed;
+      return null;
     });
   }
 
   /** Every group mapping. */
   public List<GroupMapping> groupMappings(Principal actor) {
     context.requireSystemAdmin(actor);
-    return context.read(h -> h.createQuery(
-            "SELECT group_name, organization, team FROM external_group_mappings ORDER BY group_name, organization, team")
-        .map((rs, ctx) -> new GroupMapping(rs.getString(1), rs.getString(2), rs.getString(3))).list());
+    return context.read(context.teams::mappings);
   }
 
   private void requireTeamAdmin(Principal actor, String organization, String team) {
     if (context.access.isOrganizationAdmin(actor, organization)) {
       return;
     }
-    boolean teamAdmin = context.isWritingUser(actor) && context.read(h -> Context.exists(h,
-        "SELECT 1 FROM team_members WHERE organization = ? AND team = ? AND username = ? AND role = 'admin'",
-        organization, team, actor.subject()));
+    boolean teamAdmin = context.isWritingUser(actor) && context.read(tx -> context.teams.role(tx, organization, team,
+        actor.subject())).filter(role -> role == TeamRole.ADMIN).isPresent();
     if (!teamAdmin) {
       throw new ForbiddenException("only admins of team '" + organization + "/" + team + "' may do this");
     }
   }
 
   private Optional<Team> find(String organization, String name) {
-    return context.read(h -> h.createQuery(
-            "SELECT organization, name, description, created_at FROM teams WHERE organization = ? AND name = ?")
-        .bind(0, organization).bind(1, name).map(MAPPER).findOne());
+    return context.read(tx -> context.teams.find(tx, organization, name));
   }
 }

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * User accounts: local users with Argon2id passwords, and users synchronised from an external directory.
@@ -27,13 +25,6 @@ public final class UserService {
   public static final int MIN_PASSWORD_LENGTH = 12;
   /** Logins closer together than this update {@code last_login_at} only once, sparing the writer. */
   static final long LOGIN_RECORD_INTERVAL_MILLIS = 60_000;
-
-  static final String COLUMNS = "name, display_name, email, system_admin, source, external_id, disabled,"
-      + " password_hash IS NOT NULL AS has_password, created_at, last_login_at";
-  static final RowMapper<User> MAPPER = (rs, ctx) -> new User(rs.getString("name"), rs.getString("display_name"),
-      rs.getString("email"), rs.getBoolean("system_admin"), UserSource.fromWireName(rs.getString("source")),
-      rs.getString("external_id"), rs.getBoolean("disabled"), rs.getBoolean("has_password"),
-      Rows.instant(rs, "created_at"), Rows.instant(rs, "last_login_at"));
 
   private final Context context;
   private final PasswordHasher hasher;
@@ -61,12 +52,10 @@ public final class UserService {
     String mail = Names.email(email);
     String hash = hasher.hash(requireStrongPassword(password));
     long now = context.now();
-    context.write(h -> {
-      claimNamespace(h, name, "user");
-      h.createUpdate("INSERT INTO users(name, display_name, email, password_hash, system_admin, source, created_at)"
-              + " VALUES (?, ?, ?, ?, ?, 'local', ?)")
-          .bind(0, name).bind(1, display).bind(2, mail).bind(3, hash).bind(4, systemAdmin).bind(5, now).execute();
-      context.record(h, actor, EventType.USER_CREATED, "user " + name, null,
+    context.write(tx -> {
+      context.claimNamespace(tx, name, "user");
+      context.users.insert(tx, name, UserSource.LOCAL, display, mail, hash, systemAdmin, now);
+      context.record(tx, actor, EventType.USER_CREATED, "user " + name, null,
           Map.of("source", "local", "systemAdmin", Boolean.toString(systemAdmin)));
       return null;
     });
@@ -107,9 +96,8 @@ public final class UserService {
     context.requirePerson(actor);
     int size = Context.pageSize(limit);
     boolean admin = context.access.isSystemAdmin(actor);
-    return context.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE name > ? ORDER BY name LIMIT ?")
-            .bind(0, after == null ? "" : after).bind(1, size).map(MAPPER).list())
-        .stream().map(user -> visibleTo(actor, admin, user)).toList();
+    return context.read(tx -> context.users.page(tx, after, size)).stream()
+        .map(user -> visibleTo(actor, admin, user)).toList();
   }
 
   /** Flags, e-mail addresses and login times are the user's and the administrators' business only. */
@@ -154,25 +142,20 @@ public final class UserService {
     }
     String display = Names.text("display name", change.displayName(), Names.MAX_SHORT_TEXT_LENGTH, false);
     String mail = Names.email(change.email());
-    context.write(h -> {
-      if (!Context.exists(h, "SELECT 1 FROM users WHERE name = ?", name)) {
-        throw new NotFoundException("user", name);
-      }
+    context.write(tx -> {
+      context.requireUser(tx, name);
       if (change.replaceProfile()) {
-        h.createUpdate("UPDATE users SET display_name = ?, email = ? WHERE name = ?")
-            .bind(0, display).bind(1, mail).bind(2, name).execute();
-        context.record(h, actor, EventType.USER_UPDATED, "user " + name);
+        context.users.updateProfile(tx, name, display, mail);
+        context.record(tx, actor, EventType.USER_UPDATED, "user " + name);
       }
       if (change.systemAdmin() != null) {
-        h.createUpdate("UPDATE users SET system_admin = ? WHERE name = ?").bind(0, change.systemAdmin()).bind(1, name)
-            .execute();
-        context.record(h, actor, change.systemAdmin() ? EventType.USER_ADMIN_GRANTED : EventType.USER_ADMIN_REVOKED,
+        context.users.setSystemAdmin(tx, name, change.systemAdmin());
+        context.record(tx, actor, change.systemAdmin() ? EventType.USER_ADMIN_GRANTED : EventType.USER_ADMIN_REVOKED,
             "user " + name);
       }
       if (change.disabled() != null) {
-        h.createUpdate("UPDATE users SET disabled = ? WHERE name = ?").bind(0, change.disabled()).bind(1, name)
-            .execute();
-        context.record(h, actor, change.disabled() ? EventType.USER_DISABLED : EventType.USER_ENABLED, "user " + name);
+        context.users.setDisabled(tx, name, change.disabled());
+        context.record(tx, actor, change.disabled() ? EventType.USER_DISABLED : EventType.USER_ENABLED, "user " + name);
       }
       return null;
     });
@@ -213,10 +196,10 @@ public final class UserService {
       }
     }
     String hash = hasher.hash(requireStrongPassword(password));
-    context.write(h -> {
-      h.createUpdate("UPDATE users SET password_hash = ? WHERE name = ?").bind(0, hash).bind(1, name).execute();
-      int revoked = tokens.revokeAll(h, name);
-      context.record(h, actor, EventType.USER_PASSWORD_CHANGED, "user " + name, null,
+    context.write(tx -> {
+      context.users.setPasswordHash(tx, name, hash);
+      int revoked = tokens.revokeAll(tx, name);
+      context.record(tx, actor, EventType.USER_PASSWORD_CHANGED, "user " + name, null,
           Map.of("tokensRevoked", Integer.toString(revoked)));
       return revoked;
     });
@@ -256,8 +239,7 @@ public final class UserService {
    * users were refreshed and disabled.
    */
   public int[] synchroniseAll(UserSource source, java.util.function.Function<String, Optional<ExternalUser>> lookup) {
-    List<String> names = context.read(h -> h.createQuery("SELECT name FROM users WHERE source = ? AND NOT disabled "
-        + "ORDER BY name").bind(0, source.wireName()).mapTo(String.class).list());
+    List<String> names = context.read(tx -> context.users.enabledNames(tx, source));
     int refreshed = 0;
     int disabled = 0;
     for (String name : names) {
@@ -266,9 +248,9 @@ public final class UserService {
         synchronise(current.get(), false);
         refreshed++;
       } else {
-        context.write(h -> {
-          h.createUpdate("UPDATE users SET disabled = ? WHERE name = ?").bind(0, true).bind(1, name).execute();
-          context.record(h, null, EventType.USER_DISABLED, "user " + name, null,
+        context.write(tx -> {
+          context.users.setDisabled(tx, name, true);
+          context.record(tx, null, EventType.USER_DISABLED, "user " + name, null,
               Map.of("reason", source.wireName() + " no longer knows the user"));
           return null;
         });
@@ -286,83 +268,61 @@ public final class UserService {
     String externalId = Names.text("external id", external.externalId(), Names.MAX_SHORT_TEXT_LENGTH, false);
     Set<String> groups = external.groups().stream().map(g -> g.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     long now = context.now();
-    context.write(h -> {
-      Optional<String> source = h.createQuery("SELECT source FROM users WHERE name = ?").bind(0, name)
-          .mapTo(String.class).findOne();
-      if (source.isPresent() && !source.get().equals(external.source().wireName())) {
-        throw new AlreadyExistsException(source.get() + " user", name);
+    context.write(tx -> {
+      Optional<UserSource> source = context.users.source(tx, name);
+      if (source.isPresent() && source.get() != external.source()) {
+        throw new AlreadyExistsException(source.get().wireName() + " user", name);
       }
-      if (externalId != null && Context.exists(h, "SELECT 1 FROM users WHERE source = ? AND external_id = ? AND name <> ?",
-          external.source().wireName(), externalId, name)) {
+      if (externalId != null && context.users.hasExternalId(tx, external.source(), externalId, name)) {
         throw new AlreadyExistsException("user with external id", externalId);
       }
       if (source.isEmpty()) {
-        claimNamespace(h, name, "user");
-        h.createUpdate("INSERT INTO users(name, source, created_at) VALUES (?, ?, ?)")
-            .bind(0, name).bind(1, external.source().wireName()).bind(2, now).execute();
-        context.record(h, null, EventType.USER_CREATED, "user " + name, null,
+        context.claimNamespace(tx, name, "user");
+        context.users.insert(tx, name, external.source(), null, null, null, false, now);
+        context.record(tx, null, EventType.USER_CREATED, "user " + name, null,
             Map.of("source", external.source().wireName()));
       }
-      h.createUpdate("UPDATE users SET display_name = ?, email = ?, external_id = ? WHERE name = ?")
-          .bind(0, display).bind(1, mail).bind(2, externalId).bind(3, name).execute();
+      context.users.updateDirectoryProfile(tx, name, display, mail, externalId);
       if (login) {
-        h.createUpdate("UPDATE users SET last_login_at = ? WHERE name = ?").bind(0, now).bind(1, name).execute();
+        context.users.setLastLogin(tx, name, now);
       }
-      synchroniseMemberships(h, name, groups);
+      Set<TeamStore.Key> teams = new HashSet<>();
+      for (GroupMapping mapping : context.teams.mappings(tx)) {
+        if (groups.contains(mapping.group().toLowerCase(Locale.ROOT))) {
+          teams.add(new TeamStore.Key(mapping.organization(), mapping.team()));
+        }
+      }
+      context.teams.replaceSyncedMemberships(tx, name, teams);
       return null;
     });
     return find(name).orElseThrow();
   }
 
-  private static void synchroniseMemberships(Handle h, String username, Set<String> groups) {
-    Set<List<String>> wanted = new HashSet<>();
-    h.createQuery("SELECT group_name, organization, team FROM external_group_mappings")
-        .map((rs, ctx) -> new GroupMapping(rs.getString(1), rs.getString(2), rs.getString(3)))
-        .forEach(m -> {
-          if (groups.contains(m.group().toLowerCase(Locale.ROOT))) {
-            wanted.add(List.of(m.organization(), m.team()));
-          }
-        });
-    List<List<String>> synced = h.createQuery(
-            "SELECT organization, team FROM team_members WHERE username = ? AND synced = TRUE")
-        .bind(0, username).map((rs, ctx) -> List.of(rs.getString(1), rs.getString(2))).list();
-    for (List<String> team : synced) {
-      if (!wanted.contains(team)) {
-        h.createUpdate("DELETE FROM team_members WHERE organization = ? AND team = ? AND username = ?")
-            .bind(0, team.get(0)).bind(1, team.get(1)).bind(2, username).execute();
-      }
-    }
-    for (List<String> team : wanted) {
-      h.createUpdate("INSERT INTO team_members(organization, team, username, role, synced)"
-              + " VALUES (?, ?, ?, 'member', TRUE) ON CONFLICT (organization, team, username) DO NOTHING")
-          .bind(0, team.get(0)).bind(1, team.get(1)).bind(2, username).execute();
-    }
-  }
-
   /** The user named, if any, without access checks (for the login path and after writes). */
   Optional<User> find(String name) {
-    return context.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE name = ?")
-        .bind(0, name).map(MAPPER).findOne());
+    return context.read(tx -> context.users.find(tx, name));
   }
 
   /** The stored password hash of a user, if the user exists and has one. */
   Optional<String> passwordHash(String name) {
-    return context.read(h -> h.createQuery("SELECT password_hash FROM users WHERE name = ? AND password_hash IS NOT NULL")
-        .bind(0, name).mapTo(String.class).findOne());
+    return context.read(tx -> context.users.passwordHash(tx, name));
   }
 
   /** Replaces a hash made with old parameters after a successful login. */
   void rehash(String name, String password) {
     String hash = hasher.hash(password);
-    context.db.write(h -> h.createUpdate("UPDATE users SET password_hash = ? WHERE name = ?")
-        .bind(0, hash).bind(1, name).execute());
+    context.db.inTransaction(tx -> {
+      context.users.setPasswordHash(tx, name, hash);
+      return null;
+    });
   }
 
   void recordLogin(String name) {
     long now = context.now();
-    context.db.write(h -> h.createUpdate(
-            "UPDATE users SET last_login_at = ? WHERE name = ? AND (last_login_at IS NULL OR last_login_at < ?)")
-        .bind(0, now).bind(1, name).bind(2, now - LOGIN_RECORD_INTERVAL_MILLIS).execute());
+    context.db.inTransaction(tx -> {
+      context.users.recordLogin(tx, name, now, LOGIN_RECORD_INTERVAL_MILLIS);
+      return null;
+    });
   }
 
   /**
@@ -388,17 +348,6 @@ public final class UserService {
     Names.requireName(what, name);
     if (context.reservedNames.contains(name)) {
       throw new InvalidNameException("the name '" + name + "' is reserved");
-    }
-  }
-
-  /** Records {@code name} as a user's or organization's namespace, refusing a taken one. */
-  static void claimNamespace(Handle h, String name, String kind) {
-    int claimed = h.createUpdate("INSERT INTO namespaces(name, kind) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-        .bind(0, name).bind(1, kind).execute();
-    if (claimed == 0) {
-      String owner = h.createQuery("SELECT kind FROM namespaces WHERE name = ?").bind(0, name)
-          .mapTo(String.class).findOne().orElse("namespace");
-      throw new AlreadyExistsException(owner, name);
     }
   }
 

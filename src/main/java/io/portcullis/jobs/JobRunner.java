@@ -1,5 +1,6 @@
 package io.portcullis.jobs;
 
+import io.portcullis.metadata.Tx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,13 @@ public final class JobRunner implements AutoCloseable {
   public long submit(String kind, String subject, String payload, int maxAttempts) {
     long id = queue.enqueue(kind, subject, payload, maxAttempts);
     nudge();
+    return id;
+  }
+
+  /** Queues a job in the caller's transaction and wakes this runner once that committed. */
+  public long submit(Tx tx, String kind, String subject, String payload, int maxAttempts) {
+    long id = queue.enqueue(tx, kind, subject, payload, maxAttempts);
+    tx.afterCommit(this::nudge);
     return id;
   }
 

@@ -16,10 +16,9 @@ import org.slf4j.LoggerFactory;
  * Periodic jobs: each schedule queues a job of its kind once per interval, across all replicas, and the
  * job runner runs it (progress, retries and the jobs API come with that).
  *
- * <p>A period is claimed by moving the schedule's {@code next_run_at} past now with an UPDATE that
- * only matches while it is due, in the transaction that queues the job. On PostgreSQL a concurrent
- * claimer waits for the row lock and re-checks the condition against the committed row, so it matches
- * nothing; SQLite has one writer. That is why there is no lease: a lease holder would have to renew,
+ * <p>A period is claimed by moving the schedule's next run past now, only while it is due, in the
+ * transaction that queues the job ({@link ScheduleStore#claimDue}): of concurrent claimers on any
+ * replicas exactly one takes it. That is why there is no lease: a lease holder would have to renew,
  * and its death would hold every schedule up until the lease ran out, while here any live replica
  * runs what is due. Running the job once is the job queue's lease. Replicas' clocks must agree to
  * well within the shortest interval.
@@ -35,6 +34,8 @@ public final class Scheduler implements AutoCloseable {
       Long lastJobId) {}
 
   private final Database db;
+  private final ScheduleStore store;
+  private final JobQueue jobs;
   private final Clock clock;
   private final Runnable queued;
   private final long pollMillis;
@@ -47,8 +48,10 @@ public final class Scheduler implements AutoCloseable {
    * @param queued told after a job was queued (the local runner, so it need not wait for its poll)
    * @param poll   longest the loop sleeps: another replica's registration may have moved a schedule
    */
-  public Scheduler(Database db, Clock clock, Runnable queued, Duration poll) {
+  public Scheduler(Database db, ScheduleStore store, JobQueue jobs, Clock clock, Runnable queued, Duration poll) {
     this.db = db;
+    this.store = store;
+    this.jobs = jobs;
     this.clock = clock;
     this.queued = queued;
     this.pollMillis = poll.toMillis();
@@ -65,19 +68,20 @@ public final class Scheduler implements AutoCloseable {
     }
     long now = clock.millis();
     long every = interval.toMillis();
-    db.write(h -> h.createUpdate("INSERT INTO schedules(name, kind, interval_ms, next_run_at) "
-            + "VALUES (:name, :kind, :interval, :next) ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, "
-            + "interval_ms = excluded.interval_ms, next_run_at = CASE WHEN schedules.interval_ms = excluded.interval_ms "
-            + "THEN schedules.next_run_at ELSE COALESCE(schedules.last_run_at + excluded.interval_ms, :now) END")
-        .bind("name", name).bind("kind", kind).bind("interval", every).bind("next", now + every).bind("now", now)
-        .execute());
+    db.inTransaction(tx -> {
+      store.register(tx, name, kind, every, now);
+      return null;
+    });
     registered.put(name, kind);
   }
 
   /** Deletes a schedule whose feature is switched off, so it no longer shows as due. */
   public void remove(String name) {
     registered.remove(name);
-    db.write(h -> h.createUpdate("DELETE FROM schedules WHERE name = ?").bind(0, name).execute());
+    db.inTransaction(tx -> {
+      store.remove(tx, name);
+      return null;
+    });
   }
 
   /** Queues a job for every registered schedule that is due; returns the ids of the jobs this call queued. */
@@ -98,17 +102,15 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private Optional<Long> claim(String name, long now) {
-    return db.write(h -> {
-      Optional<String> kind = h.createQuery("UPDATE schedules SET next_run_at = :now + interval_ms, last_run_at = :now "
-              + "WHERE name = :name AND next_run_at <= :now RETURNING kind")
-          .bind("name", name).bind("now", now).mapTo(String.class).findOne();
+    return db.inTransaction(tx -> {
+      Optional<String> kind = store.claimDue(tx, name, now);
       if (kind.isEmpty()) {
         return Optional.<Long>empty();
       }
       // The schedule's name is the subject: while its previous job is still queued or running, this
       // period joins that job instead of piling another one up.
-      long id = JobQueue.enqueue(h, kind.get(), name, null, MAX_ATTEMPTS, now);
-      h.createUpdate("UPDATE schedules SET last_job_id = ? WHERE name = ?").bind(0, id).bind(1, name).execute();
+      long id = jobs.enqueue(tx, kind.get(), name, null, MAX_ATTEMPTS);
+      store.recordJob(tx, name, id);
       log.info("schedule {} queued job {}", name, id);
       return Optional.of(id);
     });
@@ -116,17 +118,7 @@ public final class Scheduler implements AutoCloseable {
 
   /** Every stored schedule, by name. */
   public List<Schedule> list() {
-    return db.read(h -> h.createQuery("SELECT name, kind, interval_ms, next_run_at, last_run_at, last_job_id "
-            + "FROM schedules ORDER BY name")
-        .map((rs, ctx) -> {
-          long lastRun = rs.getLong(5);
-          Instant lastRunAt = rs.wasNull() ? null : Instant.ofEpochMilli(lastRun);
-          long lastJob = rs.getLong(6);
-          Long lastJobId = rs.wasNull() ? null : lastJob;
-          return new Schedule(rs.getString(1), rs.getString(2), Duration.ofMillis(rs.getLong(3)),
-              Instant.ofEpochMilli(rs.getLong(4)), lastRunAt, lastJobId);
-        })
-        .list());
+    return db.readOnly(store::list);
   }
 
   /** Runs due schedules on a virtual thread until {@link #close}. */
@@ -150,8 +142,7 @@ public final class Scheduler implements AutoCloseable {
       return pollMillis;
     }
     try {
-      Optional<Long> next = db.read(h -> h.createQuery("SELECT MIN(next_run_at) FROM schedules WHERE name IN (<names>)")
-          .bindList("names", names).mapTo(Long.class).findOne());
+      Optional<Long> next = db.readOnly(tx -> store.nextRunAt(tx, names));
       return next.map(at -> Math.clamp(at - clock.millis(), MIN_WAIT_MILLIS, pollMillis)).orElse(pollMillis);
     } catch (RuntimeException e) {
       log.warn("cannot read the next due schedule; polling", e);

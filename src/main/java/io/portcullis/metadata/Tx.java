@@ -24,4 +24,12 @@ public final class Tx {
   public Database.Dialect dialect() {
     return dialect;
   }
+
+  /**
+   * Runs {@code action} once this transaction has committed, never when it rolls back: for effects
+   * outside the database (waking a relay, counting) that must not run for a change that did not happen.
+   */
+  public void afterCommit(Runnable action) {
+    handle.afterCommit(action);
+  }
 }

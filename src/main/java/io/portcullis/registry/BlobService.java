@@ -135,12 +135,8 @@ public final class BlobService implements RepositoryDeletionParticipant {
   @Override
   public void onDelete(Tx tx, RepositoryName repository) {
     links.unlinkAll(tx, repository);
-  }
-
-  @Override
-  public void afterDelete(RepositoryName repository) {
     // '@' cannot occur in a repository name, so the prefix matches this repository alone.
-    linked.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + '@'));
+    tx.afterCommit(() -> linked.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + '@')));
   }
 
   private static String key(RepositoryName repository, Digest digest) {

@@ -251,13 +251,11 @@ public final class ManifestService implements RepositoryDeletionParticipant {
   @Override
   public void onDelete(Tx tx, RepositoryName repository) {
     store.deleteAll(tx, repository);
-  }
-
-  @Override
-  public void afterDelete(RepositoryName repository) {
     // Neither '@' nor ':' can occur in a repository name, so these prefixes match this repository alone.
-    byDigest.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + '@'));
-    tagDigests.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + ':'));
+    tx.afterCommit(() -> {
+      byDigest.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + '@'));
+      tagDigests.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + ':'));
+    });
   }
 
   /** One page of a repository's tags in lexical order; one extra element means more follow. */

@@ -53,8 +53,9 @@ public final class RepositoryService {
   }
 
   /**
-   * Calls {@code listener} on this replica after each committed {@link #create}, {@link #update} and
-   * {@link #delete}, for caches of repository settings (the access controller's public repositories).
+   * Calls {@code listener} on this replica after each committed {@link #create}, {@link #update} that
+   * changed something, and {@link #delete}, for caches of repository settings (the access controller's
+   * public repositories).
    * A repository created by its first push ({@link #ensure}) has the default settings, which contradict
    * nothing cached before it existed, so it is not announced.
    */
@@ -63,12 +64,22 @@ public final class RepositoryService {
   }
 
   public Optional<Repository> find(RepositoryName name) {
-    return db.readOnly(tx -> store.find(tx, name));
+    return db.readOnly(tx -> find(tx, name));
+  }
+
+  /** The repository as {@code tx} sees it, for another domain's work in its own transaction. */
+  public Optional<Repository> find(Tx tx, RepositoryName name) {
+    return store.find(tx, name);
   }
 
   /** The names of every public repository. */
   public Set<String> publicNames() {
     return db.readOnly(store::publicNames);
+  }
+
+  /** Whether any repository is in {@code namespace} (a user's or organization's), as {@code tx} sees it. */
+  public boolean anyInNamespace(Tx tx, String namespace) {
+    return store.anyInNamespace(tx, namespace);
   }
 
   /**
@@ -111,9 +122,9 @@ public final class RepositoryService {
         throw RepositoryException.alreadyExists(name);
       }
       events.append(tx, createdEvent(created, caller));
+      announce(tx, name);
       return null;
     });
-    announce(name);
     return created;
   }
 
@@ -132,18 +143,17 @@ public final class RepositoryService {
    * @throws RepositoryException {@link RepositoryException.Kind#NOT_FOUND} if there is no such repository
    */
   public Repository update(RepositoryName name, SettingsChange change, Caller caller) {
-    Repository updated = db.inTransaction(tx -> {
+    return db.inTransaction(tx -> {
       Repository before = store.lock(tx, name).orElseThrow(() -> RepositoryException.notFound(name));
       Repository after = change.applyTo(before);
       Map<String, String> changed = differences(before, after);
       if (!changed.isEmpty()) {
         store.updateSettings(tx, after);
         events.append(tx, Event.change(EventType.REPOSITORY_UPDATED, clock.instant(), caller, null, name, changed));
+        announce(tx, name);
       }
       return after;
     });
-    announce(name);
-    return updated;
   }
 
   /**
@@ -164,10 +174,9 @@ public final class RepositoryService {
       }
       store.delete(tx, name);
       events.append(tx, Event.of(EventType.REPOSITORY_DELETED, clock.instant(), caller, name, null, null, null));
+      announce(tx, name);
       return null;
     });
-    participants.forEach(p -> p.afterDelete(name));
-    announce(name);
   }
 
   /**
@@ -179,7 +188,7 @@ public final class RepositoryService {
    *     {@code DENIED}) when the tag is protected
    */
   public void requireTagMutable(Tx tx, RepositoryName repository, Tag tag) {
-    if (store.find(tx, repository).map(Repository::immutableTags).orElse(false)) {
+    if (find(tx, repository).map(Repository::immutableTags).orElse(false)) {
       throw RegistryError.TAG_IMMUTABLE.exception("repository " + repository + " has immutableTags on, so tag '"
           + tag.value() + "' can be neither moved to another manifest nor deleted; new tags can still be pushed");
     }
@@ -213,7 +222,7 @@ public final class RepositoryService {
     return Instant.ofEpochMilli(clock.millis());
   }
 
-  private void announce(RepositoryName name) {
-    listeners.forEach(listener -> listener.accept(name));
+  private void announce(Tx tx, RepositoryName name) {
+    tx.afterCommit(() -> listeners.forEach(listener -> listener.accept(name)));
   }
 }

@@ -27,4 +27,7 @@ public interface RepositoryStore {
 
   /** The names of every public repository. */
   Set<String> publicNames(Tx tx);
+
+  /** Whether any repository is in {@code namespace} (its first path component). */
+  boolean anyInNamespace(Tx tx, String namespace);
 }

@@ -1,6 +1,5 @@
 package io.portcullis.scan;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.events.Event;
@@ -9,6 +8,7 @@ import io.portcullis.events.EventType;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobHandler;
 import io.portcullis.metadata.Database;
+import io.portcullis.metadata.Tx;
 import io.portcullis.scan.analyzer.LayerScanner;
 import io.portcullis.scan.inventory.ImageInventory;
 import io.portcullis.scan.inventory.LayerInventory;
@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +55,10 @@ public final class ScanService {
   private static final int LAYER_CACHE_ENTRIES = 20_000;
   private static final Set<String> IMAGE_CONFIG_TYPES = Set.of("application/vnd.oci.image.config.v1+json",
       "application/vnd.docker.container.image.v1+json");
-  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
-  private static final TypeReference<List<Finding>> FINDINGS = new TypeReference<>() {};
 
   private final Database db;
+  private final ScanStore store;
+  private final RegistryContent registry;
   private final BlobStore blobs;
   private final VulnerabilityDatabase vulndb;
   private final EventLog events;
@@ -76,9 +78,12 @@ public final class ScanService {
     void scanned(String outcome, Duration took);
   }
 
-  public ScanService(Database db, BlobStore blobs, VulnerabilityDatabase vulndb, EventLog events, ObjectMapper json,
-      Clock clock, LayerLimits limits, Listener listener) {
+  public ScanService(Database db, ScanStore store, RegistryContent registry, BlobStore blobs,
+      VulnerabilityDatabase vulndb, EventLog events, ObjectMapper json, Clock clock, LayerLimits limits,
+      Listener listener) {
     this.db = db;
+    this.store = store;
+    this.registry = registry;
     this.blobs = blobs;
     this.vulndb = vulndb;
     this.events = events;
@@ -113,8 +118,8 @@ public final class ScanService {
     EventType outcome = failures.isEmpty() ? EventType.SCAN_SUCCEEDED : EventType.SCAN_FAILED;
     Event event = Event.of(outcome, clock.instant(), new Caller("system", "local", "job-" + job.id()),
         RepositoryName.of(repository), Digest.parse(job.subject()), null, manifest.mediaType());
-    db.write(h -> {
-      events.append(h, event);
+    db.inTransaction(tx -> {
+      events.append(tx, event);
       return null;
     });
     if (!failures.isEmpty()) {
@@ -143,7 +148,7 @@ public final class ScanService {
     long now = clock.millis();
     VulnerabilityDatabase.Snapshot snapshot = vulndb.current();
     if (!MediaTypes.isImageManifest(manifest.mediaType()) || !IMAGE_CONFIG_TYPES.contains(configType)) {
-      return store(new ImageScan(digest, ImageScan.UNSUPPORTED, "not a container image (" + configType + ")", List.of(),
+      return save(new ImageScan(digest, ImageScan.UNSUPPORTED, "not a container image (" + configType + ")", List.of(),
           List.of(), null, snapshot.version(), SeverityCounts.NONE, List.of(), now, now));
     }
     List<String> layers = new ArrayList<>();
@@ -158,13 +163,13 @@ public final class ScanService {
       }
     } catch (LayerException e) {
       log.warn("scan of {} failed: {}", digest, e.getMessage());
-      return store(new ImageScan(digest, ImageScan.FAILED, e.getMessage(), layers, history, null, snapshot.version(),
+      return save(new ImageScan(digest, ImageScan.FAILED, e.getMessage(), layers, history, null, snapshot.version(),
           SeverityCounts.NONE, List.of(), now, now));
     }
     ImageInventory image = ImageInventory.merge(inventories);
     List<Finding> findings = Matcher.match(image.packages(), snapshot.index(), MatchOptions.DEFAULT);
     String os = image.osRelease() == null ? null : image.osRelease().ecosystem();
-    return store(new ImageScan(digest, ImageScan.SUCCEEDED, null, layers, history, os, snapshot.version(),
+    return save(new ImageScan(digest, ImageScan.SUCCEEDED, null, layers, history, os, snapshot.version(),
         SeverityCounts.of(findings), findings, now, now));
   }
 
@@ -188,9 +193,7 @@ public final class ScanService {
    */
   public int rematchAll(JobHandler.Progress progress) throws IOException {
     VulnerabilityDatabase.Snapshot snapshot = vulndb.current();
-    record Stored(String digest, String layers, String findings) {}
-    long total = db.read(h -> h.createQuery("SELECT COUNT(*) FROM image_scans WHERE status = 'succeeded'")
-        .mapTo(Long.class).one());
+    long total = db.readOnly(store::countSucceeded);
     Map<String, LayerInventory> layerCache = new HashMap<>();
     int changed = 0;
     long now = clock.millis();
@@ -199,16 +202,14 @@ public final class ScanService {
     while (true) {
       // Pages keep memory bounded however many images are stored.
       String from = after;
-      List<Stored> rows = db.read(h -> h.createQuery("SELECT digest, layers, findings FROM image_scans "
-              + "WHERE status = 'succeeded' AND digest > ? ORDER BY digest LIMIT " + REMATCH_BATCH)
-          .bind(0, from).map((rs, ctx) -> new Stored(rs.getString(1), rs.getString(2), rs.getString(3))).list());
+      List<ScanStore.Matched> rows = db.readOnly(tx -> store.succeededAfter(tx, from, REMATCH_BATCH));
       if (rows.isEmpty()) {
         break;
       }
       List<ImageScan> batch = new ArrayList<>(rows.size());
-      List<String> changedDigests = new ArrayList<>();
-      for (Stored row : rows) {
-        List<String> layers = read(row.layers(), STRINGS);
+      List<FindingsChange> changes = new ArrayList<>();
+      for (ScanStore.Matched row : rows) {
+        List<String> layers = row.layers();
         List<LayerInventory> inventories = new ArrayList<>(layers.size());
         for (String layer : layers) {
           LayerInventory inventory = layerCache.get(layer);
@@ -223,14 +224,14 @@ public final class ScanService {
         }
         List<Finding> findings = Matcher.match(ImageInventory.merge(inventories).packages(), snapshot.index(),
             MatchOptions.DEFAULT);
-        if (!keys(findings).equals(keys(read(row.findings(), FINDINGS)))) {
-          changedDigests.add(row.digest());
+        if (!keys(findings).equals(keys(row.findings()))) {
+          changes.add(FindingsChange.of(row.digest(), row.findings(), findings));
         }
         batch.add(new ImageScan(row.digest(), ImageScan.SUCCEEDED, null, layers, null, null, snapshot.version(),
             SeverityCounts.of(findings), findings, 0, now));
       }
-      storeMatches(batch, changedDigests);
-      changed += changedDigests.size();
+      storeMatches(batch, changes);
+      changed += changes.size();
       done += rows.size();
       after = rows.getLast().digest();
       progress.update(done, total, "re-matching stored images");
@@ -243,29 +244,50 @@ public final class ScanService {
    * New findings of many images in one transaction, with a {@code vulnerabilities.changed} event per
    * repository holding a changed image: a re-match of thousands costs a few commits.
    */
-  private void storeMatches(List<ImageScan> matches, List<String> changedDigests) throws IOException {
-    List<String> findings = new ArrayList<>(matches.size());
-    for (ImageScan match : matches) {
-      findings.add(json.writeValueAsString(match.findings()));
-    }
-    db.write(h -> {
-      var update = h.prepareBatch("UPDATE image_scans SET vulndb_version = ?, critical = ?, major = ?, minor = ?, "
-          + "findings = ?, matched_at = ? WHERE digest = ?");
-      for (int i = 0; i < matches.size(); i++) {
-        ImageScan m = matches.get(i);
-        update.bind(0, m.vulndbVersion()).bind(1, m.counts().critical()).bind(2, m.counts().major())
-            .bind(3, m.counts().minor()).bind(4, findings.get(i)).bind(5, m.matchedAt()).bind(6, m.digest()).add();
-      }
-      update.execute();
-      for (String digest : changedDigests) {
-        for (String repository : h.createQuery("SELECT DISTINCT repository FROM manifests WHERE digest = ?")
-            .bind(0, digest).mapTo(String.class).list()) {
-          events.append(h, Event.of(EventType.VULNERABILITIES_CHANGED, clock.instant(), Caller.SYSTEM,
-              RepositoryName.of(repository), Digest.parse(digest), null, null));
+  private void storeMatches(List<ImageScan> matches, List<FindingsChange> changes) {
+    db.inTransaction(tx -> {
+      store.updateMatches(tx, matches);
+      for (FindingsChange change : changes) {
+        for (RepositoryName repository : registry.repositoriesWith(tx, change.digest())) {
+          events.append(tx, new Event(0, EventType.VULNERABILITIES_CHANGED, clock.instant(), Caller.SYSTEM, repository,
+              Digest.parse(change.digest()), null, null, null, change.detail()));
         }
       }
       return null;
     });
+  }
+
+  /**
+   * Which vulnerability ids an image gained and lost in a re-match: what a subscriber alerts on ("new
+   * vulnerability found in a stored image") without fetching both scans.
+   */
+  record FindingsChange(String digest, SortedSet<String> found, SortedSet<String> resolved) {
+    /** Ids listed per event at most; the counts are always whole. */
+    static final int MAX_IDS = 100;
+
+    static FindingsChange of(String digest, List<Finding> before, List<Finding> after) {
+      SortedSet<String> was = ids(before);
+      SortedSet<String> is = ids(after);
+      SortedSet<String> found = new TreeSet<>(is);
+      found.removeAll(was);
+      SortedSet<String> resolved = new TreeSet<>(was);
+      resolved.removeAll(is);
+      return new FindingsChange(digest, found, resolved);
+    }
+
+    private static SortedSet<String> ids(List<Finding> findings) {
+      SortedSet<String> ids = new TreeSet<>();
+      findings.forEach(f -> ids.add(f.vulnerabilityId()));
+      return ids;
+    }
+
+    /** Event detail: {@code found} and {@code resolved} as comma-separated ids, with their counts. */
+    Map<String, String> detail() {
+      return Map.of("found", String.join(",", found.stream().limit(MAX_IDS).toList()),
+          "foundCount", Integer.toString(found.size()),
+          "resolved", String.join(",", resolved.stream().limit(MAX_IDS).toList()),
+          "resolvedCount", Integer.toString(resolved.size()));
+    }
   }
 
   private static Set<String> keys(List<Finding> findings) {
@@ -277,32 +299,29 @@ public final class ScanService {
   }
 
   public Optional<ImageScan> result(String digest) {
-    return db.read(h -> h.createQuery("SELECT digest, status, error, layers, history, os, vulndb_version, critical, "
-            + "major, minor, findings, scanned_at, matched_at FROM image_scans WHERE digest = ?")
-        .bind(0, digest)
-        .map((rs, ctx) -> {
-          List<Finding> findings = rs.getString(11) == null ? List.of() : read(rs.getString(11), FINDINGS);
-          return new ImageScan(rs.getString(1), rs.getString(2), rs.getString(3),
-              rs.getString(4) == null ? List.of() : read(rs.getString(4), STRINGS),
-              rs.getString(5) == null ? List.of() : read(rs.getString(5), STRINGS), rs.getString(6), rs.getLong(7),
-              new SeverityCounts(rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getInt(8) + rs.getInt(9) + rs.getInt(10)),
-              findings, rs.getLong(12), rs.getLong(13));
-        }).findOne());
+    return db.readOnly(tx -> store.findScan(tx, digest));
   }
 
-  private ImageScan store(ImageScan scan) throws IOException {
-    String layers = json.writeValueAsString(scan.layers());
-    String history = json.writeValueAsString(scan.history());
-    String findings = json.writeValueAsString(scan.findings());
-    db.write(h -> h.createUpdate("INSERT INTO image_scans(digest, status, error, layers, history, os, vulndb_version, "
-            + "critical, major, minor, findings, scanned_at, matched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (digest) DO UPDATE SET status = excluded.status, error = excluded.error, layers = excluded.layers, "
-            + "history = excluded.history, os = excluded.os, vulndb_version = excluded.vulndb_version, "
-            + "critical = excluded.critical, major = excluded.major, minor = excluded.minor, findings = excluded.findings, "
-            + "scanned_at = excluded.scanned_at, matched_at = excluded.matched_at")
-        .bind(0, scan.digest()).bind(1, scan.status()).bind(2, scan.error()).bind(3, layers).bind(4, history)
-        .bind(5, scan.os()).bind(6, scan.vulndbVersion()).bind(7, scan.counts().critical()).bind(8, scan.counts().major())
-        .bind(9, scan.counts().minor()).bind(10, findings).bind(11, scan.scannedAt()).bind(12, scan.matchedAt()).execute());
+  /** Whether the image has a successful scan, as of the caller's transaction. */
+  boolean hasSucceeded(Tx tx, String digest) {
+    return store.hasSucceeded(tx, digest);
+  }
+
+  /**
+   * Scan's part in deleting a repository ({@link io.portcullis.repository.RepositoryDeletionParticipant}),
+   * in the deletion's transaction and before the registry removes the manifests: the results of the
+   * repository's manifests that no other repository holds go. Results are kept by digest, so those of a
+   * manifest another repository holds stay with it.
+   */
+  public void forgetRepository(Tx tx, RepositoryName repository) {
+    store.deleteScans(tx, registry.manifestsHeldOnlyBy(tx, repository));
+  }
+
+  private ImageScan save(ImageScan scan) {
+    db.inTransaction(tx -> {
+      store.putScan(tx, scan);
+      return null;
+    });
     return scan;
   }
 
@@ -315,23 +334,21 @@ public final class ScanService {
     try (InputStream in = open(layer)) {
       inventory = scanner.scan(in, layer, limits);
     }
-    String body = inventory.toJson();
-    db.write(h -> h.createUpdate("INSERT INTO layer_inventories(digest, analyzer_version, body, created_at) "
-            + "VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO UPDATE SET analyzer_version = excluded.analyzer_version, "
-            + "body = excluded.body, created_at = excluded.created_at")
-        .bind(0, layer).bind(1, ANALYZER_VERSION).bind(2, body).bind(3, clock.millis()).execute());
+    long now = clock.millis();
+    db.inTransaction(tx -> {
+      store.putInventory(tx, inventory, ANALYZER_VERSION, now);
+      return null;
+    });
     return inventory;
   }
 
   private Optional<LayerInventory> storedInventory(String layer) throws IOException {
-    Optional<String> body = db.read(h -> h.createQuery("SELECT body FROM layer_inventories WHERE digest = ? "
-        + "AND analyzer_version = ?").bind(0, layer).bind(1, ANALYZER_VERSION).mapTo(String.class).findOne());
-    return body.isEmpty() ? Optional.empty() : Optional.of(LayerInventory.fromJson(body.get()));
+    return db.readOnly(tx -> store.findInventory(tx, layer, ANALYZER_VERSION));
   }
 
   private InputStream open(String digest) throws IOException {
-    long size = db.read(h -> h.createQuery("SELECT size FROM blobs WHERE digest = ?").bind(0, digest).mapTo(Long.class)
-        .findOne()).orElseThrow(() -> new JobHandler.Permanent("blob " + digest + " is not stored"));
+    long size = db.readOnly(tx -> registry.blobSize(tx, digest))
+        .orElseThrow(() -> new JobHandler.Permanent("blob " + digest + " is not stored"));
     return switch (blobs.source(Digest.parse(digest), size)) {
       case BlobSource.LocalFile file -> Files.newInputStream(file.path());
       case BlobSource.Stream stream -> stream.stream();
@@ -360,19 +377,10 @@ public final class ScanService {
   private record Stored(String mediaType, JsonNode json) {}
 
   private Optional<Stored> manifest(String digest) throws IOException {
-    Optional<Object[]> row = db.read(h -> h.createQuery("SELECT media_type, payload FROM manifests WHERE digest = ? LIMIT 1")
-        .bind(0, digest).map((rs, ctx) -> new Object[] {rs.getString(1), rs.getBytes(2)}).findOne());
+    Optional<RegistryContent.Manifest> row = db.readOnly(tx -> registry.manifest(tx, digest));
     if (row.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Stored((String) row.get()[0], json.readTree((byte[]) row.get()[1])));
-  }
-
-  private <T> T read(String text, TypeReference<T> type) {
-    try {
-      return json.readValue(text, type);
-    } catch (IOException e) {
-      throw new IllegalStateException("stored scan data is unreadable", e);
-    }
+    return Optional.of(new Stored(row.get().mediaType(), json.readTree(row.get().payload())));
   }
 }

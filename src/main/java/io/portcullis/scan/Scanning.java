@@ -8,7 +8,6 @@ import io.portcullis.events.EventType;
 import io.portcullis.events.Subscriber;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobHandler;
-import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.JobRunner;
 import io.portcullis.metadata.Database;
 import io.portcullis.repository.Repository;
@@ -27,7 +26,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,24 +44,25 @@ public final class Scanning {
   public static final Set<String> FORMATS = Set.of("osv", "alpine-secdb", "debian-tracker");
 
   private final Database db;
+  private final RegistryContent registry;
   private final BlobStore store;
   private final ScanService scans;
   private final VulnerabilityDatabase vulndb;
   private final JobRunner runner;
   private final RepositoryService repositories;
   private final ObjectMapper json;
-  private final Clock clock;
 
-  public Scanning(Database db, BlobStore store, ScanService scans, VulnerabilityDatabase vulndb, JobRunner runner,
-      EventLog events, RepositoryService repositories, ObjectMapper json, Clock clock) {
+  public Scanning(Database db, RegistryContent registry, BlobStore store, ScanService scans,
+      VulnerabilityDatabase vulndb, JobRunner runner, EventLog events, RepositoryService repositories,
+      ObjectMapper json) {
     this.db = db;
+    this.registry = registry;
     this.repositories = repositories;
     this.store = store;
     this.scans = scans;
     this.vulndb = vulndb;
     this.runner = runner;
     this.json = json;
-    this.clock = clock;
     runner.register(SCAN, scans::runScanJob);
     runner.register(IMPORT, this::runImport);
     runner.register(REMATCH, (job, progress) -> scans.rematchAll(progress));
@@ -87,23 +86,17 @@ public final class Scanning {
 
     @Override
     public void handle(List<Event> pushes) {
-      long now = clock.millis();
-      // A repository deleted since its push scans nothing.
-      List<Event> wanted = pushes.stream()
-          .filter(push -> repositories.find(push.repository()).map(Repository::scanOnPush).orElse(false)).toList();
-      db.write(h -> {
-        for (Event push : wanted) {
-          String repository = push.repository().value();
+      db.inTransaction(tx -> {
+        for (Event push : pushes) {
           String digest = push.digest().toString();
-          boolean scanned = h.createQuery("SELECT 1 FROM image_scans WHERE digest = ? AND status = 'succeeded'")
-              .bind(0, digest).mapTo(Integer.class).findOne().isPresent();
-          if (!scanned) {
-            JobQueue.enqueue(h, SCAN, digest, repository, 3, now);
+          // A repository deleted since its push scans nothing.
+          boolean scanOnPush = repositories.find(tx, push.repository()).map(Repository::scanOnPush).orElse(false);
+          if (scanOnPush && !scans.hasSucceeded(tx, digest)) {
+            runner.submit(tx, SCAN, digest, push.repository().value(), 3);
           }
         }
         return null;
       });
-      runner.nudge();
     }
   }
 
@@ -114,10 +107,9 @@ public final class Scanning {
 
   /** Queues a scan of every stored manifest; returns how many were queued. */
   public int rescanAll() {
-    List<String[]> manifests = db.read(h -> h.createQuery("SELECT MIN(repository), digest FROM manifests GROUP BY digest")
-        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).list());
-    for (String[] m : manifests) {
-      runner.submit(SCAN, m[1], m[0], 3);
+    List<RegistryContent.Located> manifests = db.readOnly(registry::everyManifest);
+    for (RegistryContent.Located m : manifests) {
+      runner.submit(SCAN, m.digest(), m.repository().value(), 3);
     }
     return manifests.size();
   }

@@ -11,10 +11,11 @@ import io.portcullis.auth.login.PasswordHasher;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.EventQuery;
 import io.portcullis.events.EventType;
+import io.portcullis.events.jdbc.JdbcEventStore;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.IdentityAccessController;
 import io.portcullis.identity.RepositoryLevel;
-import io.portcullis.identity.jdbc.JdbcRepositoryGrantStore;
+import io.portcullis.identity.jdbc.JdbcIdentityStores;
 import io.portcullis.metadata.TestDatabase;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
@@ -26,6 +27,12 @@ import io.portcullis.registry.jdbc.JdbcManifestStore;
 import io.portcullis.repository.RepositoryService;
 import io.portcullis.repository.SettingsChange;
 import io.portcullis.repository.jdbc.JdbcRepositoryStore;
+import io.portcullis.scan.ScanService;
+import io.portcullis.scan.VulnerabilityDatabase;
+import io.portcullis.scan.jdbc.JdbcAdvisoryStore;
+import io.portcullis.scan.jdbc.JdbcRegistryContent;
+import io.portcullis.scan.jdbc.JdbcScanStore;
+import io.portcullis.scan.layer.LayerLimits;
 import io.portcullis.shared.ByteSource;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
@@ -74,17 +81,21 @@ abstract class RepositoryLifecycleContract {
   @BeforeEach
   void setUp() throws Exception {
     database = open(dir);
-    events = new EventLog(database.db, clock, new ObjectMapper(), "test");
+    ObjectMapper json = new ObjectMapper();
+    events = new EventLog(database.db, new JdbcEventStore(json), clock, "test");
     repositories = new RepositoryService(database.db, new JdbcRepositoryStore(), events, clock);
     FsBlobStore blobStore = new FsBlobStore(dir.resolve("data"));
     JdbcBlobLinkStore links = new JdbcBlobLinkStore();
     blobs = new BlobService(database.db, links, blobStore, repositories, events, clock);
     uploads = new UploadService(blobStore, blobs, clock, 1 << 20, new byte[32]);
     manifests = new ManifestService(database.db, new JdbcManifestStore(), links, repositories, events, clock);
-    identity = new Identity(database.db, new PasswordHasher(new PasswordHasher.Parameters(64, 1, 1), 2), clock,
-        Set.of("admin"), IdentityAccessController.DEFAULT_CACHE_TTL, events, () -> Caller.SYSTEM, repositories,
-        new JdbcRepositoryGrantStore());
-    Portcullis.addDeletionParticipants(repositories, identity, manifests, blobs);
+    identity = new Identity(database.db, JdbcIdentityStores.create(),
+        new PasswordHasher(new PasswordHasher.Parameters(64, 1, 1), 2), clock, Set.of("admin"),
+        IdentityAccessController.DEFAULT_CACHE_TTL, events, () -> Caller.SYSTEM, repositories);
+    ScanService scans = new ScanService(database.db, new JdbcScanStore(json), new JdbcRegistryContent(), blobStore,
+        new VulnerabilityDatabase(database.db, new JdbcAdvisoryStore(json), clock), events, json, clock,
+        LayerLimits.defaults(), (outcome, took) -> {});
+    Portcullis.addDeletionParticipants(repositories, identity, scans, manifests, blobs);
     repositories.addDeletionParticipant((tx, repository) -> {
       if (failDeletion.get()) {
         throw new IllegalStateException("the last participant failed");

@@ -38,11 +38,17 @@ class LayeringTest {
         .check(CLASSES);
   }
 
-  /** Domains on the storage convention keep JDBI in their {@code jdbc} sub-package (docs/architecture.md). */
+  /**
+   * "Domain storage" in docs/architecture.md: SQL lives in the domain's jdbc sub-package, the only code
+   * that opens a Tx up.
+   */
   @Test
-  void convertedDomainsKeepSqlInTheirJdbcPackages() {
-    noClasses().that().resideInAnyPackage("io.portcullis.registry", "io.portcullis.repository")
+  void domainStorageIsOnlyInJdbcPackages() {
+    noClasses().that().resideInAnyPackage("io.portcullis.identity..", "io.portcullis.scan..", "io.portcullis.events..",
+            "io.portcullis.jobs..", "io.portcullis.registry..", "io.portcullis.repository..")
+        .and().resideOutsideOfPackage("..jdbc..")
         .should().dependOnClassesThat().resideInAPackage("org.jdbi..")
+        .orShould().callMethod("io.portcullis.metadata.Tx", "handle")
         .check(CLASSES);
   }
 

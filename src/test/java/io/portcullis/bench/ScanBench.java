@@ -4,15 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.portcullis.events.EventLog;
+import io.portcullis.events.jdbc.JdbcEventStore;
 import io.portcullis.metadata.Database;
+import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.ScanService;
 import io.portcullis.scan.VulnerabilityDatabase;
 import io.portcullis.scan.analyzer.LayerScanner;
 import io.portcullis.scan.inventory.ImageInventory;
 import io.portcullis.scan.inventory.LayerInventory;
+import io.portcullis.scan.jdbc.JdbcAdvisoryStore;
+import io.portcullis.scan.jdbc.JdbcRegistryContent;
+import io.portcullis.scan.jdbc.JdbcScanStore;
 import io.portcullis.scan.layer.LayerLimits;
 import io.portcullis.scan.match.MatchOptions;
 import io.portcullis.scan.match.Matcher;
+import io.portcullis.scan.match.SeverityCounts;
 import io.portcullis.scan.vuln.Advisory;
 import io.portcullis.scan.vuln.AdvisoryIndex;
 import io.portcullis.scan.vuln.ImportProgress;
@@ -84,28 +90,26 @@ public final class ScanBench {
     }
 
     try (Database db = Database.embedded(work.resolve("rematch"));
-        EventLog events = new EventLog(db, Clock.systemUTC(), json, "bench")) {
-      VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, json, Clock.systemUTC());
-      ScanService scans = new ScanService(db, new FsBlobStore(work.resolve("rematch")), vulndb, events, json,
-          Clock.systemUTC(), LayerLimits.defaults(), (outcome, took) -> { });
+        EventLog events = new EventLog(db, new JdbcEventStore(json), Clock.systemUTC(), "bench")) {
+      VulnerabilityDatabase vulndb = new VulnerabilityDatabase(db, new JdbcAdvisoryStore(json), Clock.systemUTC());
+      JdbcScanStore store = new JdbcScanStore(json);
+      ScanService scans = new ScanService(db, store, new JdbcRegistryContent(), new FsBlobStore(work.resolve("rematch")),
+          vulndb, events, json, Clock.systemUTC(), LayerLimits.defaults(), (outcome, took) -> { });
       List<List<String>> layerLists = new ArrayList<>();
-      db.write(h -> {
+      db.inTransaction(tx -> {
         for (List<LayerInventory> inventories : layersByImage.values()) {
           List<String> digests = new ArrayList<>();
           for (LayerInventory inventory : inventories) {
-            h.createUpdate("INSERT INTO layer_inventories(digest, analyzer_version, body, created_at) VALUES (?, 1, ?, 0) "
-                + "ON CONFLICT (digest) DO NOTHING").bind(0, inventory.layerDigest()).bind(1, inventory.toJson()).execute();
+            store.putInventory(tx, inventory, 1, 0);
             digests.add(inventory.layerDigest());
           }
           layerLists.add(digests);
         }
-        var batch = h.prepareBatch("INSERT INTO image_scans(digest, status, layers, history, vulndb_version, critical, "
-            + "major, minor, findings, scanned_at, matched_at) VALUES (?, 'succeeded', ?, '[]', 0, 0, 0, 0, '[]', 0, 0)");
         for (int i = 0; i < images; i++) {
-          batch.bind(0, String.format("sha256:%064x", i)).bind(1, json.writeValueAsString(layerLists.get(i % layerLists.size())))
-              .add();
+          store.putScan(tx, new ImageScan(String.format("sha256:%064x", i), ImageScan.SUCCEEDED, null,
+              layerLists.get(i % layerLists.size()), List.of(), null, 0, SeverityCounts.NONE, List.of(), 0, 0));
         }
-        return batch.execute();
+        return null;
       });
       vulndb.replace("bench", "osv", advisories, n -> {});
       long started = System.nanoTime();

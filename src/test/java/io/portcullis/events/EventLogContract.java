@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.auth.TestClock;
+import io.portcullis.events.jdbc.JdbcEventStore;
 import io.portcullis.metadata.Leases;
 import io.portcullis.metadata.TestDatabase;
 import io.portcullis.shared.Caller;
@@ -50,7 +51,7 @@ abstract class EventLogContract {
   }
 
   EventLog log(Subscriber... subscribers) {
-    EventLog log = new EventLog(database.db, clock, json, "replica-" + logs.size());
+    EventLog log = new EventLog(database.db, new JdbcEventStore(json), clock, "replica-" + logs.size());
     for (Subscriber s : subscribers) {
       log.subscribe(s);
     }
@@ -63,9 +64,9 @@ abstract class EventLogContract {
   }
 
   void append(EventLog log, Event... events) {
-    database.db.write(h -> {
+    database.db.inTransaction(tx -> {
       for (Event e : events) {
-        log.append(h, e);
+        log.append(tx, e);
       }
       return null;
     });
@@ -116,8 +117,8 @@ abstract class EventLogContract {
     Recorder recorder = new Recorder("r", 0);
     EventLog log = log(recorder);
     try {
-      database.db.write(h -> {
-        log.append(h, pushed("lost"));
+      database.db.inTransaction(tx -> {
+        log.append(tx, pushed("lost"));
         throw new IllegalStateException("the change failed");
       });
     } catch (IllegalStateException expected) {
@@ -131,6 +132,7 @@ abstract class EventLogContract {
     assertThat(kept.repository()).isEqualTo(REPO);
     assertThat(kept.digest()).isEqualTo(DIGEST);
     assertThat(log.subscribers()).singleElement().extracting(EventLog.SubscriberStatus::pending).isEqualTo(1L);
+    assertThat(log.appendedCounts()).as("counted on commit only").isEqualTo(Map.of(EventType.TAG_PUSHED, 1L));
   }
 
   @Test

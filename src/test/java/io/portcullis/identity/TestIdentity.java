@@ -7,7 +7,8 @@ import io.portcullis.auth.login.BootstrapAdminCredentials;
 import io.portcullis.auth.login.PasswordHasher;
 import io.portcullis.auth.secret.InMemorySecretStore;
 import io.portcullis.events.EventLog;
-import io.portcullis.identity.jdbc.JdbcRepositoryGrantStore;
+import io.portcullis.events.jdbc.JdbcEventStore;
+import io.portcullis.identity.jdbc.JdbcIdentityStores;
 import io.portcullis.metadata.TestDatabase;
 import io.portcullis.repository.RepositoryService;
 import io.portcullis.repository.jdbc.JdbcRepositoryStore;
@@ -35,10 +36,10 @@ final class TestIdentity implements AutoCloseable {
 
   TestIdentity(TestDatabase database) {
     this.database = database;
-    this.events = new EventLog(database.db, clock, new ObjectMapper(), "test");
+    this.events = new EventLog(database.db, new JdbcEventStore(new ObjectMapper()), clock, "test");
     this.repositories = new RepositoryService(database.db, new JdbcRepositoryStore(), events, clock);
-    this.identity = new Identity(database.db, hasher, clock, Set.of(ADMIN), IdentityAccessController.DEFAULT_CACHE_TTL,
-        events, () -> ORIGIN, repositories, new JdbcRepositoryGrantStore());
+    this.identity = new Identity(database.db, JdbcIdentityStores.create(), hasher, clock, Set.of(ADMIN),
+        IdentityAccessController.DEFAULT_CACHE_TTL, events, () -> ORIGIN, repositories);
     repositories.addDeletionParticipant(identity.repositories()::forgetGrants);
     this.bootstrap = new BootstrapAdminCredentials(ADMIN, new InMemorySecretStore(), hasher);
     bootstrap.setPassword(ADMIN_PASSWORD);

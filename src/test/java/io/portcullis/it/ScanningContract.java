@@ -140,6 +140,7 @@ abstract class ScanningContract {
     for (String[] image : pushed) {
       String base = "/api/v1/repositories/" + image[1] + "/manifests/" + image[2];
       JsonNode summary = RegistryClient.json(api("GET", base + "/scan", null));
+      java.util.Set<String> ids = new java.util.TreeSet<>();
       for (JsonNode platform : summary.get("platforms")) {
         String query = platform.has("platform") ? "?platform=" + platform.get("platform").asText() : "";
         JsonNode components = RegistryClient.json(api("GET", base + "/scan/components" + query, null));
@@ -155,14 +156,35 @@ abstract class ScanningContract {
           line.put("vuln_id", finding.get("vulnerabilityId").asText());
           line.set("aliases", finding.get("aliases"));
           lines.append(line).append('\n');
+          ids.add(finding.get("vulnerabilityId").asText());
         }
       }
+      assertThat(newlyFoundIds(image[1])).as("ids announced by the re-match events of %s", image[1]).isEqualTo(ids);
     }
     Files.writeString(findings, lines);
     Processes.Result compared = Processes.run(List.of("python3", fixtures.resolve("tools/compare_findings.py").toString(),
         fixtures.resolve("expected.json").toString(), findings.toString(), "--unfixed", "--strict"));
     assertThat(compared.exitCode()).as(compared.output()).isZero();
     assertThat(compared.output().strip().lines().reduce((a, b) -> b).orElse("")).endsWith(", 0 failed");
+  }
+
+  /** What the re-match announced for a repository: ids found, less ids resolved, over its events in order. */
+  private java.util.Set<String> newlyFoundIds(String repository) throws Exception {
+    JsonNode events = RegistryClient.json(api("GET", "/api/v1/audit?limit=500&action=vulnerabilities.changed"
+        + "&repository=" + repository, null)).get("items");
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (int i = events.size() - 1; i >= 0; i--) {
+      JsonNode detail = events.get(i).get("detail");
+      List<String> found = split(detail.get("found").asText());
+      assertThat(found).hasSize(Math.min(100, detail.get("foundCount").asInt()));
+      ids.addAll(found);
+      split(detail.get("resolved").asText()).forEach(ids::remove);
+    }
+    return ids;
+  }
+
+  private static List<String> split(String ids) {
+    return ids.isEmpty() ? List.of() : List.of(ids.split(","));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.portcullis.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.auth.TestClock;
+import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.metadata.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,7 @@ class JobQueueTest {
 
   @Test
   void depthByKindCountsActiveJobsAndTheWaitOfTheOldestDueOne() {
-    JobQueue queue = new JobQueue(database.db, clock);
+    JobQueue queue = new JobQueue(database.db, new JdbcJobStore(), clock);
     long first = queue.enqueue("scan", "a", null, 3);
     queue.enqueue("scan", "b", null, 3);
     clock.advance(Duration.ofSeconds(30));

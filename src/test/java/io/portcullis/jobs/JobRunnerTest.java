@@ -1,7 +1,9 @@
 package io.portcullis.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.metadata.Database;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +29,7 @@ class JobRunnerTest {
   @BeforeEach
   void open() throws Exception {
     db = Database.embedded(dir);
-    queue = new JobQueue(db, Clock.systemUTC());
+    queue = new JobQueue(db, new JdbcJobStore(), Clock.systemUTC());
     runner = new JobRunner(queue, 2, Duration.ofMillis(50));
   }
 
@@ -59,6 +61,19 @@ class JobRunnerTest {
     assertThat(waited.get(30, TimeUnit.SECONDS).state()).isEqualTo(Job.SUCCEEDED);
     assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofSeconds(30));
     assertThat(queue.awaitFinished(id + 1000, Duration.ofMinutes(5))).isEmpty();
+  }
+
+  @Test
+  void aJobSubmittedInATransactionIsQueuedOnlyWhenThatCommits() {
+    runner.register("echo", (job, progress) -> { });
+    runner.start();
+    assertThatThrownBy(() -> db.inTransaction(tx -> {
+      runner.submit(tx, "echo", "rolled-back", null, 1);
+      throw new IllegalStateException("the change failed");
+    })).hasMessage("the change failed");
+    assertThat(queue.list("echo", null, 0, 10)).isEmpty();
+    long id = db.inTransaction(tx -> runner.submit(tx, "echo", "kept", null, 1));
+    assertThat(awaitFinished(id).state()).isEqualTo(Job.SUCCEEDED);
   }
 
   @Test

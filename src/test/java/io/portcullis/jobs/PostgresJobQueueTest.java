@@ -2,6 +2,7 @@ package io.portcullis.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.metadata.TestDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +28,7 @@ class PostgresJobQueueTest extends JobQueueTest {
 
   @Test
   void concurrentEnqueuesOfOneSubjectAgreeOnOneJob() throws Exception {
-    JobQueue queue = new JobQueue(database.db, Clock.systemUTC());
+    JobQueue queue = new JobQueue(database.db, new JdbcJobStore(), Clock.systemUTC());
     int writers = 8;
     for (int round = 0; round < 20; round++) {
       String subject = "repo@sha256:" + round;

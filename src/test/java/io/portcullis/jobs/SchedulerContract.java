@@ -3,6 +3,8 @@ package io.portcullis.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.auth.TestClock;
+import io.portcullis.jobs.jdbc.JdbcJobStore;
+import io.portcullis.jobs.jdbc.JdbcScheduleStore;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.TestDatabase;
 import java.time.Duration;
@@ -33,7 +35,7 @@ abstract class SchedulerContract {
   @BeforeEach
   void setUp() throws Exception {
     database = open();
-    queue = new JobQueue(database.db, clock);
+    queue = new JobQueue(database.db, new JdbcJobStore(), clock);
   }
 
   @AfterEach
@@ -45,7 +47,8 @@ abstract class SchedulerContract {
   }
 
   Scheduler scheduler(Database db) {
-    Scheduler scheduler = new Scheduler(db, clock, () -> {}, Duration.ofSeconds(5));
+    Scheduler scheduler = new Scheduler(db, new JdbcScheduleStore(), new JobQueue(db, new JdbcJobStore(), clock), clock,
+        () -> {}, Duration.ofSeconds(5));
     scheduler.register("upload-purge", KIND, HOUR);
     return scheduler;
   }

@@ -9,8 +9,8 @@ import io.portcullis.events.Event;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.EventQuery;
 import io.portcullis.events.EventType;
+import io.portcullis.events.jdbc.JdbcEventStore;
 import io.portcullis.metadata.TestDatabase;
-import io.portcullis.metadata.Tx;
 import io.portcullis.repository.jdbc.JdbcRepositoryStore;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.RegistryError;
@@ -42,7 +42,7 @@ abstract class RepositoryServiceContract {
   @BeforeEach
   void setUp() throws Exception {
     database = open();
-    events = new EventLog(database.db, clock, new ObjectMapper(), "test");
+    events = new EventLog(database.db, new JdbcEventStore(new ObjectMapper()), clock, "test");
     repositories = new RepositoryService(database.db, new JdbcRepositoryStore(), events, clock);
     repositories.addChangeListener(announced::add);
   }
@@ -156,6 +156,19 @@ abstract class RepositoryServiceContract {
   }
 
   @Test
+  void aNamespaceHoldsRepositoriesByItsFirstPathComponent() {
+    ensure(RepositoryName.of("acme2/app"));
+    ensure(RepositoryName.of("acme/team/app"));
+    database.db.readOnly(tx -> {
+      assertThat(repositories.anyInNamespace(tx, "acme")).isTrue();
+      assertThat(repositories.anyInNamespace(tx, "acme2")).isTrue();
+      assertThat(repositories.anyInNamespace(tx, "acm")).isFalse();
+      assertThat(repositories.anyInNamespace(tx, "team")).isFalse();
+      return null;
+    });
+  }
+
+  @Test
   void protectedTagsCanNeitherMoveNorGo() {
     repositories.create(APP, SettingsChange.NONE, ALICE);
     Tag latest = new Tag("latest");
@@ -176,17 +189,10 @@ abstract class RepositoryServiceContract {
   void deletionRunsEveryParticipantInOrderInOneTransaction() {
     repositories.create(APP, SettingsChange.NONE, ALICE);
     List<String> calls = new ArrayList<>();
-    repositories.addDeletionParticipant(new RepositoryDeletionParticipant() {
-      @Override
-      public void onDelete(Tx tx, RepositoryName repository) {
-        assertThat(repositories.find(repository)).as("not yet gone").isPresent();
-        calls.add("first " + repository);
-      }
-
-      @Override
-      public void afterDelete(RepositoryName repository) {
-        calls.add("after " + repository);
-      }
+    repositories.addDeletionParticipant((tx, repository) -> {
+      assertThat(repositories.find(tx, repository)).as("not yet gone").isPresent();
+      calls.add("first " + repository);
+      tx.afterCommit(() -> calls.add("after " + repository));
     });
     repositories.addDeletionParticipant((tx, repository) -> calls.add("second " + repository));
     announced.clear();
@@ -208,16 +214,9 @@ abstract class RepositoryServiceContract {
     RepositoryName witness = RepositoryName.of("acme/witness");
     List<String> after = new ArrayList<>();
     // The first participant writes in the deletion's transaction; the second fails after it.
-    repositories.addDeletionParticipant(new RepositoryDeletionParticipant() {
-      @Override
-      public void onDelete(Tx tx, RepositoryName repository) {
-        repositories.ensure(tx, witness, ALICE);
-      }
-
-      @Override
-      public void afterDelete(RepositoryName repository) {
-        after.add("after " + repository);
-      }
+    repositories.addDeletionParticipant((tx, repository) -> {
+      repositories.ensure(tx, witness, ALICE);
+      tx.afterCommit(() -> after.add("after " + repository));
     });
     repositories.addDeletionParticipant((tx, repository) -> {
       throw new IllegalStateException("participant failed");

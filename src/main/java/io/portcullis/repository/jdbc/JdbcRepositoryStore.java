@@ -67,4 +67,11 @@ public final class JdbcRepositoryStore implements RepositoryStore {
     return Set.copyOf(tx.handle().createQuery("SELECT name FROM repositories WHERE visibility = 'public'")
         .mapTo(String.class).list());
   }
+
+  @Override
+  public boolean anyInNamespace(Tx tx, String namespace) {
+    // Names are lower-case letters, digits and separators, none of which LIKE treats specially.
+    return tx.handle().createQuery("SELECT 1 FROM repositories WHERE name LIKE ? LIMIT 1").bind(0, namespace + "/%")
+        .mapTo(Integer.class).findOne().isPresent();
+  }
 }

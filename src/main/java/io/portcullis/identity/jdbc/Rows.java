@@ -1,10 +1,11 @@
-package io.portcullis.identity;
+package io.portcullis.identity.jdbc;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import org.jdbi.v3.core.Handle;
 
-/** Column conversions shared by the identity tables (times are epoch milliseconds). */
+/** Column conversions and the existence check the identity tables share (times are epoch milliseconds). */
 final class Rows {
   private Rows() {}
 
@@ -21,5 +22,14 @@ final class Rows {
 
   static Long millis(Instant instant) {
     return instant == null ? null : instant.toEpochMilli();
+  }
+
+  /** Whether {@code sql} with positional {@code args} finds a row. */
+  static boolean exists(Handle h, String sql, Object... args) {
+    var query = h.createQuery(sql);
+    for (int i = 0; i < args.length; i++) {
+      query.bind(i, args[i]);
+    }
+    return query.mapTo(Integer.class).findOne().isPresent();
   }
 }

@@ -1,0 +1,10 @@
+package io.portcullis.identity.jdbc;
+
+import io.portcullis.metadata.TestDatabase;
+
+class PostgresIdentityStoresTest extends IdentityStoresContract {
+  @Override
+  TestDatabase open() throws Exception {
+    return TestDatabase.postgres();
+  }
+}
