@@ -1,5 +1,6 @@
 package io.portcullis.it;
 
+import static io.portcullis.it.IdentityApiContract.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,13 +44,6 @@ abstract class RepositorySettingsContract {
   HttpResponse<byte[]> api(String method, String path, String body) throws Exception {
     return client.send(method, "/api/v1" + path, null, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
         "Authorization", basic, "Content-Type", "application/json");
-  }
-
-  JsonNode expect(int status, HttpResponse<byte[]> response) throws Exception {
-    String body = new String(response.body(), StandardCharsets.UTF_8);
-    assertThat(response.statusCode()).as(response.request().method() + " " + response.uri() + " -> " + body)
-        .isEqualTo(status);
-    return body.isEmpty() ? RegistryClient.JSON.createObjectNode() : RegistryClient.JSON.readTree(body);
   }
 
   static Path image(String name) {
