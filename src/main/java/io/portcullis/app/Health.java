@@ -55,7 +55,7 @@ final class Health {
 
   private String databaseProblem() {
     try {
-      db.read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+      db.ping();
       return null;
     } catch (RuntimeException e) {
       return failed("database", e);

@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -124,24 +122,15 @@ public final class Database implements AutoCloseable {
     return reader.withHandle(h -> work.run(new Tx(h, dialect)));
   }
 
+  /** Answers a trivial query on a pooled connection; throws when the database cannot be used. */
+  public void ping() {
+    reader.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+  }
+
   /** Work done in a transaction. */
   @FunctionalInterface
   public interface Work<T, X extends Exception> {
     T run(Tx tx) throws X;
-  }
-
-  /** Runs {@code work} in one atomic, durable transaction. */
-  public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
-    return writer.inTransaction(work);
-  }
-
-  /** Runs read-only {@code work}; sees committed data. */
-  public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
-    return reader.withHandle(work);
-  }
-
-  public void useRead(java.util.function.Consumer<Handle> work) {
-    reader.useHandle(work::accept);
   }
 
   @Override

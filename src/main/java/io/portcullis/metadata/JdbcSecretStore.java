@@ -17,7 +17,7 @@ public final class JdbcSecretStore implements SecretStore {
   @Override
   public Optional<byte[]> get(String name) {
     SecretStore.requireValidName(name);
-    return db.read(h -> h.createQuery("SELECT value FROM secrets WHERE name = ?").bind(0, name)
+    return db.readOnly(tx -> tx.handle().createQuery("SELECT value FROM secrets WHERE name = ?").bind(0, name)
         .mapTo(byte[].class).findOne());
   }
 
@@ -25,7 +25,7 @@ public final class JdbcSecretStore implements SecretStore {
   public void put(String name, byte[] value) {
     SecretStore.requireValidName(name);
     SecretStore.requireValidValue(value);
-    db.write(h -> h.createUpdate("INSERT INTO secrets(name, value, updated_at) VALUES (?, ?, ?) "
+    db.inTransaction(tx -> tx.handle().createUpdate("INSERT INTO secrets(name, value, updated_at) VALUES (?, ?, ?) "
             + "ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
         .bind(0, name).bind(1, value).bind(2, clock.millis()).execute());
   }

@@ -20,7 +20,8 @@ public final class Leases {
   /** Takes or renews {@code name} for {@code holder} unless another holder's lease is still running. */
   public boolean acquire(String name, String holder, Duration ttl) {
     long now = clock.millis();
-    return db.write(h -> h.createUpdate("INSERT INTO leases(name, holder, expires_at) VALUES (:name, :holder, :expires) "
+    return db.inTransaction(tx -> tx.handle()
+        .createUpdate("INSERT INTO leases(name, holder, expires_at) VALUES (:name, :holder, :expires) "
             + "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at "
             + "WHERE leases.holder = excluded.holder OR leases.expires_at < :now")
         .bind("name", name).bind("holder", holder).bind("expires", now + ttl.toMillis()).bind("now", now)
@@ -29,7 +30,7 @@ public final class Leases {
 
   /** Gives the lease up at once (orderly shutdown) so another replica need not wait for it to run out. */
   public void release(String name, String holder) {
-    db.write(h -> h.createUpdate("DELETE FROM leases WHERE name = ? AND holder = ?").bind(0, name).bind(1, holder)
-        .execute());
+    db.inTransaction(tx -> tx.handle().createUpdate("DELETE FROM leases WHERE name = ? AND holder = ?")
+        .bind(0, name).bind(1, holder).execute());
   }
 }

@@ -135,12 +135,13 @@ abstract class RepositoryLifecycleContract {
   }
 
   void scanResult(Digest digest) {
-    database.db.write(h -> h.createUpdate("INSERT INTO image_scans(digest, status, vulndb_version, critical, major, "
-        + "minor, scanned_at, matched_at) VALUES (?, 'succeeded', 0, 0, 0, 0, 0, 0)").bind(0, digest.toString()).execute());
+    database.db.inTransaction(tx -> tx.handle().createUpdate("INSERT INTO image_scans(digest, status, "
+        + "vulndb_version, critical, major, minor, scanned_at, matched_at) VALUES (?, 'succeeded', 0, 0, 0, 0, 0, 0)").bind(0, digest.toString()).execute());
   }
 
   Set<String> scanned() {
-    return database.db.read(h -> Set.copyOf(h.createQuery("SELECT digest FROM image_scans").mapTo(String.class).list()));
+    return database.db.readOnly(tx -> Set.copyOf(tx.handle().createQuery("SELECT digest FROM image_scans")
+        .mapTo(String.class).list()));
   }
 
   long deletions() {
@@ -173,8 +174,8 @@ abstract class RepositoryLifecycleContract {
     assertThat(repositories.find(APP)).as("the repository").isPresent();
     assertThat(manifests.tags(APP, null, 10)).as("its tags").containsExactly("v1", "v2");
     assertThat(manifests.get(APP, new ByDigest(own), false, ALICE).digest()).as("its manifests").isEqualTo(own);
-    int links = database.db.read(h -> h.createQuery("SELECT COUNT(*) FROM repository_blobs WHERE repository = ?")
-        .bind(0, APP.value()).mapTo(Integer.class).one());
+    int links = database.db.readOnly(tx -> tx.handle()
+        .createQuery("SELECT COUNT(*) FROM repository_blobs WHERE repository = ?").bind(0, APP.value()).mapTo(Integer.class).one());
     assertThat(links).as("its blob links").isEqualTo(3);
     assertThat(identity.repositories().teamPermissionsOn(ADMIN, APP.value())).as("team permissions").hasSize(1);
     assertThat(identity.repositories().userGrants(ADMIN, APP.value())).as("user grants").hasSize(1);

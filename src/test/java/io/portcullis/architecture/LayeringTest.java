@@ -39,14 +39,12 @@ class LayeringTest {
   }
 
   /**
-   * "Domain storage" in docs/architecture.md: SQL lives in the domain's jdbc sub-package, the only code
-   * that opens a Tx up.
+   * "Domain storage" in docs/architecture.md: SQL lives in metadata and in each domain's jdbc
+   * sub-package, the only code that opens a Tx up.
    */
   @Test
-  void domainStorageIsOnlyInJdbcPackages() {
-    noClasses().that().resideInAnyPackage("io.portcullis.identity..", "io.portcullis.scan..", "io.portcullis.events..",
-            "io.portcullis.jobs..", "io.portcullis.registry..", "io.portcullis.repository..")
-        .and().resideOutsideOfPackage("..jdbc..")
+  void storageIsOnlyInMetadataAndJdbcPackages() {
+    noClasses().that().resideOutsideOfPackages("io.portcullis.metadata..", "..jdbc..")
         .should().dependOnClassesThat().resideInAPackage("org.jdbi..")
         .orShould().callMethod("io.portcullis.metadata.Tx", "handle")
         .check(CLASSES);

@@ -295,7 +295,7 @@ class IdentityServicesTest {
     id.teams().create(admin, "acme", "devs", null);
     world.repository("acme/app");
     assertThatThrownBy(() -> id.organizations().delete(admin, "acme")).isInstanceOf(ConflictException.class);
-    world.database.db.write(h -> h.execute("DELETE FROM repositories WHERE name = 'acme/app'"));
+    world.database.db.inTransaction(tx -> tx.handle().execute("DELETE FROM repositories WHERE name = 'acme/app'"));
     id.organizations().delete(admin, "acme");
     assertThatThrownBy(() -> id.teams().list(admin, "acme")).isInstanceOf(NotFoundException.class);
     assertThat(id.organizations().create(admin, "acme", null).name()).as("name is free again").isEqualTo("acme");

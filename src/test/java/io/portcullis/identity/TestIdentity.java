@@ -57,7 +57,7 @@ final class TestIdentity implements AutoCloseable {
 
   /** Inserts a repository row as a push would. */
   void repository(String name) {
-    database.db.write(h -> h.createUpdate("INSERT INTO repositories(name, created_at) VALUES (?, 0)")
+    database.db.inTransaction(tx -> tx.handle().createUpdate("INSERT INTO repositories(name, created_at) VALUES (?, 0)")
         .bind(0, name).execute());
   }
 
