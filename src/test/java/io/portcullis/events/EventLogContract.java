@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.auth.TestClock;
 import io.portcullis.events.jdbc.JdbcEventStore;
+import io.portcullis.metadata.DatabaseContract;
 import io.portcullis.metadata.Leases;
-import io.portcullis.metadata.TestDatabase;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.RepositoryName;
@@ -21,33 +21,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The event log and its outbox, on each database the registry runs on. */
-abstract class EventLogContract {
+abstract class EventLogContract extends DatabaseContract {
   static final Caller ALICE = new Caller("alice", "192.0.2.1", "req-1");
   static final RepositoryName REPO = RepositoryName.of("acme/app");
   static final Digest DIGEST = Digest.sha256(new byte[] {1});
 
   final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
   final ObjectMapper json = new ObjectMapper();
-  TestDatabase database;
   final List<EventLog> logs = new ArrayList<>();
 
-  abstract TestDatabase open() throws Exception;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    database = open();
-  }
 
   @AfterEach
   void tearDown() throws Exception {
     logs.forEach(EventLog::close);
-    if (database != null) {
-      database.close();
-    }
   }
 
   EventLog log(Subscriber... subscribers) {

@@ -9,7 +9,7 @@ class SqliteEventLogTest extends EventLogContract {
   Path dir;
 
   @Override
-  TestDatabase open() throws Exception {
+  protected TestDatabase open() throws Exception {
     return TestDatabase.sqlite(dir);
   }
 }

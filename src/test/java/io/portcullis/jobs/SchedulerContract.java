@@ -6,7 +6,7 @@ import io.portcullis.auth.TestClock;
 import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.jobs.jdbc.JdbcScheduleStore;
 import io.portcullis.metadata.Database;
-import io.portcullis.metadata.TestDatabase;
+import io.portcullis.metadata.DatabaseContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,29 +21,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Periodic jobs on each database the registry runs on, with one replica and with two. */
-abstract class SchedulerContract {
+abstract class SchedulerContract extends DatabaseContract {
   static final String KIND = "uploads.purge";
   static final Duration HOUR = Duration.ofHours(1);
 
   final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
-  TestDatabase database;
   JobQueue queue;
   final List<Database> replicas = new ArrayList<>();
 
-  abstract TestDatabase open() throws Exception;
 
   @BeforeEach
   void setUp() throws Exception {
-    database = open();
     queue = new JobQueue(database.db, new JdbcJobStore(), clock);
   }
 
   @AfterEach
   void tearDown() throws Exception {
     replicas.forEach(Database::close);
-    if (database != null) {
-      database.close();
-    }
   }
 
   Scheduler scheduler(Database db) {

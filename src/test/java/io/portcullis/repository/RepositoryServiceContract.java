@@ -10,7 +10,7 @@ import io.portcullis.events.EventLog;
 import io.portcullis.events.EventQuery;
 import io.portcullis.events.EventType;
 import io.portcullis.events.jdbc.JdbcEventStore;
-import io.portcullis.metadata.TestDatabase;
+import io.portcullis.metadata.DatabaseContract;
 import io.portcullis.repository.jdbc.JdbcRepositoryStore;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.RegistryError;
@@ -27,21 +27,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The repository domain on each database the registry runs on: settings, listing, protection, deletion. */
-abstract class RepositoryServiceContract {
+abstract class RepositoryServiceContract extends DatabaseContract {
   static final Caller ALICE = new Caller("alice", "192.0.2.1", "req-1");
   static final RepositoryName APP = RepositoryName.of("acme/app");
 
   final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
-  TestDatabase database;
   EventLog events;
   RepositoryService repositories;
   final List<RepositoryName> announced = new ArrayList<>();
 
-  abstract TestDatabase open() throws Exception;
 
   @BeforeEach
   void setUp() throws Exception {
-    database = open();
     events = new EventLog(database.db, new JdbcEventStore(new ObjectMapper()), clock, "test");
     repositories = new RepositoryService(database.db, new JdbcRepositoryStore(), events, clock);
     repositories.addChangeListener(announced::add);
@@ -51,9 +48,6 @@ abstract class RepositoryServiceContract {
   void tearDown() throws Exception {
     if (events != null) {
       events.close();
-    }
-    if (database != null) {
-      database.close();
     }
   }
 

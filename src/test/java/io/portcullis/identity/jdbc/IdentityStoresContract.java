@@ -19,7 +19,7 @@ import io.portcullis.identity.TokenStore;
 import io.portcullis.identity.User;
 import io.portcullis.identity.UserGrant;
 import io.portcullis.identity.UserSource;
-import io.portcullis.metadata.TestDatabase;
+import io.portcullis.metadata.DatabaseContract;
 import io.portcullis.metadata.Tx;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -28,34 +28,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The identity stores' SQL where it does more than one plain statement (conflicts, upserts, paging,
  * joins), on each database the registry runs on.
  */
-abstract class IdentityStoresContract {
+abstract class IdentityStoresContract extends DatabaseContract {
   static final long NOW = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
   static final long MINUTE = 60_000;
 
   final IdentityStores stores = JdbcIdentityStores.create();
-  TestDatabase database;
 
-  abstract TestDatabase open() throws Exception;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    database = open();
-  }
 
-  @AfterEach
-  void tearDown() throws Exception {
-    if (database != null) {
-      database.close();
-    }
-  }
 
   /** Runs {@code work} in a transaction of its own, which commits. */
   void inTx(Consumer<Tx> work) {

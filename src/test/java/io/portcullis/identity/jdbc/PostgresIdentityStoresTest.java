@@ -4,7 +4,7 @@ import io.portcullis.metadata.TestDatabase;
 
 class PostgresIdentityStoresTest extends IdentityStoresContract {
   @Override
-  TestDatabase open() throws Exception {
+  protected TestDatabase open() throws Exception {
     return TestDatabase.postgres();
   }
 }
