@@ -83,10 +83,14 @@ public final class EventLog implements AutoCloseable {
     List<String> subscribers = relays.stream().map(r -> r.subscriber)
         .filter(s -> s.wants(event.type())).map(Subscriber::name).toList();
     store.append(tx, event, subscribers);
-    tx.afterCommit(() -> appended.computeIfAbsent(event.type(), t -> new AtomicLong()).incrementAndGet());
+    countOnCommit(tx, List.of(event));
     if (!subscribers.isEmpty()) {
       tx.afterCommit(this::wakeRelays);
     }
+  }
+
+  private void countOnCommit(Tx tx, List<Event> events) {
+    tx.afterCommit(() -> events.forEach(e -> appended.computeIfAbsent(e.type(), t -> new AtomicLong()).incrementAndGet()));
   }
 
   /** Queues a read for the next batched append; never blocks the request that reports it. */
@@ -171,7 +175,18 @@ public final class EventLog implements AutoCloseable {
         }
         reads.drainTo(batch, 9_999);
         db.inTransaction(tx -> {
-          batch.forEach(e -> append(tx, e));
+          List<Event> undelivered = new ArrayList<>(batch.size());
+          for (Event event : batch) {
+            if (relays.stream().anyMatch(r -> r.subscriber.wants(event.type()))) {
+              append(tx, event);
+            } else {
+              undelivered.add(event);
+            }
+          }
+          if (!undelivered.isEmpty()) {
+            store.appendUndelivered(tx, undelivered);
+            countOnCommit(tx, undelivered);
+          }
           return null;
         });
       } catch (InterruptedException e) {

@@ -9,6 +9,9 @@ public interface EventStore {
   /** Appends {@code event} with a delivery row for each of {@code subscribers}; returns its position in the log. */
   long append(Tx tx, Event event, List<String> subscribers);
 
+  /** Appends events no subscriber wants in one statement batch: nothing to deliver, so no positions to return. */
+  void appendUndelivered(Tx tx, List<Event> events);
+
   /** Events matching {@code query}, newest first. */
   List<Event> search(Tx tx, EventQuery query);
 

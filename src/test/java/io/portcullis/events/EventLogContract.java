@@ -162,6 +162,36 @@ abstract class EventLogContract extends DatabaseContract {
   }
 
   @Test
+  void pullsNoSubscriberWantsAreAppendedAndCountedWithoutOutboxRows() throws Exception {
+    EventLog log = log(new Subscriber() {
+      @Override
+      public String name() {
+        return "pushes-only";
+      }
+
+      @Override
+      public boolean wants(EventType type) {
+        return type != EventType.MANIFEST_PULLED;
+      }
+
+      @Override
+      public void handle(List<Event> events) {}
+    });
+    log.start();
+    for (int i = 0; i < 5; i++) {
+      log.appendRead(Event.of(EventType.MANIFEST_PULLED, clock.instant(), ALICE, REPO, DIGEST, new Tag("t" + i), null));
+    }
+    EventQuery pulls = new EventQuery(0, 10, REPO, null, EventType.MANIFEST_PULLED, null, null);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (log.search(pulls).size() < 5 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(log.search(pulls)).extracting(e -> e.tag().value()).containsExactly("t4", "t3", "t2", "t1", "t0");
+    assertThat(log.appendedCounts()).containsEntry(EventType.MANIFEST_PULLED, 5L);
+    assertThat(log.subscribers()).allSatisfy(status -> assertThat(status.pending()).isZero());
+  }
+
+  @Test
   void theLogIsSearchedByRepositoryActorTypeAndTime() {
     EventLog log = log();
     append(log, pushed("a"));

@@ -21,11 +21,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /** The event log in the {@code events} table, its outbox in {@code event_deliveries}. */
 public final class JdbcEventStore implements EventStore {
   private static final String COLUMNS = "e.id, e.type, e.at, e.actor, e.client, e.request_id, e.repository, e.digest, "
       + "e.tag, e.media_type, e.target, e.detail";
+  private static final String INSERT = "INSERT INTO events(at, type, actor, client, request_id, repository, "
+      + "digest, tag, media_type, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final TypeReference<Map<String, String>> DETAIL = new TypeReference<>() {};
 
   private final ObjectMapper json;
@@ -37,20 +41,30 @@ public final class JdbcEventStore implements EventStore {
   @Override
   public long append(Tx tx, Event event, List<String> subscribers) {
     Handle h = tx.handle();
-    long id = h.createQuery("INSERT INTO events(at, type, actor, client, request_id, repository, digest, tag, "
-            + "media_type, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
-        .bind(0, event.at().toEpochMilli()).bind(1, event.type().wireName()).bind(2, event.caller().actor())
-        .bind(3, event.caller().client()).bind(4, event.caller().requestId())
-        .bind(5, event.repository() == null ? null : event.repository().value())
-        .bind(6, event.digest() == null ? null : event.digest().toString())
-        .bind(7, event.tag() == null ? null : event.tag().value()).bind(8, event.mediaType()).bind(9, event.target())
-        .bind(10, event.detail().isEmpty() ? null : writeDetail(event.detail()))
-        .mapTo(Long.class).one();
+    long id = bind(h.createQuery(INSERT + " RETURNING id"), event).mapTo(Long.class).one();
     for (String subscriber : subscribers) {
       h.createUpdate("INSERT INTO event_deliveries(subscriber, event_id) VALUES (?, ?)")
           .bind(0, subscriber).bind(1, id).execute();
     }
     return id;
+  }
+
+  @Override
+  public void appendUndelivered(Tx tx, List<Event> events) {
+    PreparedBatch batch = tx.handle().prepareBatch(INSERT);
+    for (Event event : events) {
+      bind(batch, event).add();
+    }
+    batch.execute();
+  }
+
+  private <S extends SqlStatement<S>> S bind(S statement, Event event) {
+    return statement.bind(0, event.at().toEpochMilli()).bind(1, event.type().wireName())
+        .bind(2, event.caller().actor()).bind(3, event.caller().client()).bind(4, event.caller().requestId())
+        .bind(5, event.repository() == null ? null : event.repository().value())
+        .bind(6, event.digest() == null ? null : event.digest().toString())
+        .bind(7, event.tag() == null ? null : event.tag().value()).bind(8, event.mediaType()).bind(9, event.target())
+        .bind(10, event.detail().isEmpty() ? null : writeDetail(event.detail()));
   }
 
   @Override
