@@ -174,6 +174,18 @@ public final class EventLog implements AutoCloseable {
     });
   }
 
+  /** The events with these ids that are in the log, by id. */
+  public Map<Long, Event> find(java.util.Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    Map<Long, Event> found = new java.util.HashMap<>();
+    db.readOnly(tx -> tx.handle().createQuery("SELECT " + COLUMNS + " FROM events e WHERE e.id IN (<ids>)")
+        .bindList("ids", List.copyOf(ids)).map((rs, ctx) -> event(rs)).list())
+        .forEach(e -> found.put(e.id(), e));
+    return found;
+  }
+
   /** Events appended since start, by type (committed appends only). */
   public Map<EventType, Long> appendedCounts() {
     Map<EventType, Long> counts = new java.util.EnumMap<>(EventType.class);

@@ -57,6 +57,7 @@ class LayeringTest {
         .layer("registry").definedBy("io.portcullis.registry..")
         .layer("scan").definedBy("io.portcullis.scan..")
         .layer("identity").definedBy("io.portcullis.identity..")
+        .layer("webhooks").definedBy("io.portcullis.webhooks..")
         .layer("events").definedBy("io.portcullis.events..")
         .layer("jobs").definedBy("io.portcullis.jobs..")
         .layer("storage").definedBy("io.portcullis.storage..")
@@ -64,12 +65,13 @@ class LayeringTest {
         .layer("auth").definedBy("io.portcullis.auth..")
         .layer("shared").definedBy("io.portcullis.shared..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "identity", "events", "jobs", "storage", "metadata",
-            "auth", "shared")
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "identity", "webhooks", "events", "jobs", "storage",
+            "metadata", "auth", "shared")
         .whereLayer("cli").mayOnlyAccessLayers("shared")
         .whereLayer("registry").mayOnlyAccessLayers("storage", "metadata", "events", "shared")
         .whereLayer("scan").mayOnlyAccessLayers("metadata", "storage", "events", "jobs", "shared")
         .whereLayer("identity").mayOnlyAccessLayers("auth", "metadata", "events", "shared")
+        .whereLayer("webhooks").mayOnlyAccessLayers("auth", "metadata", "events", "shared")
         .whereLayer("events").mayOnlyAccessLayers("metadata", "shared")
         .whereLayer("jobs").mayOnlyAccessLayers("metadata", "shared")
         .whereLayer("storage").mayOnlyAccessLayers("shared")
