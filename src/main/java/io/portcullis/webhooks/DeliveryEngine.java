@@ -204,7 +204,8 @@ final class DeliveryEngine implements AutoCloseable {
     } catch (WebhookException e) {
       error = e.getMessage();
     } catch (SocketTimeoutException e) {
-      error = "no answer within " + settings.timeout().toSeconds() + " s";
+      long millis = settings.timeout().toMillis();
+      error = "no answer within " + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms");
     } catch (ConnectException e) {
       error = "cannot connect: " + e.getMessage();
     } catch (SSLException e) {

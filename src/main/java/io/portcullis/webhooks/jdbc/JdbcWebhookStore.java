@@ -248,8 +248,8 @@ public final class JdbcWebhookStore implements WebhookStore {
             + "FROM webhook_deliveries WHERE state = 'pending'")
         .bind("now", now)
         .map((rs, ctx) -> {
-          long oldest = rs.getLong(2);
-          return new Backlog(rs.getLong(1), rs.wasNull() ? 0 : now - oldest);
+          Long oldest = nullableLong(rs, 2);
+          return new Backlog(rs.getLong(1), oldest == null ? 0 : now - oldest);
         })
         .one();
   }
