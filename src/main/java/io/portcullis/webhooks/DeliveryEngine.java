@@ -180,10 +180,10 @@ final class DeliveryEngine implements AutoCloseable {
         throw new IllegalStateException("event " + claim.eventId() + " is no longer in the log");
       }
       byte[] payload = event != null ? payloads.event(event, claim.format())
-          : payloads.ping(claim.webhookId(), claim.deliveryId(), java.time.Instant.ofEpochMilli(claim.createdAt()),
+          : payloads.ping(claim.webhookId(), claim.messageId(), java.time.Instant.ofEpochMilli(claim.createdAt()),
               claim.format());
       body = new String(payload, StandardCharsets.UTF_8);
-      String id = Payloads.messageId(claim.eventId(), claim.deliveryId());
+      String id = claim.messageId();
       long timestamp = clock.instant().getEpochSecond();
       headers.put("Host", WebhookClient.hostHeader(url));
       headers.put("Content-Type", claim.format().contentType());

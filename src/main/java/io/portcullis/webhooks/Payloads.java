@@ -28,21 +28,16 @@ final class Payloads {
     this.source = source;
   }
 
-  /** The message id: the {@code webhook-id} header and the payload's {@code id}, the same for every attempt. */
-  static String messageId(Long eventId, long deliveryId) {
-    return eventId == null ? "ping_" + deliveryId : "evt_" + eventId;
-  }
-
   byte[] event(Event event, PayloadFormat format) {
-    return write(format, body(messageId(event.id(), 0), event.type().wireName(), event.at(),
+    return write(format, body("evt_" + event.id(), event.type().wireName(), event.at(),
         event.repository() == null ? null : event.repository().value(),
         event.digest() == null ? null : event.digest().toString(), event.tag() == null ? null : event.tag().value(),
         event.mediaType(), event.caller().actor(), event.detail()));
   }
 
   /** A test message: no event of the log, just proof that the webhook reaches its receiver. */
-  byte[] ping(long webhookId, long deliveryId, Instant at, PayloadFormat format) {
-    return write(format, body(messageId(null, deliveryId), WebhookEvents.PING, at, null, null, null, null, null,
+  byte[] ping(long webhookId, String messageId, Instant at, PayloadFormat format) {
+    return write(format, body(messageId, WebhookEvents.PING, at, null, null, null, null, null,
         Map.of("webhook", Long.toString(webhookId))));
   }
 

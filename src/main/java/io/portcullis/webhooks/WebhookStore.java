@@ -22,13 +22,23 @@ public interface WebhookStore {
    *
    * @param eventId      the event reported; null for a ping
    * @param lane         what must be delivered in order: the event's repository, or {@code ""}
-   * @param redeliveryOf the delivery repeated, or null
+   * @param redeliveryOf the first delivery of the message repeated, or null
    */
   record NewDelivery(long webhookId, Long eventId, String type, String lane, Long redeliveryOf) {}
 
-  /** A delivery a sender has claimed: what it needs to send it. */
+  /**
+   * A delivery a sender has claimed: what it needs to send it.
+   *
+   * @param redeliveryOf the first delivery of the message when this one repeats it, else null
+   */
   record Claim(long deliveryId, long webhookId, String url, PayloadFormat format, Long eventId, String type,
-      int attempts, long createdAt, Long firstAttemptAt) {}
+      int attempts, long createdAt, Long firstAttemptAt, Long redeliveryOf) {
+
+    /** The message id: the same for every attempt and every redelivery. */
+    public String messageId() {
+      return eventId != null ? "evt_" + eventId : "ping_" + (redeliveryOf != null ? redeliveryOf : deliveryId);
+    }
+  }
 
   /** The outcome of one attempt, as the delivery log keeps it. */
   record Attempt(long deliveryId, Delivery.State state, int attempts, long attemptedAt, long firstAttemptAt,

@@ -253,8 +253,10 @@ public final class Webhooks implements AutoCloseable {
     if (past.state() == Delivery.State.PENDING) {
       throw new WebhookException(WebhookException.Reason.CONFLICT, "delivery " + deliveryId + " is still pending");
     }
+    // A redelivery of a redelivery repeats the same first delivery, so the message id stays the same.
+    long first = past.redeliveryOf() == null ? past.id() : past.redeliveryOf();
     if (past.eventId() == null) {
-      return queue(new WebhookStore.NewDelivery(id, null, WebhookEvents.PING, PING_LANE, deliveryId));
+      return queue(new WebhookStore.NewDelivery(id, null, WebhookEvents.PING, PING_LANE, first));
     }
     if (!webhook.enabled()) {
       throw new WebhookException(WebhookException.Reason.CONFLICT, "webhook " + id + " is disabled; enable it first");
@@ -264,7 +266,7 @@ public final class Webhooks implements AutoCloseable {
       throw WebhookException.notFound("event " + past.eventId() + " of delivery " + deliveryId + " is no longer in the log");
     }
     String lane = event.repository() == null ? "" : event.repository().value();
-    return queue(new WebhookStore.NewDelivery(id, past.eventId(), past.type(), lane, deliveryId));
+    return queue(new WebhookStore.NewDelivery(id, past.eventId(), past.type(), lane, first));
   }
 
   /** The webhook's deliveries with ids below {@code before} (0: from the newest), newest first. */

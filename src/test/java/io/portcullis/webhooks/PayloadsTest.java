@@ -43,7 +43,7 @@ class PayloadsTest {
 
   @Test
   void fieldsThatDoNotApplyAreNullNotMissing() throws Exception {
-    JsonNode ping = JSON.readTree(payloads.ping(7, 99, Instant.parse("2030-01-01T00:00:00Z"), PayloadFormat.PORTCULLIS));
+    JsonNode ping = JSON.readTree(payloads.ping(7, "ping_99", Instant.parse("2030-01-01T00:00:00Z"), PayloadFormat.PORTCULLIS));
     assertThat(ping.get("id").asText()).isEqualTo("ping_99");
     assertThat(ping.get("type").asText()).isEqualTo("webhook.ping");
     for (String field : List.of("repository", "digest", "tag", "mediaType", "actor")) {
@@ -65,7 +65,7 @@ class PayloadsTest {
     assertThat(event.get("datacontenttype").asText()).isEqualTo("application/json");
     assertThat(event.get("data")).isEqualTo(JSON.readTree(payloads.event(pushed, PayloadFormat.PORTCULLIS)));
 
-    JsonNode ping = JSON.readTree(payloads.ping(7, 99, Instant.EPOCH, PayloadFormat.CLOUDEVENTS));
+    JsonNode ping = JSON.readTree(payloads.ping(7, "ping_99", Instant.EPOCH, PayloadFormat.CLOUDEVENTS));
     assertThat(ping.has("subject")).as("optional attributes are omitted, not null").isFalse();
   }
 

@@ -453,6 +453,16 @@ abstract class WebhooksContract {
     append(EventType.TAG_PUSHED, "acme/app", "v2");
     Delivery pending = awaitDelivery(id, d -> d.attempts() == 1 && d.state() == Delivery.State.PENDING);
     assertThat(reason(() -> webhooks.redeliver(ALICE, id, pending.id()))).isEqualTo(Reason.CONFLICT);
+
+    receiver.answer(r -> Answer.OK);
+    Delivery pingAgain = webhooks.redeliver(ALICE, id, ping.id());
+    Delivery pingThird = webhooks.redeliver(ALICE, id, awaitDelivery(id, d -> d.id() == pingAgain.id()
+        && d.state() == Delivery.State.SUCCEEDED).id());
+    assertThat(pingThird.redeliveryOf()).as("a redelivery of a redelivery repeats the first").isEqualTo(ping.id());
+    awaitDelivery(id, d -> d.id() == pingThird.id() && d.state() == Delivery.State.SUCCEEDED);
+    assertThat(receiver.requests().stream().filter(r -> r.text().contains("webhook.ping"))
+        .map(r -> r.header("webhook-id"))).containsOnly("ping_" + ping.id(), "ping_" + failedPing.id())
+        .filteredOn(("ping_" + ping.id())::equals).hasSize(3);
   }
 
   @Test

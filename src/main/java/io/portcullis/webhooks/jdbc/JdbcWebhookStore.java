@@ -191,7 +191,7 @@ public final class JdbcWebhookStore implements WebhookStore {
     // Only this table's rows are locked (OF d): the webhooks rows are updated by outcomes meanwhile.
     String lock = tx.dialect() == Database.Dialect.POSTGRESQL ? " FOR UPDATE OF d SKIP LOCKED" : "";
     List<Claim> claims = tx.handle().createQuery("SELECT d.id, d.webhook_id, w.url, w.format, d.event_id, "
-            + "d.event_type, d.attempts, d.created_at, d.first_attempt_at FROM webhook_deliveries d "
+            + "d.event_type, d.attempts, d.created_at, d.first_attempt_at, d.redelivery_of FROM webhook_deliveries d "
             + "JOIN webhooks w ON w.id = d.webhook_id WHERE d.state = 'pending' AND d.next_attempt_at <= :now "
             + "AND (d.locked_until IS NULL OR d.locked_until < :now) AND (w.enabled OR d.event_type = :ping) "
             + "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.webhook_id = d.webhook_id "
@@ -200,7 +200,7 @@ public final class JdbcWebhookStore implements WebhookStore {
         .bind("now", now).bind("ping", WebhookEvents.PING).bind("limit", limit)
         .map((rs, ctx) -> new Claim(rs.getLong(1), rs.getLong(2), rs.getString(3),
             PayloadFormat.fromWireName(rs.getString(4)), nullableLong(rs, 5), rs.getString(6), rs.getInt(7),
-            rs.getLong(8), nullableLong(rs, 9)))
+            rs.getLong(8), nullableLong(rs, 9), nullableLong(rs, 10)))
         .list();
     if (!claims.isEmpty()) {
       tx.handle().createUpdate("UPDATE webhook_deliveries SET locked_by = :owner, locked_until = :until "
