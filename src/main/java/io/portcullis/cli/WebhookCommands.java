@@ -135,7 +135,7 @@ public final class WebhookCommands {
     @Parameters(paramLabel = "ID")
     long id;
 
-    @Option(names = "--url")
+    @Option(names = "--endpoint", paramLabel = "URL", description = "A new URL to deliver to.")
     String url;
 
     @Option(names = "--events", split = ",", description = "Event types, or 'all'.")

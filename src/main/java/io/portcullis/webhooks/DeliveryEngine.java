@@ -131,7 +131,7 @@ final class DeliveryEngine implements AutoCloseable {
   private List<Claim> claim(int limit) {
     long now = clock.millis();
     // Long enough for a connection and an answer at their slowest, with room for the outcome's commit.
-    long lease = now + 2 * settings.timeout().toMillis() + 60_000;
+    long lease = now + 2 * settings.timeout().toMillis() + 30_000;
     return db.inTransaction(tx -> store.claim(tx, owner, now, lease, limit));
   }
 
@@ -369,7 +369,7 @@ final class DeliveryEngine implements AutoCloseable {
       WebhookScope scope = webhook.scope();
       events.append(tx, Event.change(EventType.WEBHOOK_DISABLED, clock.instant(), Caller.SYSTEM, "webhook " + webhookId,
           scope.kind() == WebhookScope.Kind.REPOSITORY ? RepositoryName.of(scope.name()) : null,
-          Map.of("reason", o.disableReason(), "scope", scope.toString())));
+          Map.of("webhook", Long.toString(webhookId), "reason", o.disableReason(), "scope", scope.toString())));
     }
   }
 

@@ -189,7 +189,7 @@ public final class NetworkPolicy {
       if (!permits(address)) {
         // One refused address refuses the name: connecting to "the other one" would let a name that
         // also points inside the network through whenever the public address fails.
-        throw new Refused((literal != null ? address.getHostAddress() : host + " resolves to " + address.getHostAddress())
+        throw new Refused((literal != null ? host : host + " resolves to " + address.getHostAddress())
             + ", a " + classify(address).label() + " address outside webhooks.allowed-networks", true);
       }
       checked.add(address);

@@ -113,7 +113,7 @@ class NetworkPolicyTest {
     assertThatThrownBy(() -> policy.resolve(URI.create("http://127.0.0.1:8080/")))
         .hasMessage("127.0.0.1, a loopback address outside webhooks.allowed-networks");
     assertThatThrownBy(() -> policy.resolve(URI.create("http://[::ffff:a9fe:a9fe]/")))
-        .hasMessageContaining("metadata address");
+        .hasMessage("[::ffff:a9fe:a9fe], a metadata address outside webhooks.allowed-networks");
     assertThatThrownBy(() -> policy.resolve(URI.create("https://nowhere.example/")))
         .hasMessage("cannot resolve nowhere.example")
         .satisfies(e -> assertThat(((NetworkPolicy.Refused) e).forbidden()).isFalse());

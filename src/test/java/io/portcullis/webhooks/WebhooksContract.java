@@ -254,6 +254,7 @@ abstract class WebhooksContract {
     assertThat(payload.get("type").asText()).isEqualTo("webhook.disabled");
     assertThat(payload.get("repository").asText()).isEqualTo("acme/app");
     assertThat(payload.get("detail").get("reason").asText()).startsWith("every attempt failed");
+    assertThat(payload.get("detail").get("webhook").asText()).isEqualTo(Long.toString(failing));
     assertThat(events.search(new EventQuery(0, 10, null, null, EventType.WEBHOOK_DISABLED, null, null)))
         .singleElement().satisfies(e -> assertThat(e.target()).isEqualTo("webhook " + failing));
 
