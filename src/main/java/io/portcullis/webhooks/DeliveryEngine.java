@@ -112,42 +112,63 @@ final class DeliveryEngine implements AutoCloseable {
 
   private void dispatch() {
     while (running) {
-      try {
-        int free = slots.availablePermits();
-        List<Claim> claims = free == 0 ? List.of() : claim(free);
-        if (!claims.isEmpty()) {
-          start(claims);
+      int reserved = reserve();
+      List<Claim> claims = List.of();
+      if (reserved > 0) {
+        try {
+          claims = db.inTransaction(tx -> claim(tx, reserved));
+        } catch (RuntimeException e) {
+          log.error("webhook dispatch failed; retrying", e);
         }
-        if (claims.size() < free || free == 0) {
-          pause();
-        }
-      } catch (RuntimeException e) {
-        log.error("webhook dispatch failed; retrying", e);
+      }
+      slots.release(reserved - claims.size());
+      start(claims);
+      if (claims.size() < reserved || reserved == 0) {
         pause();
       }
     }
   }
 
-  private List<Claim> claim(int limit) {
+  /** Takes every free sending slot; whoever reserved them releases those it does not fill. */
+  private int reserve() {
+    int reserved = 0;
+    while (running && slots.tryAcquire()) {
+      reserved++;
+    }
+    return reserved;
+  }
+
+  private List<Claim> claim(Tx tx, int limit) {
     long now = clock.millis();
     // Long enough for a connection and an answer at their slowest, with room for the outcome's commit.
     long lease = now + 2 * settings.timeout().toMillis() + 30_000;
-    return db.inTransaction(tx -> store.claim(tx, owner, now, lease, limit));
+    return store.claim(tx, owner, now, lease, limit);
   }
 
+  /** Sends each claimed delivery on its own virtual thread, in the slot reserved for it. */
   private void start(List<Claim> claims) {
-    Map<Long, Event> found = events.find(claims.stream().filter(c -> c.eventId() != null).map(Claim::eventId).toList());
-    Map<Long, List<byte[]>> sealed = db.readOnly(tx -> store.secrets(tx,
-        claims.stream().map(Claim::webhookId).distinct().toList(), clock.millis()));
+    if (claims.isEmpty()) {
+      return;
+    }
+    Map<Long, Event> found;
+    Map<Long, List<byte[]>> sealed;
+    try {
+      found = events.find(claims.stream().filter(c -> c.eventId() != null).map(Claim::eventId).toList());
+      sealed = db.readOnly(tx -> store.secrets(tx, claims.stream().map(Claim::webhookId).distinct().toList(),
+          clock.millis()));
+    } catch (RuntimeException e) {
+      log.error("cannot prepare {} webhook deliveries; they are sent when their leases run out", claims.size(), e);
+      slots.release(claims.size());
+      return;
+    }
     for (Claim claim : claims) {
-      List<byte[]> keys = sealed.getOrDefault(claim.webhookId(), List.of()).stream()
-          .map(s -> Signatures.key(new String(box.open(sealName(claim.webhookId()), s), StandardCharsets.UTF_8))).toList();
       Event event = claim.eventId() == null ? null : found.get(claim.eventId());
-      slots.acquireUninterruptibly();
+      List<byte[]> keys = sealed.getOrDefault(claim.webhookId(), List.of());
       inFlight.incrementAndGet();
       Thread.ofVirtual().name("webhook-delivery-" + claim.deliveryId()).start(() -> {
         try {
-          outcomes.add(send(claim, event, keys));
+          outcomes.add(send(claim, event, keys.stream().map(k -> Signatures.key(new String(
+              box.open(sealName(claim.webhookId()), k), StandardCharsets.UTF_8))).toList()));
         } catch (RuntimeException e) {
           log.error("webhook delivery {} failed unexpectedly; it is sent again when its lease runs out",
               claim.deliveryId(), e);
@@ -320,13 +341,20 @@ final class DeliveryEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Records the outcomes in one transaction which also claims the deliveries they let through (the next
+   * of each lane), so a busy lane costs one commit per delivery, not two.
+   */
   private void record(List<Outcome> batch) {
+    int reserved = reserve();
+    List<Claim> next;
     try {
-      db.inTransaction(tx -> {
+      next = db.inTransaction(tx -> {
         batch.forEach(o -> apply(tx, o));
-        return null;
+        return reserved == 0 ? List.<Claim>of() : claim(tx, reserved);
       });
     } catch (RuntimeException e) {
+      slots.release(reserved);
       if (batch.size() == 1) {
         log.error("could not record the outcome of webhook delivery {}; it is sent again when its lease runs out",
             batch.getFirst().claim().deliveryId(), e);
@@ -336,6 +364,8 @@ final class DeliveryEngine implements AutoCloseable {
       batch.forEach(o -> record(List.of(o)));
       return;
     }
+    slots.release(reserved - next.size());
+    start(next);
     batch.forEach(o -> listener.attempted(o.metric(), o.took()));
   }
 
