@@ -235,8 +235,8 @@ public final class Portcullis implements AutoCloseable {
       tlsWatch.scheduleWithFixedDelay(portcullis::reloadTlsIfChanged, 10, 10, TimeUnit.SECONDS);
     }
     self[0] = portcullis;
-    events.start();
     webhooks.start();
+    events.start();
     jobs.start();
     scheduler.start();
     http.start(mounts);

@@ -9,11 +9,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The event log's one subscriber for all webhooks: each batch of events becomes, in one transaction,
  * a delivery row per event and matching enabled webhook. A thousand webhooks therefore cost one relay
  * and one commit per batch, not a thousand subscribers; redelivered batches find their rows there.
+ *
+ * <p>Pulls are the bulk of all events, so they are queued only while some enabled webhook wants them:
+ * {@code readsWanted} answers from memory (see {@link Webhooks}), never from the database, because it
+ * is asked inside every append.
  */
 final class FanOut implements Subscriber {
   static final String NAME = "webhooks";
@@ -22,13 +27,18 @@ final class FanOut implements Subscriber {
   private final WebhookStore store;
   private final Clock clock;
   private final Runnable queued;
+  private final BooleanSupplier readsWanted;
 
-  /** @param queued told after deliveries were queued */
-  FanOut(Database db, WebhookStore store, Clock clock, Runnable queued) {
+  /**
+   * @param queued      told after deliveries were queued
+   * @param readsWanted whether any enabled webhook subscribes to pulls
+   */
+  FanOut(Database db, WebhookStore store, Clock clock, Runnable queued, BooleanSupplier readsWanted) {
     this.db = db;
     this.store = store;
     this.clock = clock;
     this.queued = queued;
+    this.readsWanted = readsWanted;
   }
 
   @Override
@@ -38,7 +48,7 @@ final class FanOut implements Subscriber {
 
   @Override
   public boolean wants(EventType type) {
-    return WebhookEvents.DELIVERABLE.contains(type);
+    return WebhookEvents.DELIVERABLE.contains(type) && (!type.isRead() || readsWanted.getAsBoolean());
   }
 
   @Override

@@ -82,6 +82,9 @@ public interface WebhookStore {
   /** The enabled webhooks whose scope is global, one of {@code namespaces} or one of {@code repositories}. */
   List<Webhook> covering(Tx tx, Set<String> repositories, Set<String> namespaces);
 
+  /** Whether an enabled webhook subscribes to pulls ({@code manifest.pulled}, {@code tag.pulled}). */
+  boolean anyWantsReads(Tx tx);
+
   /** Queues deliveries of events; a webhook gets each event once however often this is repeated. */
   void insertDeliveries(Tx tx, List<NewDelivery> deliveries, long now);
 

@@ -23,8 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Webhooks: subscriptions of a scope (the registry, a namespace, a repository) to event types, signed
@@ -44,6 +47,9 @@ public final class Webhooks implements AutoCloseable {
   public static final Duration MAX_SECRET_OVERLAP = Duration.ofDays(7);
   /** Deliveries of pings share one lane per webhook, which no repository name can collide with. */
   static final String PING_LANE = "#ping";
+  /** How stale this replica's view of whether any webhook wants pulls may get (others' changes). */
+  static final Duration READS_WANTED_TTL = Duration.ofSeconds(5);
+  private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
 
   /** A webhook with its secret, which is shown this once. */
   public record Issued(Webhook webhook, String secret) {}
@@ -75,6 +81,9 @@ public final class Webhooks implements AutoCloseable {
   private final Supplier<Caller> origin;
   private final DeliveryEngine engine;
   private final FanOut fanOut;
+  private volatile boolean readsWanted;
+  private volatile long readsCheckedAt;
+  private final AtomicBoolean readsRefreshing = new AtomicBoolean();
 
   /**
    * @param box         seals the signing secrets at rest (the master key's)
@@ -97,7 +106,7 @@ public final class Webhooks implements AutoCloseable {
     this.engine = new DeliveryEngine(db, store, events, box, policy,
         new WebhookClient((SSLSocketFactory) SSLSocketFactory.getDefault()), new Payloads(json, settings.source()),
         clock, settings, Backoff.DEFAULT, replica, listener);
-    this.fanOut = new FanOut(db, store, clock, engine::wake);
+    this.fanOut = new FanOut(db, store, clock, engine::wake, this::readsWanted);
   }
 
   /** The event log subscriber that queues deliveries; subscribe it before the log starts. */
@@ -105,9 +114,35 @@ public final class Webhooks implements AutoCloseable {
     return fanOut;
   }
 
-  /** Starts sending. */
+  /** Starts sending; call before the event log starts, so that pulls are queued from the first one if wanted. */
   public void start() {
+    refreshReadsWanted();
     engine.start();
+  }
+
+  /**
+   * Whether any enabled webhook subscribes to pulls; asked inside every append, so it answers from
+   * memory. Changes made here apply at once, other replicas' within {@link #READS_WANTED_TTL}: a stale
+   * answer starts a refresh in the background and is used meanwhile.
+   */
+  private boolean readsWanted() {
+    if (System.nanoTime() - readsCheckedAt > READS_WANTED_TTL.toNanos() && readsRefreshing.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("webhooks-reads-wanted").start(() -> {
+        try {
+          refreshReadsWanted();
+        } catch (RuntimeException e) {
+          log.warn("cannot tell whether webhooks want pulls; keeping the last answer", e);
+        } finally {
+          readsRefreshing.set(false);
+        }
+      });
+    }
+    return readsWanted;
+  }
+
+  private void refreshReadsWanted() {
+    readsWanted = db.readOnly(store::anyWantsReads);
+    readsCheckedAt = System.nanoTime();
   }
 
   /** Deliveries this replica is sending right now. */
@@ -153,6 +188,7 @@ public final class Webhooks implements AutoCloseable {
       record(tx, who, EventType.WEBHOOK_CREATED, created, scope, Map.of());
       return created;
     });
+    refreshReadsWanted();
     return new Issued(find(id), secret);
   }
 
@@ -197,6 +233,7 @@ public final class Webhooks implements AutoCloseable {
       record(tx, who, EventType.WEBHOOK_UPDATED, id, current.scope(), Map.of("changed", String.join(",", changed)));
       return null;
     });
+    refreshReadsWanted();
     return find(id);
   }
 
@@ -209,6 +246,7 @@ public final class Webhooks implements AutoCloseable {
       }
       return null;
     });
+    refreshReadsWanted();
   }
 
   /**

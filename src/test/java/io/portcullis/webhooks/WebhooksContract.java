@@ -101,8 +101,8 @@ abstract class WebhooksContract {
         new WebhookSettings(timeout, horizon, Duration.ofHours(24), concurrency, Duration.ofDays(30),
             "https://registry.example.com"), clock, json, "replica-1", () -> Caller.SYSTEM, (outcome, took) -> {});
     events.subscribe(webhooks.subscriber());
-    events.start();
     webhooks.start();
+    events.start();
     closing.add(events);
     closing.add(webhooks);
   }
@@ -489,6 +489,25 @@ abstract class WebhooksContract {
       Thread.sleep(20);
     }
     assertThat(webhooks.inFlight()).as("no sender is left hanging").isZero();
+  }
+
+  @Test
+  void pullsAreQueuedOnlyWhileAWebhookWantsThem() throws Exception {
+    start();
+    long pushes = create(ALICE, APP, "/pushes", List.of("tag.pushed")).webhook().id();
+    events.appendRead(Event.of(EventType.MANIFEST_PULLED, clock.instant(), Caller.SYSTEM, RepositoryName.of("acme/app"),
+        DIGEST, null, null));
+    append(EventType.TAG_PUSHED, "acme/app", "v1");
+    receiver.await(r -> path(r, "/pushes"), WAIT);
+    assertThat(events.subscribers()).filteredOn(s -> s.name().equals("webhooks"))
+        .singleElement().satisfies(s -> assertThat(s.delivered()).as("the pull was not queued for webhooks").isEqualTo(1));
+
+    webhooks.update(ALICE, pushes, new Webhooks.Change(null, true, List.of("tag.pushed", "manifest.pulled"), null, false,
+        null, null));
+    events.appendRead(Event.of(EventType.MANIFEST_PULLED, clock.instant(), Caller.SYSTEM, RepositoryName.of("acme/app"),
+        DIGEST, null, null));
+    assertThat(body(receiver.await(r -> r.text().contains("manifest.pulled"), WAIT)).get("repository").asText())
+        .isEqualTo("acme/app");
   }
 
   @Test

@@ -148,6 +148,21 @@ public final class JdbcWebhookStore implements WebhookStore {
   }
 
   @Override
+  public boolean anyWantsReads(Tx tx) {
+    List<String> reads = WebhookEvents.DELIVERABLE.stream().filter(EventType::isRead).map(EventType::wireName).toList();
+    StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM webhooks WHERE enabled AND (event_types IS NULL");
+    for (int i = 0; i < reads.size(); i++) {
+      // Wire names are stored comma-joined; the commas around them keep tag.pulled from matching x.tag.pulled.
+      sql.append(" OR ',' || event_types || ',' LIKE :r").append(i);
+    }
+    var query = tx.handle().createQuery(sql.append(")").toString());
+    for (int i = 0; i < reads.size(); i++) {
+      query.bind("r" + i, "%," + reads.get(i) + ",%");
+    }
+    return query.mapTo(Long.class).one() > 0;
+  }
+
+  @Override
   public void insertDeliveries(Tx tx, List<NewDelivery> deliveries, long now) {
     if (deliveries.isEmpty()) {
       return;

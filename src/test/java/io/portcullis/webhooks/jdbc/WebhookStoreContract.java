@@ -255,6 +255,26 @@ abstract class WebhookStoreContract {
   }
 
   @Test
+  void knowsWhetherAnyEnabledWebhookWantsPulls() {
+    assertThat(read(store::anyWantsReads)).isFalse();
+    long pushes = db.inTransaction(tx -> store.insert(tx, new WebhookStore.NewWebhook(APP, new WebhookStore.Settings(
+        "http://h/", EnumSet.of(EventType.TAG_PUSHED, EventType.MANIFEST_DELETED), PayloadFormat.PORTCULLIS, null),
+        null, "alice"), now()));
+    assertThat(read(store::anyWantsReads)).isFalse();
+    long pulls = db.inTransaction(tx -> store.insert(tx, new WebhookStore.NewWebhook(APP, new WebhookStore.Settings(
+        "http://h/", EnumSet.of(EventType.TAG_PUSHED, EventType.TAG_PULLED), PayloadFormat.PORTCULLIS, null), null,
+        "alice"), now()));
+    assertThat(read(store::anyWantsReads)).isTrue();
+    db.inTransaction(tx -> store.setEnabled(tx, pulls, false, "off", now()));
+    assertThat(read(store::anyWantsReads)).as("a disabled one does not count").isFalse();
+    db.inTransaction(tx -> {
+      store.update(tx, pushes, new WebhookStore.Settings("http://h/", null, PayloadFormat.PORTCULLIS, null), now());
+      return null;
+    });
+    assertThat(read(store::anyWantsReads)).as("every type includes pulls").isTrue();
+  }
+
+  @Test
   void aWebhookGetsEachEventOnceButRedeliveriesAreNew() {
     long id = webhook(APP);
     long e1 = event("acme/app");
