@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,6 +36,46 @@ public final class WebhookCommands {
       }
       return scope.namespace != null ? "/namespaces/" + scope.namespace + "/webhooks"
           : "/repositories/" + scope.repository + "/webhooks";
+    }
+  }
+
+  /** What create and update set alike; only the options given are sent. */
+  static final class Fields {
+    @Option(names = "--events", split = ",", description = "Event types, e.g. tag.pushed,scan.failed, or 'all' "
+        + "(the default of a new webhook).")
+    List<String> events;
+
+    @Option(names = "--format", description = "portcullis (the default of a new webhook) or cloudevents.")
+    String format;
+
+    @Option(names = "--description")
+    String description;
+
+    ObjectNode into(ObjectNode body) {
+      if (events != null) {
+        if (events.equals(List.of("all"))) {
+          body.putNull("events");
+        } else {
+          events.forEach(body.putArray("events")::add);
+        }
+      }
+      if (format != null) {
+        body.put("format", format);
+      }
+      if (description != null) {
+        body.put("description", description);
+      }
+      return body;
+    }
+  }
+
+  /** A command about one webhook, the first parameter. */
+  abstract static class OneWebhook extends IdentityCommands.Base {
+    @Parameters(index = "0", paramLabel = "ID")
+    long id;
+
+    String path() {
+      return "/webhooks/" + id;
     }
   }
 
@@ -84,26 +125,15 @@ public final class WebhookCommands {
     @ArgGroup
     Scope scope;
 
-    @Option(names = "--events", split = ",", description = "Event types, e.g. tag.pushed,scan.failed (default: all).")
-    List<String> events;
-
-    @Option(names = "--format", description = "portcullis (default) or cloudevents.")
-    String format;
-
-    @Option(names = "--description")
-    String description;
+    @Mixin
+    Fields fields;
 
     @Option(names = "--disabled", description = "Create it switched off.")
     boolean disabled;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      ObjectNode body = body().put("url", url).put("format", format).put("description", description)
-          .put("enabled", !disabled);
-      if (events != null) {
-        events.forEach(body.putArray("events")::add);
-      }
-      return client.call("POST", Scope.path(scope), body);
+      return client.call("POST", Scope.path(scope), fields.into(body().put("url", url).put("enabled", !disabled)));
     }
 
     @Override
@@ -113,13 +143,10 @@ public final class WebhookCommands {
   }
 
   @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a webhook.")
-  static final class WebhooksGet extends IdentityCommands.Base {
-    @Parameters(paramLabel = "ID")
-    long id;
-
+  static final class WebhooksGet extends OneWebhook {
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.get("/webhooks/" + id);
+      return client.get(path());
     }
 
     @Override
@@ -131,48 +158,26 @@ public final class WebhookCommands {
 
   @Command(name = "update", mixinStandardHelpOptions = true,
       description = "Change a webhook; --enable also forgets its failures.")
-  static final class WebhooksUpdate extends IdentityCommands.Base {
-    @Parameters(paramLabel = "ID")
-    long id;
-
+  static final class WebhooksUpdate extends OneWebhook {
     @Option(names = "--endpoint", paramLabel = "URL", description = "A new URL to deliver to.")
     String url;
 
-    @Option(names = "--events", split = ",", description = "Event types, or 'all'.")
-    List<String> events;
-
-    @Option(names = "--format", description = "portcullis or cloudevents.")
-    String format;
-
-    @Option(names = "--description")
-    String description;
+    @Mixin
+    Fields fields;
 
     @Option(names = "--enable", negatable = true, description = "Switch it on (--enable) or off (--no-enable).")
     Boolean enable;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      ObjectNode body = body();
+      ObjectNode body = fields.into(body());
       if (url != null) {
         body.put("url", url);
-      }
-      if (events != null) {
-        if (events.equals(List.of("all"))) {
-          body.putNull("events");
-        } else {
-          events.forEach(body.putArray("events")::add);
-        }
-      }
-      if (format != null) {
-        body.put("format", format);
-      }
-      if (description != null) {
-        body.put("description", description);
       }
       if (enable != null) {
         body.put("enabled", enable);
       }
-      return client.call("PATCH", "/webhooks/" + id, body);
+      return client.call("PATCH", path(), body);
     }
 
     @Override
@@ -182,13 +187,10 @@ public final class WebhookCommands {
   }
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a webhook and its delivery log.")
-  static final class WebhooksDelete extends IdentityCommands.Base {
-    @Parameters(paramLabel = "ID")
-    long id;
-
+  static final class WebhooksDelete extends OneWebhook {
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.call("DELETE", "/webhooks/" + id, null);
+      return client.call("DELETE", path(), null);
     }
 
     @Override
@@ -199,17 +201,14 @@ public final class WebhookCommands {
 
   @Command(name = "rotate", mixinStandardHelpOptions = true,
       description = "Replace a webhook's signing secret; the old one keeps signing during the overlap.")
-  static final class WebhooksRotate extends IdentityCommands.Base {
-    @Parameters(paramLabel = "ID")
-    long id;
-
+  static final class WebhooksRotate extends OneWebhook {
     @Option(names = "--overlap", description = "ISO-8601 duration, e.g. PT1H; PT0S ends the old secret at once "
         + "(default: the server's webhooks.secret-overlap).")
     String overlap;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.call("POST", "/webhooks/" + id + "/rotate", body().put("overlap", overlap));
+      return client.call("POST", path() + "/rotate", body().put("overlap", overlap));
     }
 
     @Override
@@ -220,14 +219,11 @@ public final class WebhookCommands {
 
   @Command(name = "ping", mixinStandardHelpOptions = true,
       description = "Send a test delivery and wait (up to 30 s) for its outcome; exit 1 when it failed.")
-  static final class WebhooksPing extends IdentityCommands.Base {
-    @Parameters(paramLabel = "ID")
-    long id;
-
+  static final class WebhooksPing extends OneWebhook {
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      JsonNode delivery = client.call("POST", "/webhooks/" + id + "/ping", null);
-      String path = "/webhooks/" + id + "/deliveries/" + delivery.path("id").asLong();
+      JsonNode delivery = client.call("POST", path() + "/ping", null);
+      String path = path() + "/deliveries/" + delivery.path("id").asLong();
       for (int i = 0; i < 60 && delivery.path("state").asText().equals("pending"); i++) {
         Thread.sleep(500);
         delivery = client.get(path);
@@ -245,16 +241,13 @@ public final class WebhookCommands {
   }
 
   @Command(name = "deliveries", mixinStandardHelpOptions = true, description = "A webhook's delivery log, newest first.")
-  static final class WebhooksDeliveries extends IdentityCommands.Base {
-    @Parameters(paramLabel = "ID")
-    long id;
-
+  static final class WebhooksDeliveries extends OneWebhook {
     @Option(names = "--limit", defaultValue = "20", description = "At most this many (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.get("/webhooks/" + id + "/deliveries?limit=" + limit).path("items");
+      return client.get(path() + "/deliveries?limit=" + limit).path("items");
     }
 
     @Override
@@ -265,16 +258,13 @@ public final class WebhookCommands {
 
   @Command(name = "delivery", mixinStandardHelpOptions = true,
       description = "One delivery: the request sent (headers, body) and the answer (status, first KiB).")
-  static final class WebhooksDelivery extends IdentityCommands.Base {
-    @Parameters(index = "0", paramLabel = "ID")
-    long id;
-
+  static final class WebhooksDelivery extends OneWebhook {
     @Parameters(index = "1", paramLabel = "DELIVERY")
     long delivery;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.get("/webhooks/" + id + "/deliveries/" + delivery);
+      return client.get(path() + "/deliveries/" + delivery);
     }
 
     @Override
@@ -290,16 +280,13 @@ public final class WebhookCommands {
 
   @Command(name = "redeliver", mixinStandardHelpOptions = true,
       description = "Queue a finished delivery again (same webhook-id).")
-  static final class WebhooksRedeliver extends IdentityCommands.Base {
-    @Parameters(index = "0", paramLabel = "ID")
-    long id;
-
+  static final class WebhooksRedeliver extends OneWebhook {
     @Parameters(index = "1", paramLabel = "DELIVERY")
     long delivery;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.call("POST", "/webhooks/" + id + "/deliveries/" + delivery + "/redeliver", null);
+      return client.call("POST", path() + "/deliveries/" + delivery + "/redeliver", null);
     }
 
     @Override

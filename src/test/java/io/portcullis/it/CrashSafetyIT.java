@@ -48,25 +48,10 @@ class CrashSafetyIT {
       try {
         awaitHealthy(base, server);
         verify(base, acknowledged);
-        AtomicBoolean stop = new AtomicBoolean();
         int before = acknowledged.size();
-        List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < WORKERS; w++) {
-          int worker = w;
-          int thisCycle = cycle;
-          workers.add(Thread.ofVirtual().start(() -> pushUntilStopped(clients.get(worker), thisCycle, worker, stop,
-              acknowledged)));
-        }
         // Kill at a random moment once pushes are flowing, so every cycle interrupts real work.
-        for (int waited = 0; acknowledged.size() == before && waited < 1200; waited++) {
-          Thread.sleep(50);
-        }
-        Thread.sleep(200 + random.nextInt(1500));
-        server.destroyForcibly().waitFor();
-        stop.set(true);
-        for (Thread worker : workers) {
-          worker.join();
-        }
+        pushUntilKilled(server, clients, cycle, acknowledged, () -> acknowledged.size() > before,
+            200 + random.nextInt(1500));
       } finally {
         server.destroyForcibly().waitFor();
       }
@@ -105,21 +90,9 @@ class CrashSafetyIT {
     long pendingAtKill;
     try {
       awaitHealthy(base, server);
-      List<Thread> workers = new ArrayList<>();
-      AtomicBoolean stop = new AtomicBoolean();
-      for (int w = 0; w < WORKERS; w++) {
-        int worker = w;
-        RegistryClient client = new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD);
-        workers.add(Thread.ofVirtual().start(() -> pushUntilStopped(client, 99, worker, stop, acknowledged)));
-      }
-      for (int waited = 0; acknowledged.size() < 3 * WORKERS && waited < 1200; waited++) {
-        Thread.sleep(50);
-      }
-      server.destroyForcibly().waitFor();
-      stop.set(true);
-      for (Thread worker : workers) {
-        worker.join();
-      }
+      List<RegistryClient> clients = java.util.stream.IntStream.range(0, WORKERS)
+          .mapToObj(w -> new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD)).toList();
+      pushUntilKilled(server, clients, 99, acknowledged, () -> acknowledged.size() >= 3 * WORKERS, 0);
       pendingAtKill = count("SELECT COUNT(*) FROM event_deliveries WHERE subscriber = 'scan-on-push'");
     } finally {
       server.destroyForcibly().waitFor();
@@ -171,20 +144,7 @@ class CrashSafetyIT {
                 .encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD).getBytes()));
         assertThat(created.statusCode()).isEqualTo(201);
         secret = RegistryClient.json(created).get("secret").asText();
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < 2; w++) {
-          int worker = w;
-          workers.add(Thread.ofVirtual().start(() -> pushUntilStopped(client, 7, worker, stop, acknowledged)));
-        }
-        for (int waited = 0; acknowledged.size() < 6 && waited < 1200; waited++) {
-          Thread.sleep(50);
-        }
-        server.destroyForcibly().waitFor();
-        stop.set(true);
-        for (Thread worker : workers) {
-          worker.join();
-        }
+        pushUntilKilled(server, List.of(client, client), 7, acknowledged, () -> acknowledged.size() >= 6, 0);
       } finally {
         server.destroyForcibly().waitFor();
       }
@@ -233,6 +193,30 @@ class CrashSafetyIT {
          var result = connection.createStatement().executeQuery(sql)) {
       result.next();
       return result.getLong(1);
+    }
+  }
+
+  /**
+   * Pushes from one worker per client until {@code ready} holds (looked at every 50 ms, for a minute at
+   * most) and {@code graceMillis} more have passed, then kills the server with SIGKILL and waits for the
+   * workers to notice.
+   */
+  private void pushUntilKilled(Process server, List<RegistryClient> clients, int cycle, List<Acknowledged> acknowledged,
+      java.util.function.BooleanSupplier ready, long graceMillis) throws InterruptedException {
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> workers = new ArrayList<>();
+    for (int w = 0; w < clients.size(); w++) {
+      int worker = w;
+      workers.add(Thread.ofVirtual().start(() -> pushUntilStopped(clients.get(worker), cycle, worker, stop, acknowledged)));
+    }
+    for (int waited = 0; !ready.getAsBoolean() && waited < 1200; waited++) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(graceMillis);
+    server.destroyForcibly().waitFor();
+    stop.set(true);
+    for (Thread worker : workers) {
+      worker.join();
     }
   }
 

@@ -71,12 +71,7 @@ abstract class IdentityApiContract {
   }
 
   HttpResponse<byte[]> request(String authorization, String method, String path, String body) throws Exception {
-    List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
-    if (authorization != null) {
-      headers.addAll(List.of("Authorization", authorization));
-    }
-    return http.send(method, "/api/v1" + path, null, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
-        headers.toArray(String[]::new));
+    return http.api(authorization, method, path, body);
   }
 
   HttpResponse<byte[]> admin(String method, String path, String body) throws Exception {

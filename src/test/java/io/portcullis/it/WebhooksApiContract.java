@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,31 +74,19 @@ abstract class WebhooksApiContract {
   }
 
   HttpResponse<byte[]> admin(String method, String path, String body) throws Exception {
-    return request(basic(TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD), method, path, body);
+    return http.api(basic(TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD), method, path, body);
   }
 
   HttpResponse<byte[]> as(String user, String method, String path, String body) throws Exception {
-    return request(basic(user, PASSWORD), method, path, body);
+    return http.api(basic(user, PASSWORD), method, path, body);
   }
 
   static String basic(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-  }
-
-  HttpResponse<byte[]> request(String authorization, String method, String path, String body) throws Exception {
-    List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
-    if (authorization != null) {
-      headers.addAll(List.of("Authorization", authorization));
-    }
-    return http.send(method, path.startsWith("/api/v1") ? path : "/api/v1" + path, null,
-        body == null ? null : body.getBytes(StandardCharsets.UTF_8), headers.toArray(String[]::new));
+    return IdentityApiContract.basic(user, password);
   }
 
   static JsonNode expect(int status, HttpResponse<byte[]> response) throws Exception {
-    String body = new String(response.body(), StandardCharsets.UTF_8);
-    assertThat(response.statusCode()).as(response.request().method() + " " + response.uri() + " -> " + body)
-        .isEqualTo(status);
-    return body.isEmpty() ? RegistryClient.JSON.createObjectNode() : RegistryClient.JSON.readTree(body);
+    return IdentityApiContract.expect(status, response);
   }
 
   /** Creates a webhook as the administrator; returns the answer (id, secret). */

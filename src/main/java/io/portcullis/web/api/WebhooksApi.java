@@ -3,7 +3,6 @@ package io.portcullis.web.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portcullis.auth.Principal;
 import io.portcullis.events.EventType;
 import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
@@ -41,23 +40,9 @@ final class WebhooksApi {
     this.json = json;
   }
 
-  @FunctionalInterface
-  private interface Operation {
-    void run(Exchange ex, Router.Params p, Principal who) throws IOException;
-  }
-
-  private Router.Handler op(Operation operation) {
-    return (ex, params) -> {
-      Principal who = authentication.optional(ex);
-      try {
-        operation.run(ex, params, who);
-      } catch (WebhookException e) {
-        if (e.reason() == WebhookException.Reason.FORBIDDEN && who.kind() == Principal.Kind.ANONYMOUS) {
-          throw ApiAuthentication.unauthorized(ex, "sign in: " + e.getMessage());
-        }
-        throw Problem.of(ErrorModel.status(e), e.getMessage()).failure();
-      }
-    };
+  private Router.Handler op(ApiAuthentication.Operation operation) {
+    return authentication.handler(operation, (ex, e, who) -> e instanceof WebhookException refused
+        ? ApiAuthentication.refused(ex, ErrorModel.status(refused), refused.getMessage(), who) : null);
   }
 
   /** Adds the routes; the repository ones must come before the repository catch-all. */

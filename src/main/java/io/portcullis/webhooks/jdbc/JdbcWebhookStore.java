@@ -213,9 +213,10 @@ public final class JdbcWebhookStore implements WebhookStore {
             + "AND e.lane = d.lane AND e.state = 'pending' AND e.id < d.id) "
             + "ORDER BY d.next_attempt_at, d.id LIMIT :limit" + lock)
         .bind("now", now).bind("ping", WebhookEvents.PING).bind("limit", limit)
-        .map((rs, ctx) -> new Claim(rs.getLong(1), rs.getLong(2), rs.getString(3),
-            PayloadFormat.fromWireName(rs.getString(4)), nullableLong(rs, 5), rs.getString(6), rs.getInt(7),
-            rs.getLong(8), nullableLong(rs, 9), nullableLong(rs, 10)))
+        .map((rs, ctx) -> new Claim(rs.getLong("id"), rs.getLong("webhook_id"), rs.getString("url"),
+            PayloadFormat.fromWireName(rs.getString("format")), nullableLong(rs, "event_id"), rs.getString("event_type"),
+            rs.getInt("attempts"), rs.getLong("created_at"), nullableLong(rs, "first_attempt_at"),
+            nullableLong(rs, "redelivery_of")))
         .list();
     if (!claims.isEmpty()) {
       tx.handle().createUpdate("UPDATE webhook_deliveries SET locked_by = :owner, locked_until = :until "
@@ -259,12 +260,12 @@ public final class JdbcWebhookStore implements WebhookStore {
 
   @Override
   public Backlog backlog(Tx tx, long now) {
-    return tx.handle().createQuery("SELECT COUNT(*), MIN(CASE WHEN next_attempt_at <= :now THEN next_attempt_at END) "
-            + "FROM webhook_deliveries WHERE state = 'pending'")
+    return tx.handle().createQuery("SELECT COUNT(*) AS pending, MIN(CASE WHEN next_attempt_at <= :now "
+            + "THEN next_attempt_at END) AS oldest FROM webhook_deliveries WHERE state = 'pending'")
         .bind("now", now)
         .map((rs, ctx) -> {
-          Long oldest = nullableLong(rs, 2);
-          return new Backlog(rs.getLong(1), oldest == null ? 0 : now - oldest);
+          Long oldest = nullableLong(rs, "oldest");
+          return new Backlog(rs.getLong("pending"), oldest == null ? 0 : now - oldest);
         })
         .one();
   }
@@ -335,8 +336,4 @@ public final class JdbcWebhookStore implements WebhookStore {
     return rs.wasNull() ? null : value;
   }
 
-  private static Long nullableLong(ResultSet rs, int column) throws SQLException {
-    long value = rs.getLong(column);
-    return rs.wasNull() ? null : value;
-  }
 }
