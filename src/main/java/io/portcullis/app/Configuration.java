@@ -112,6 +112,12 @@ public final class Configuration {
     duration(Setting.AUTH_TOKEN_TTL);
     duration(Setting.UPLOAD_EXPIRY);
     duration(Setting.LDAP_SYNC_INTERVAL);
+    duration(Setting.WEBHOOKS_TIMEOUT);
+    duration(Setting.WEBHOOKS_RETRY_HORIZON);
+    duration(Setting.WEBHOOKS_SECRET_OVERLAP);
+    duration(Setting.WEBHOOKS_RETENTION);
+    positive(Setting.WEBHOOKS_CONCURRENCY);
+    webhookNetworks();
     if (get(Setting.TLS_CERTIFICATE).isEmpty() != get(Setting.TLS_KEY).isEmpty()) {
       throw new InvalidConfiguration("tls.certificate and tls.key must be given together");
     }
@@ -153,6 +159,15 @@ public final class Configuration {
       return io.portcullis.web.TrustedProxies.parse(get(Setting.HTTP_TRUSTED_PROXIES));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfiguration(Setting.HTTP_TRUSTED_PROXIES.key() + ": " + e.getMessage());
+    }
+  }
+
+  /** The networks webhooks may reach although their addresses are not public. */
+  public java.util.List<io.portcullis.shared.IpNetwork> webhookNetworks() {
+    try {
+      return io.portcullis.shared.IpNetwork.parseList(get(Setting.WEBHOOKS_ALLOWED_NETWORKS));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfiguration(Setting.WEBHOOKS_ALLOWED_NETWORKS.key() + ": " + e.getMessage());
     }
   }
 

@@ -54,6 +54,11 @@ import io.portcullis.web.api.OidcSignIn;
 import io.portcullis.web.token.TokenAuthorizer;
 import io.portcullis.web.token.TokenEndpoint;
 import io.portcullis.web.v2.RegistryApi;
+import io.portcullis.webhooks.NetworkPolicy;
+import io.portcullis.webhooks.WebhookPermissions;
+import io.portcullis.webhooks.WebhookSettings;
+import io.portcullis.webhooks.Webhooks;
+import io.portcullis.webhooks.jdbc.JdbcWebhookStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -84,6 +89,7 @@ public final class Portcullis implements AutoCloseable {
   private final JobRunner jobs;
   private final Scheduler scheduler;
   private final Identity identity;
+  private final Webhooks webhooks;
   private final HttpServer http;
   private final ScheduledExecutorService tlsWatch;
   private volatile boolean ready;
@@ -91,7 +97,7 @@ public final class Portcullis implements AutoCloseable {
   private volatile String tlsFilesSeen;
 
   private Portcullis(Database db, EventLog events, JobRunner jobs, Scheduler scheduler, Identity identity,
-      HttpServer http, ScheduledExecutorService tlsWatch, Configuration config) {
+      Webhooks webhooks, HttpServer http, ScheduledExecutorService tlsWatch, Configuration config) {
     this.config = config;
     this.tlsFilesSeen = tlsFilesVersion(config);
     this.db = db;
@@ -99,6 +105,7 @@ public final class Portcullis implements AutoCloseable {
     this.jobs = jobs;
     this.scheduler = scheduler;
     this.identity = identity;
+    this.webhooks = webhooks;
     this.http = http;
     this.tlsWatch = tlsWatch;
   }
@@ -143,7 +150,8 @@ public final class Portcullis implements AutoCloseable {
     } catch (Database.UnavailableException e) {
       throw new Configuration.InvalidConfiguration(e.getMessage());
     }
-    EventLog events = new EventLog(db, new JdbcEventStore(json), clock, replicaName());
+    String replica = replicaName();
+    EventLog events = new EventLog(db, new JdbcEventStore(json), clock, replica);
     RepositoryService repositories = new RepositoryService(db, new JdbcRepositoryStore(), events, clock);
     FsBlobStore blobStore = new FsBlobStore(dataDir);
     JdbcBlobLinkStore blobLinks = new JdbcBlobLinkStore();
@@ -189,11 +197,20 @@ public final class Portcullis implements AutoCloseable {
     String publicUrl = config.get(Setting.PUBLIC_URL).replaceAll("/+$", "");
     ScopeParser scopes = new ScopeParser(ownHosts(publicUrl, listen));
     TokenAuthorizer authorizer = new TokenAuthorizer(tokens, accessController, service, publicUrl);
+    Webhooks webhooks = new Webhooks(db, new JdbcWebhookStore(json), events, box, webhookPermissions(accessController),
+        new NetworkPolicy(config.webhookNetworks()), new WebhookSettings(config.duration(Setting.WEBHOOKS_TIMEOUT),
+            config.duration(Setting.WEBHOOKS_RETRY_HORIZON), config.duration(Setting.WEBHOOKS_SECRET_OVERLAP),
+            (int) config.longValue(Setting.WEBHOOKS_CONCURRENCY), config.duration(Setting.WEBHOOKS_RETENTION),
+            publicUrl.isEmpty() ? "portcullis" : publicUrl),
+        clock, json, replica, HttpServer::origin, metrics::webhookAttempted);
+    events.subscribe(webhooks.subscriber());
+    repositories.addDeletionParticipant(webhooks::forgetRepository);
+    metrics.watchWebhooks(webhooks::backlog, webhooks::inFlight);
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, authorizer, json);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
+        identity, webhooks, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
 
     Portcullis[] self = new Portcullis[1];
@@ -216,6 +233,11 @@ public final class Portcullis implements AutoCloseable {
       progress.update(purged, purged, "purged " + purged + " expired uploads");
     });
     scheduler.register("uploads.purge", "uploads.purge", Duration.ofHours(1));
+    jobs.register("webhooks.purge", (job, progress) -> {
+      int purged = webhooks.purge();
+      progress.update(purged, purged, "purged " + purged + " webhook deliveries past " + Setting.WEBHOOKS_RETENTION.key());
+    });
+    scheduler.register("webhooks.purge", "webhooks.purge", Duration.ofHours(1));
     if (ldap != null) {
       jobs.register("ldap.sync", (job, progress) -> synchroniseLdap(identity, ldap, progress));
       scheduler.register("ldap.sync", "ldap.sync", config.duration(Setting.LDAP_SYNC_INTERVAL));
@@ -225,11 +247,12 @@ public final class Portcullis implements AutoCloseable {
     // where the scheduler would run the reload in one replica only.
     ScheduledExecutorService tlsWatch = Executors.newSingleThreadScheduledExecutor(
         Thread.ofVirtual().name("tls-watch").factory());
-    Portcullis portcullis = new Portcullis(db, events, jobs, scheduler, identity, http, tlsWatch, config);
+    Portcullis portcullis = new Portcullis(db, events, jobs, scheduler, identity, webhooks, http, tlsWatch, config);
     if (tls != null) {
       tlsWatch.scheduleWithFixedDelay(portcullis::reloadTlsIfChanged, 10, 10, TimeUnit.SECONDS);
     }
     self[0] = portcullis;
+    webhooks.start();
     events.start();
     jobs.start();
     scheduler.start();
@@ -251,6 +274,21 @@ public final class Portcullis implements AutoCloseable {
     repositories.addDeletionParticipant(scans::forgetRepository);
     repositories.addDeletionParticipant(manifests);
     repositories.addDeletionParticipant(blobs);
+  }
+
+  /**
+   * Who manages which webhooks: system administrators the global ones, a namespace's user and its
+   * organization's admins (and system administrators) the namespace's, the repository's admins a
+   * repository's; those who may only pull a repository are refused, others do not see it.
+   */
+  private static WebhookPermissions webhookPermissions(IdentityAccessController access) {
+    return (principal, scope) -> switch (scope.kind()) {
+      case GLOBAL -> access.isSystemAdmin(principal) ? WebhookPermissions.Access.MANAGE : WebhookPermissions.Access.NONE;
+      case NAMESPACE -> access.canManageNamespace(principal, scope.name())
+          ? WebhookPermissions.Access.MANAGE : WebhookPermissions.Access.NONE;
+      case REPOSITORY -> access.canManage(principal, scope.name()) ? WebhookPermissions.Access.MANAGE
+          : access.canPull(principal, scope.name()) ? WebhookPermissions.Access.SEE : WebhookPermissions.Access.NONE;
+    };
   }
 
   private static java.security.KeyStore tlsKeyStore(Configuration config) {
@@ -501,6 +539,7 @@ public final class Portcullis implements AutoCloseable {
     jobs.endWaits();
     http.close();
     jobs.close();
+    webhooks.close();
     events.close();
     db.close();
   }

@@ -6,6 +6,7 @@ import io.portcullis.metadata.Tx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,11 @@ public final class EventLog implements AutoCloseable {
   /** Newest first. */
   public List<Event> search(EventQuery query) {
     return db.readOnly(tx -> store.search(tx, query));
+  }
+
+  /** The events with these ids that are in the log, by id. */
+  public Map<Long, Event> find(Collection<Long> ids) {
+    return ids.isEmpty() ? Map.of() : db.readOnly(tx -> store.find(tx, ids));
   }
 
   /** Events appended since start, by type (committed appends only). */

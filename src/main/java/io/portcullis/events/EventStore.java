@@ -1,6 +1,7 @@
 package io.portcullis.events;
 
 import io.portcullis.metadata.Tx;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,9 @@ public interface EventStore {
 
   /** Appends events no subscriber wants in one statement batch: nothing to deliver, so no positions to return. */
   void appendUndelivered(Tx tx, List<Event> events);
+
+  /** The events with these ids that are in the log, by id. */
+  Map<Long, Event> find(Tx tx, Collection<Long> ids);
 
   /** Events matching {@code query}, newest first. */
   List<Event> search(Tx tx, EventQuery query);

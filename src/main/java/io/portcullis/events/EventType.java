@@ -12,6 +12,8 @@ public enum EventType {
   MANIFEST_PULLED("manifest.pulled"),
   MANIFEST_DELETED("manifest.deleted"),
   TAG_PUSHED("tag.pushed"),
+  /** A manifest was pulled by tag; the pull also appends {@link #MANIFEST_PULLED}. */
+  TAG_PULLED("tag.pulled"),
   TAG_DELETED("tag.deleted"),
   BLOB_MOUNTED("blob.mounted"),
   BLOB_DELETED("blob.deleted"),
@@ -23,6 +25,17 @@ public enum EventType {
   SCAN_FAILED("scan.failed"),
   /** A stored image's findings changed after a vulnerability database import (the re-match). */
   VULNERABILITIES_CHANGED("vulnerabilities.changed"),
+  // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.
+  /** Not emitted yet: a vulnerability database import found new vulnerabilities in a stored image. */
+  VULNERABILITY_FOUND("vulnerability.found"),
+  /** Not emitted yet: an image was promoted to another repository. */
+  IMAGE_PROMOTED("image.promoted"),
+  /** Not emitted yet: an image was mirrored from or to another registry. */
+  IMAGE_MIRRORED("image.mirrored"),
+  /** Not emitted yet: a retention policy removed a tag. */
+  TAG_PRUNED("tag.pruned"),
+  /** Not emitted yet: a repository or namespace neared its storage quota. */
+  QUOTA_WARNING("quota.warning"),
 
   USER_CREATED("user.created"),
   USER_UPDATED("user.updated"),
@@ -54,7 +67,14 @@ public enum EventType {
   TEAM_GROUP_UNMAPPED("team.group_unmapped"),
   /** A team or user was given (or changed) a permission level on a repository. */
   PERMISSION_GRANTED("permission.granted"),
-  PERMISSION_REVOKED("permission.revoked");
+  PERMISSION_REVOKED("permission.revoked"),
+
+  WEBHOOK_CREATED("webhook.created"),
+  WEBHOOK_UPDATED("webhook.updated"),
+  WEBHOOK_DELETED("webhook.deleted"),
+  WEBHOOK_SECRET_ROTATED("webhook.secret_rotated"),
+  /** A webhook was switched off because its receiver kept failing (or answered 410 Gone); the reason is in the detail. */
+  WEBHOOK_DISABLED("webhook.disabled");
 
   private static final Map<String, EventType> BY_WIRE_NAME =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));
@@ -75,6 +95,6 @@ public enum EventType {
 
   /** Reads change no state: they are appended in batches after the answer, never in a transaction of their own. */
   public boolean isRead() {
-    return this == MANIFEST_PULLED;
+    return this == MANIFEST_PULLED || this == TAG_PULLED;
   }
 }

@@ -100,11 +100,19 @@ public final class IdentityAccessController implements AccessController {
 
   /** Whether the principal may delete the repository: its namespace's owner or organization admins, system admins. */
   public boolean canDeleteRepository(Principal principal, String repository) {
+    String namespace = Names.namespaceOf(repository);
+    return namespace == null ? isSystemAdmin(principal) : canManageNamespace(principal, namespace);
+  }
+
+  /**
+   * Whether the principal may manage what belongs to a whole namespace (its repositories' deletion, its
+   * webhooks): the user of that name, the organization's admins, system administrators.
+   */
+  public boolean canManageNamespace(Principal principal, String namespace) {
     if (principal.has(Principal.Flag.READ_ONLY)) {
       return false;
     }
-    String namespace = Names.namespaceOf(repository);
-    return isSystemAdmin(principal) || (namespace != null && ownsNamespace(principal, namespace));
+    return isSystemAdmin(principal) || ownsNamespace(principal, namespace);
   }
 
   /** Whether the principal may pull, i.e. see, the repository. */

@@ -107,8 +107,14 @@ public final class ManifestService implements RepositoryDeletionParticipant {
     Manifest manifest = digest.flatMap(d -> byDigest(repository, d))
         .orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(describe(reference)));
     if (pulled) {
-      events.appendRead(Event.of(EventType.MANIFEST_PULLED, clock.instant(), caller, repository, manifest.digest(),
-          reference instanceof ByTag t ? t.tag() : null, manifest.mediaType()));
+      java.time.Instant at = clock.instant();
+      Tag tag = reference instanceof ByTag t ? t.tag() : null;
+      events.appendRead(Event.of(EventType.MANIFEST_PULLED, at, caller, repository, manifest.digest(), tag,
+          manifest.mediaType()));
+      if (tag != null) {
+        events.appendRead(Event.of(EventType.TAG_PULLED, at, caller, repository, manifest.digest(), tag,
+            manifest.mediaType()));
+      }
     }
     return manifest;
   }

@@ -60,6 +60,16 @@ public final class ErrorModel {
     };
   }
 
+  /** The status a refused webhook operation is answered with. */
+  public static int status(io.portcullis.webhooks.WebhookException error) {
+    return switch (error.reason()) {
+      case NOT_FOUND -> 404;
+      case INVALID -> 400;
+      case FORBIDDEN -> 403;
+      case CONFLICT -> 409;
+    };
+  }
+
   /** The standard reason phrase, used as a problem's title. */
   public static String title(int status) {
     return switch (status) {

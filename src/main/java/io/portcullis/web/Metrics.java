@@ -5,6 +5,7 @@ import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.registry.BlobService;
 import io.portcullis.scan.VulnerabilityDatabase;
+import io.portcullis.webhooks.WebhookStore;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -37,6 +38,8 @@ public final class Metrics {
   private final Counter bytesOut;
   private final Histogram scanDurations;
   private final Counter scans;
+  private final Counter webhookAttempts;
+  private final Histogram webhookDurations;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -57,6 +60,12 @@ public final class Metrics {
         .classicUpperBounds(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600).register(registry);
     scans = Counter.builder().name("portcullis_scans_total")
         .help("Image scans by outcome (succeeded, failed, unsupported)").labelNames("outcome").register(registry);
+    webhookAttempts = Counter.builder().name("portcullis_webhook_deliveries_total")
+        .help("Webhook delivery attempts by outcome (succeeded, failed and retried later, gave_up)").labelNames("outcome")
+        .register(registry);
+    webhookDurations = Histogram.builder().name("portcullis_webhook_delivery_duration_seconds")
+        .help("Webhook delivery attempt durations, connection to answer, whatever the outcome")
+        .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
   }
 
   /** Everything in the Prometheus text format. */
@@ -82,6 +91,29 @@ public final class Metrics {
   public void scanned(String outcome, Duration took) {
     scans.labelValues(outcome).inc();
     scanDurations.observe(took.toNanos() / 1e9);
+  }
+
+  /** One webhook delivery attempt ended (the webhooks' listener). */
+  public void webhookAttempted(String outcome, Duration took) {
+    webhookAttempts.labelValues(outcome).inc();
+    webhookDurations.observe(took.toNanos() / 1e9);
+  }
+
+  /** Webhook deliveries waiting (all replicas, from {@code backlog}) and being sent by this replica. */
+  public void watchWebhooks(Supplier<WebhookStore.Backlog> backlog, java.util.function.IntSupplier inFlight) {
+    Reading<WebhookStore.Backlog> reading = new Reading<>("webhook backlog", backlog);
+    GaugeWithCallback.builder().name("portcullis_webhook_deliveries_pending")
+        .help("Webhook deliveries not yet sent or waiting for a retry, all replicas")
+        .callback(gauge -> reading.get().ifPresent(b -> gauge.call(b.pending())))
+        .register(registry);
+    GaugeWithCallback.builder().name("portcullis_webhook_deliveries_oldest_due_age_seconds")
+        .help("How long the most overdue pending webhook delivery has been due (0: none is)")
+        .callback(gauge -> reading.get().ifPresent(b -> gauge.call(b.oldestDueMillis() / 1e3)))
+        .register(registry);
+    GaugeWithCallback.builder().name("portcullis_webhook_deliveries_in_flight")
+        .help("Webhook deliveries this server is sending right now")
+        .callback(gauge -> gauge.call(inFlight.getAsInt()))
+        .register(registry);
   }
 
   /** Job queue depth and wait by kind, from {@code depths} (a query of the jobs table). */

@@ -40,6 +40,12 @@ class ConfigurationTest {
         .hasMessageContaining("together");
     assertThatThrownBy(() -> Configuration.load(null, Map.of("PORTCULLIS_DATABASE_URL", "jdbc:mysql://x"), Map.of()))
         .hasMessageContaining("jdbc:postgresql");
+    assertThatThrownBy(() -> Configuration.load(null, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "10.0.0.0/8, intranet"),
+        Map.of())).hasMessage("webhooks.allowed-networks: 'intranet' is not an IP address or CIDR network");
+    assertThatThrownBy(() -> Configuration.load(null, Map.of("PORTCULLIS_WEBHOOKS_TIMEOUT", "10s"), Map.of()))
+        .hasMessageContaining("webhooks.timeout must be an ISO-8601 duration");
+    assertThat(Configuration.load(null, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32,fd12::/16"), Map.of())
+        .webhookNetworks()).hasSize(2);
   }
 
   @Test

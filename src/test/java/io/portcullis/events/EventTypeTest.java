@@ -27,7 +27,7 @@ class EventTypeTest {
   void wireNamesRoundTripAndOnlyPullsAreReads() {
     for (EventType type : EventType.values()) {
       assertThat(EventType.fromWireName(type.wireName())).contains(type);
-      assertThat(type.isRead()).isEqualTo(type == EventType.MANIFEST_PULLED);
+      assertThat(type.isRead()).isEqualTo(type == EventType.MANIFEST_PULLED || type == EventType.TAG_PULLED);
     }
     assertThat(EventType.fromWireName("user.invented")).isEmpty();
   }

@@ -48,25 +48,10 @@ class CrashSafetyIT {
       try {
         awaitHealthy(base, server);
         verify(base, acknowledged);
-        AtomicBoolean stop = new AtomicBoolean();
         int before = acknowledged.size();
-        List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < WORKERS; w++) {
-          int worker = w;
-          int thisCycle = cycle;
-          workers.add(Thread.ofVirtual().start(() -> pushUntilStopped(clients.get(worker), thisCycle, worker, stop,
-              acknowledged)));
-        }
         // Kill at a random moment once pushes are flowing, so every cycle interrupts real work.
-        for (int waited = 0; acknowledged.size() == before && waited < 1200; waited++) {
-          Thread.sleep(50);
-        }
-        Thread.sleep(200 + random.nextInt(1500));
-        server.destroyForcibly().waitFor();
-        stop.set(true);
-        for (Thread worker : workers) {
-          worker.join();
-        }
+        pushUntilKilled(server, clients, cycle, acknowledged, () -> acknowledged.size() > before,
+            200 + random.nextInt(1500));
       } finally {
         server.destroyForcibly().waitFor();
       }
@@ -105,21 +90,9 @@ class CrashSafetyIT {
     long pendingAtKill;
     try {
       awaitHealthy(base, server);
-      List<Thread> workers = new ArrayList<>();
-      AtomicBoolean stop = new AtomicBoolean();
-      for (int w = 0; w < WORKERS; w++) {
-        int worker = w;
-        RegistryClient client = new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD);
-        workers.add(Thread.ofVirtual().start(() -> pushUntilStopped(client, 99, worker, stop, acknowledged)));
-      }
-      for (int waited = 0; acknowledged.size() < 3 * WORKERS && waited < 1200; waited++) {
-        Thread.sleep(50);
-      }
-      server.destroyForcibly().waitFor();
-      stop.set(true);
-      for (Thread worker : workers) {
-        worker.join();
-      }
+      List<RegistryClient> clients = java.util.stream.IntStream.range(0, WORKERS)
+          .mapToObj(w -> new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD)).toList();
+      pushUntilKilled(server, clients, 99, acknowledged, () -> acknowledged.size() >= 3 * WORKERS, 0);
       pendingAtKill = count("SELECT COUNT(*) FROM event_deliveries WHERE subscriber = 'scan-on-push'");
     } finally {
       server.destroyForcibly().waitFor();
@@ -149,6 +122,60 @@ class CrashSafetyIT {
     }
   }
 
+  /**
+   * Webhooks across a SIGKILL: the receiver is down while images are pushed, the server dies with their
+   * deliveries queued, and after the restart (receiver up) every acknowledged push reaches it, signed.
+   */
+  @Test
+  void webhookDeliveriesQueuedBeforeASigkillAreSentAfterTheRestart() throws Exception {
+    int port = freePort();
+    String base = "http://127.0.0.1:" + port;
+    try (io.portcullis.webhooks.Receiver receiver = io.portcullis.webhooks.Receiver.start()) {
+      receiver.down();
+      List<Acknowledged> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+      String secret;
+      Process server = startServer(port);
+      try {
+        awaitHealthy(base, server);
+        RegistryClient client = new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD);
+        HttpResponse<byte[]> created = client.send("POST", base + "/api/v1/webhooks", null,
+            ("{\"url\":\"" + receiver.url("/in") + "\",\"events\":[\"tag.pushed\"]}").getBytes(),
+            "Content-Type", "application/json", "Authorization", "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD).getBytes()));
+        assertThat(created.statusCode()).isEqualTo(201);
+        secret = RegistryClient.json(created).get("secret").asText();
+        pushUntilKilled(server, List.of(client, client), 7, acknowledged, () -> acknowledged.size() >= 6, 0);
+      } finally {
+        server.destroyForcibly().waitFor();
+      }
+      assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(6);
+      assertThat(count("SELECT COUNT(*) FROM webhook_deliveries WHERE state <> 'succeeded'")
+          + count("SELECT COUNT(*) FROM event_deliveries WHERE subscriber = 'webhooks'"))
+          .as("deliveries waiting at the kill").isPositive();
+
+      receiver.up();
+      server = startServer(port);
+      try {
+        awaitHealthy(base, server);
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        acknowledged.forEach(a -> expected.add(a.repo() + ":" + a.tag()));
+        java.util.Set<String> received = new java.util.TreeSet<>();
+        for (int waited = 0; !received.containsAll(expected) && waited < 1200; waited++) {
+          Thread.sleep(100);
+          for (io.portcullis.webhooks.Receiver.Request request : receiver.requests()) {
+            var payload = RegistryClient.JSON.readTree(request.body());
+            assertThat(io.portcullis.webhooks.Receiver.verify(request, List.of(secret))).hasSize(1);
+            received.add(payload.get("repository").asText() + ":" + payload.get("tag").asText());
+          }
+        }
+        assertThat(received).as("every acknowledged push reached the receiver").containsAll(expected);
+      } finally {
+        server.destroy();
+        server.waitFor();
+      }
+    }
+  }
+
   private static int freePort() throws java.io.IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
@@ -166,6 +193,30 @@ class CrashSafetyIT {
          var result = connection.createStatement().executeQuery(sql)) {
       result.next();
       return result.getLong(1);
+    }
+  }
+
+  /**
+   * Pushes from one worker per client until {@code ready} holds (looked at every 50 ms, for a minute at
+   * most) and {@code graceMillis} more have passed, then kills the server with SIGKILL and waits for the
+   * workers to notice.
+   */
+  private void pushUntilKilled(Process server, List<RegistryClient> clients, int cycle, List<Acknowledged> acknowledged,
+      java.util.function.BooleanSupplier ready, long graceMillis) throws InterruptedException {
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> workers = new ArrayList<>();
+    for (int w = 0; w < clients.size(); w++) {
+      int worker = w;
+      workers.add(Thread.ofVirtual().start(() -> pushUntilStopped(clients.get(worker), cycle, worker, stop, acknowledged)));
+    }
+    for (int waited = 0; !ready.getAsBoolean() && waited < 1200; waited++) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(graceMillis);
+    server.destroyForcibly().waitFor();
+    stop.set(true);
+    for (Thread worker : workers) {
+      worker.join();
     }
   }
 
@@ -262,6 +313,7 @@ class CrashSafetyIT {
         .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + "-server.log").toFile());
     builder.environment().put("PORTCULLIS_ADMIN_PASSWORD", TestRegistry.ADMIN_PASSWORD);
     builder.environment().put("PORTCULLIS_LOG_FORMAT", "text");
+    builder.environment().put("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32");
     return builder.start();
   }
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -65,6 +66,17 @@ final class RegistryClient {
       request.header(headers[i], headers[i + 1]);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A REST call below /api/v1 with a JSON body (null: none), as {@code authorization} (null: anonymously). */
+  HttpResponse<byte[]> api(String authorization, String method, String path, String body)
+      throws IOException, InterruptedException {
+    List<String> headers = new java.util.ArrayList<>(List.of("Content-Type", "application/json"));
+    if (authorization != null) {
+      headers.addAll(List.of("Authorization", authorization));
+    }
+    return send(method, "/api/v1" + path, null, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+        headers.toArray(String[]::new));
   }
 
   /** Adds a query parameter to a Location URL that may already carry one (as upload URLs do). */

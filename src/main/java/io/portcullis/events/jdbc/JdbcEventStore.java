@@ -16,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,6 +67,14 @@ public final class JdbcEventStore implements EventStore {
         .bind(6, event.digest() == null ? null : event.digest().toString())
         .bind(7, event.tag() == null ? null : event.tag().value()).bind(8, event.mediaType()).bind(9, event.target())
         .bind(10, event.detail().isEmpty() ? null : writeDetail(event.detail()));
+  }
+
+  @Override
+  public Map<Long, Event> find(Tx tx, Collection<Long> ids) {
+    Map<Long, Event> found = new HashMap<>();
+    tx.handle().createQuery("SELECT " + COLUMNS + " FROM events e WHERE e.id IN (<ids>)")
+        .bindList("ids", List.copyOf(ids)).map((rs, ctx) -> event(rs)).forEach(e -> found.put(e.id(), e));
+    return found;
   }
 
   @Override

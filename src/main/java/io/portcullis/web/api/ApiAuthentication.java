@@ -5,6 +5,7 @@ import io.portcullis.auth.login.LoginGuard;
 import io.portcullis.auth.token.InvalidTokenException;
 import io.portcullis.auth.token.TokenService;
 import io.portcullis.web.Exchange;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -22,6 +23,41 @@ final class ApiAuthentication {
   ApiAuthentication(TokenService tokens, LoginGuard logins) {
     this.tokens = tokens;
     this.logins = logins;
+  }
+
+  /** What a handler does once the acting principal is known. */
+  @FunctionalInterface
+  interface Operation {
+    void run(Exchange ex, Router.Params p, Principal who) throws IOException;
+  }
+
+  /** The problem a domain's refusal is answered with; null for exceptions that are no refusal of that domain. */
+  @FunctionalInterface
+  interface Refusals {
+    Problem.Failure problem(Exchange ex, RuntimeException refusal, Principal who);
+  }
+
+  /** A handler that resolves the acting principal, runs {@code operation} and answers its domain's refusals. */
+  Router.Handler handler(Operation operation, Refusals refusals) {
+    return (ex, params) -> {
+      Principal who = optional(ex);
+      try {
+        operation.run(ex, params, who);
+      } catch (Problem.Failure f) {
+        throw f;
+      } catch (RuntimeException e) {
+        Problem.Failure problem = refusals.problem(ex, e, who);
+        throw problem == null ? e : problem;
+      }
+    };
+  }
+
+  /** A refusal's problem; "forbidden" to a caller who did not sign in is a 401 asking to. */
+  static Problem.Failure refused(Exchange ex, int status, String message, Principal who) {
+    if (status == 403 && who.kind() == Principal.Kind.ANONYMOUS) {
+      return unauthorized(ex, "sign in: " + message);
+    }
+    return Problem.of(status, message).failure();
   }
 
   /** The signed-in principal. @throws Problem.Failure 401 without valid credentials */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.auth.Action;
 import io.portcullis.auth.InvalidScopeException;
 import io.portcullis.auth.Principal;
-import io.portcullis.identity.ForbiddenException;
 import io.portcullis.identity.GroupMapping;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.IdentityException;
@@ -68,31 +67,13 @@ public final class IdentityApi {
   }
 
   /** One operation: the acting principal is resolved and identity failures mapped around it. */
-  @FunctionalInterface
-  private interface Operation {
-    void run(Exchange ex, Router.Params p, Principal who) throws IOException;
-  }
-
-  private Router.Handler op(Operation operation) {
-    return (ex, params) -> {
-      Principal who = authentication.optional(ex);
-      try {
-        operation.run(ex, params, who);
-      } catch (IdentityException e) {
-        throw problem(ex, e, who);
-      } catch (RepositoryException e) {
-        throw Problem.of(ErrorModel.status(e), e.getMessage()).failure();
-      } catch (InvalidScopeException e) {
-        throw Problem.badRequest(e.getMessage()).failure();
-      }
-    };
-  }
-
-  static Problem.Failure problem(Exchange ex, IdentityException e, Principal who) {
-    if (e instanceof ForbiddenException && who.kind() == Principal.Kind.ANONYMOUS) {
-      return ApiAuthentication.unauthorized(ex, "sign in: " + e.getMessage());
-    }
-    return Problem.of(ErrorModel.status(e), e.getMessage()).failure();
+  private Router.Handler op(ApiAuthentication.Operation operation) {
+    return authentication.handler(operation, (ex, e, who) -> switch (e) {
+      case IdentityException refused -> ApiAuthentication.refused(ex, ErrorModel.status(refused), refused.getMessage(), who);
+      case RepositoryException refused -> Problem.of(ErrorModel.status(refused), refused.getMessage()).failure();
+      case InvalidScopeException invalid -> Problem.badRequest(invalid.getMessage()).failure();
+      default -> null;
+    });
   }
 
   /** Adds the identity routes; the repository catch-all comes last, after every more specific template. */

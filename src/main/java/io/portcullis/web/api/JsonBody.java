@@ -127,6 +127,12 @@ final class JsonBody {
     }
   }
 
+  /** An array of strings, or null when absent or JSON null (which some fields read as "all"). */
+  List<String> nullableStrings(String name, int max) {
+    JsonNode value = fields.get(name);
+    return value == null || value.isNull() ? null : strings(name, max);
+  }
+
   /** An array of strings; empty when absent. */
   List<String> strings(String name, int max) {
     JsonNode value = fields.get(name);
