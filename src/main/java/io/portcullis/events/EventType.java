@@ -23,6 +23,11 @@ public enum EventType {
   SCAN_FAILED("scan.failed"),
   /** A stored image's findings changed after a vulnerability database import (the re-match). */
   VULNERABILITIES_CHANGED("vulnerabilities.changed"),
+  MIRROR_CREATED("mirror.created"),
+  MIRROR_UPDATED("mirror.updated"),
+  MIRROR_DELETED("mirror.deleted"),
+  IMAGE_MIRRORED("image.mirrored"),
+  MIRROR_RUN_FAILED("mirror.run_failed"),
 
   USER_CREATED("user.created"),
   USER_UPDATED("user.updated"),

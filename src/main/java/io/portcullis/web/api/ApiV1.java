@@ -19,6 +19,7 @@ import io.portcullis.identity.Identity;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.Scheduler;
+import io.portcullis.mirror.MirrorService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -83,10 +84,11 @@ public final class ApiV1 {
   /**
    * @param identity the identity domain behind {@code /users}, {@code /orgs}, {@code /robots} and the
    *                 repository management resources ({@link IdentityApi})
+   * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Scheduler schedules, Identity identity, OidcSignIn oidc, ObjectMapper json) {
+      Scheduler schedules, Identity identity, MirrorService mirrors, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -100,7 +102,8 @@ public final class ApiV1 {
     this.sboms = new SbomExporter(json);
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
-    this.router = buildRouter(new IdentityApi(identity, authentication, json));
+    this.router = buildRouter(new IdentityApi(identity, authentication, json),
+        new MirrorApi(mirrors, authentication, access, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -127,7 +130,7 @@ public final class ApiV1 {
     }
   }
 
-  private Router buildRouter(IdentityApi identityApi) {
+  private Router buildRouter(IdentityApi identityApi, MirrorApi mirrorApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -186,6 +189,7 @@ public final class ApiV1 {
     r.add("GET", manifest + "/scan/components", "api.scan.components",
         (ex, p) -> ex.sendJson(200, json, components(ex, platformScan(ex, manifest(ex, p, Action.PULL).manifest()))));
     r.add("GET", manifest + "/sbom", "api.sbom", (ex, p) -> sbom(ex, manifest(ex, p, Action.PULL)));
+    mirrorApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }

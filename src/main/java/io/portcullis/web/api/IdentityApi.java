@@ -67,12 +67,7 @@ public final class IdentityApi {
     this.json = json;
   }
 
-  /** One operation: the acting principal is resolved and identity failures mapped around it. */
-  @FunctionalInterface
-  private interface Operation {
-    void run(Exchange ex, Router.Params p, Principal who) throws IOException;
-  }
-
+  /** The acting principal is resolved and identity failures mapped around the operation. */
   private Router.Handler op(Operation operation) {
     return (ex, params) -> {
       Principal who = authentication.optional(ex);
@@ -539,7 +534,7 @@ public final class IdentityApi {
   }
 
   /** Times are RFC 3339 UTC strings; absent ones are null. */
-  private static void time(ObjectNode node, String field, Instant value) {
+  static void time(ObjectNode node, String field, Instant value) {
     if (value == null) {
       node.putNull(field);
     } else {
