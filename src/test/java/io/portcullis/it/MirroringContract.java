@@ -238,6 +238,29 @@ abstract class MirroringContract {
 
   @Test
   @Order(6)
+  void aConnectionDroppedMidBlobResumesWithARangeRequest() throws Exception {
+    pushUpstream("debian-bookworm-minimal", "library/debian:12");
+    UpstreamProxy proxy = new UpstreamProxy("http://" + distribution);
+    closing.add(proxy);
+    proxy.brokenBlobs.set(1);
+    JsonNode mirror = createMirror("{\"target\":\"hub/debian\",\"registry\":\"" + proxy.url()
+        + "\",\"repository\":\"library/debian\"}");
+    JsonNode run = awaitRun(mirror.get("id").asLong(), -1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(proxy.brokenBlobs.get()).as("the connection was dropped once").isZero();
+    assertThat(proxy.ranges).as("resumed after the whole chunks already stored")
+        .containsExactly("bytes=" + 8 * 1024 * 1024 + "-");
+    assertThat(raw("docker://" + registry.host + "/hub/debian:12", Skopeo.adminCreds()))
+        .isEqualTo(raw("docker://" + distribution + "/library/debian:12", null));
+    Path out = work.resolve("out-debian");
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--src-tls-verify=false", "--src-creds",
+        Skopeo.adminCreds(), "docker://" + registry.host + "/hub/debian:12", "oci:" + out + ":12")).requireSuccess();
+    RealClientsContract.assertSameContent(Processes.shared().resolve("fixtures/images/debian-bookworm-minimal"), out,
+        "12");
+  }
+
+  @Test
+  @Order(7)
   void aTokenAuthUpstreamWithCredentialsThatNoAnswerEverShows() throws Exception {
     TestRegistry upstream = TestRegistry.start(TestRegistry.Backend.SQLITE);
     closing.addFirst(upstream);
@@ -271,7 +294,7 @@ abstract class MirroringContract {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void mirrorsAreForTheirTargetsManagersOnly() throws Exception {
     expect(201, api("POST", "/users", "{\"name\":\"mallory\",\"password\":\"mallory-password-1\"}"));
     String mallory = "Basic " + Base64.getEncoder().encodeToString("mallory:mallory-password-1"
@@ -294,7 +317,7 @@ abstract class MirroringContract {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void theCliCreatesListsRunsWithLiveProgressAndShowsHistory() throws Exception {
     Processes.Result created = registry.cli("mirrors", "create", "hub/cli", "--registry", "http://" + distribution,
         "--repository", "library/alpine", "--include", "1.*", "--interval", "PT1H", "--no-enabled");

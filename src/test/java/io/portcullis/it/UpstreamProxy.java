@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small real reverse proxy in front of an upstream registry that misbehaves on purpose: it can flip
- * one byte of every blob it passes on, or announce a spent rate-limit budget on manifest HEADs.
+ * one byte of every blob it passes on, drop the connection in the middle of a large blob, or announce
+ * a spent rate-limit budget on manifest HEADs.
  */
 final class UpstreamProxy implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -30,6 +31,11 @@ final class UpstreamProxy implements AutoCloseable {
   /** HEADs of manifests left to answer with {@code RateLimit-Remaining: 0} and a reset this many seconds on. */
   final AtomicInteger spentBudgets = new AtomicInteger();
   volatile int resetSeconds = 3;
+  /** Blob GETs without a Range left to cut off after {@link #BREAK_AT} bytes, as a dropped connection. */
+  final AtomicInteger brokenBlobs = new AtomicInteger();
+  static final int BREAK_AT = 12 * 1024 * 1024;
+  /** The Range headers of the blob GETs passed on. */
+  final java.util.List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
   final AtomicInteger manifestGets = new AtomicInteger();
   final AtomicInteger blobGets = new AtomicInteger();
 
@@ -61,6 +67,10 @@ final class UpstreamProxy implements AutoCloseable {
       boolean manifest = path.contains("/manifests/");
       if (blob) {
         blobGets.incrementAndGet();
+        String range = ex.getRequestHeaders().getFirst("Range");
+        if (range != null) {
+          ranges.add(range);
+        }
       }
       if (manifest && ex.getRequestMethod().equals("GET")) {
         manifestGets.incrementAndGet();
@@ -97,7 +107,15 @@ final class UpstreamProxy implements AutoCloseable {
         body[body.length / 2] ^= 0x01;
       }
       ex.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
-      try (OutputStream out = ex.getResponseBody()) {
+      OutputStream out = ex.getResponseBody();
+      if (blob && body.length > BREAK_AT && ex.getRequestHeaders().getFirst("Range") == null
+          && brokenBlobs.getAndDecrement() > 0) {
+        out.write(body, 0, BREAK_AT);
+        out.flush();
+        // Closing the exchange short of its Content-Length drops the connection mid-body.
+        return;
+      }
+      try (out) {
         out.write(body);
       }
     }
