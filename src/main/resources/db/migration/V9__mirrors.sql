@@ -38,6 +38,8 @@ CREATE TABLE mirror_runs (
   tags_failed INTEGER NOT NULL DEFAULT 0,
   bytes BIGINT NOT NULL DEFAULT 0,
   requests BIGINT NOT NULL DEFAULT 0,
+  budget_limit BIGINT,
+  budget_remaining BIGINT,
   message TEXT
 );
 CREATE INDEX mirror_runs_mirror ON mirror_runs(mirror_id, id);

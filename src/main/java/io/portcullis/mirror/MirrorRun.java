@@ -9,10 +9,11 @@ import java.time.Instant;
  *                     {@code waitingUntil}), {@code succeeded} or {@code failed}
  * @param finishedAt   null while it runs
  * @param waitingUntil when a waiting run resumes; null unless waiting
+ * @param budget       the upstream's rate-limit budget as last announced; null when it announced none
  * @param message      what it is doing, or why it failed
  */
 public record MirrorRun(long id, long mirrorId, long jobId, String state, Instant startedAt, Instant finishedAt,
-    Instant waitingUntil, Counts counts, String message) {
+    Instant waitingUntil, Counts counts, Budget budget, String message) {
   public static final String RUNNING = "running";
   public static final String WAITING = "waiting";
   public static final String SUCCEEDED = "succeeded";
@@ -39,6 +40,9 @@ public record MirrorRun(long id, long mirrorId, long jobId, String state, Instan
       return added + updated + unchanged + failed;
     }
   }
+
+  /** Requests an upstream allows per window, and how many of them were left when last seen. */
+  public record Budget(long limit, long remaining) {}
 
   public boolean finished() {
     return state.equals(SUCCEEDED) || state.equals(FAILED);

@@ -95,7 +95,12 @@ public final class MirrorRunner implements JobHandler {
     }
     Mirror mirror = found.get();
     Instant started = clock.instant();
-    long runId = db.inTransaction(tx -> store.insertRun(tx, mirror.id(), job.id(), started));
+    long runId = db.inTransaction(tx -> {
+      // One job per mirror runs at a time, so a run still open is one whose runner died (its job's
+      // lease ran out and brought the job here): it ended, without a word.
+      store.abandonRuns(tx, mirror.id(), started, "interrupted: its runner stopped before it finished");
+      return store.insertRun(tx, mirror.id(), job.id(), started);
+    });
     Run run = new Run(mirror, runId, job.id(), started, progress);
     UpstreamClient client = connector.connect(mirror.upstream(), mirrors.credentials(mirror).orElse(null), run::pause);
     run.client = client;
@@ -358,9 +363,11 @@ public final class MirrorRunner implements JobHandler {
     }
 
     MirrorRun snapshot(String state, Instant finished, Instant waitingUntil) {
+      MirrorRun.Budget budget = client == null ? null : client.budget()
+          .map(b -> new MirrorRun.Budget(b.limit(), b.remaining())).orElse(null);
       return new MirrorRun(id, mirror.id(), jobId, state, started, finished, waitingUntil,
           new MirrorRun.Counts(seen, selected, added, updated, unchanged, failed, bytes,
-              client == null ? 0 : client.requests()), message);
+              client == null ? 0 : client.requests()), budget, message);
     }
 
     void report() {

@@ -37,6 +37,9 @@ public interface MirrorStore {
 
   long insertRun(Tx tx, long mirrorId, long jobId, Instant startedAt);
 
+  /** Ends the mirror's unfinished runs as failed with {@code reason}; returns how many there were. */
+  int abandonRuns(Tx tx, long mirrorId, Instant at, String reason);
+
   /** Writes the run's state, counts and message. */
   void updateRun(Tx tx, MirrorRun run);
 

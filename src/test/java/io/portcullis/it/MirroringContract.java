@@ -229,6 +229,8 @@ abstract class MirroringContract {
     assertThat(waiting).as("the run was seen waiting").isNotNull();
     assertThat(waiting.get("waitingUntil").asText()).isNotEmpty();
     assertThat(waiting.get("message").asText()).contains("waiting for the rate limit");
+    assertThat(waiting.get("rateLimit").get("remaining").asLong()).isZero();
+    assertThat(waiting.get("rateLimit").get("limit").asLong()).isEqualTo(100);
     assertThat(proxy.manifestGets).as("no GET while the budget is spent").hasValue(0);
     JsonNode run = awaitRun(id, -1);
     assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");

@@ -168,7 +168,7 @@ abstract class MirrorServiceContract extends DatabaseContract {
     long second = database.db.inTransaction(tx -> store.insertRun(tx, m.id(), 8, clock.instant()));
     MirrorRun.Counts counts = new MirrorRun.Counts(10, 4, 1, 1, 2, 0, 12345, 17);
     MirrorRun waiting = new MirrorRun(second, m.id(), 8, MirrorRun.WAITING, clock.instant(), null,
-        clock.instant().plusSeconds(60), counts, "waiting for the rate limit");
+        clock.instant().plusSeconds(60), counts, new MirrorRun.Budget(100, 0), "waiting for the rate limit");
     database.db.inTransaction(tx -> {
       store.updateRun(tx, waiting);
       return null;
@@ -177,6 +177,14 @@ abstract class MirrorServiceContract extends DatabaseContract {
     assertThat(mirrors.runs(m.id(), 0, 10)).extracting(MirrorRun::id).containsExactly(second, first);
     assertThat(mirrors.runs(m.id(), second, 10)).extracting(MirrorRun::id).containsExactly(first);
     assertThat(mirrors.run(m.id() + 1, second)).as("another mirror's run").isEmpty();
+    int abandoned = database.db.inTransaction(tx -> store.abandonRuns(tx, m.id(), clock.instant(), "interrupted"));
+    assertThat(abandoned).isEqualTo(2);
+    assertThat(mirrors.run(m.id(), second).orElseThrow()).satisfies(r -> {
+      assertThat(r.state()).isEqualTo(MirrorRun.FAILED);
+      assertThat(r.waitingUntil()).isNull();
+      assertThat(r.finishedAt()).isEqualTo(clock.instant());
+      assertThat(r.counts()).as("what it had done stays").isEqualTo(counts);
+    });
 
     Digest a = Digest.sha256("a".getBytes(StandardCharsets.UTF_8));
     Digest b = Digest.sha256("b".getBytes(StandardCharsets.UTF_8));

@@ -36,12 +36,13 @@ public final class JdbcMirrorStore implements MirrorStore {
       new TagTemplate(rs.getString(13)), rs.getString(14), rs.getBoolean(15), Instant.ofEpochMilli(rs.getLong(16)),
       rs.getString(17), Instant.ofEpochMilli(rs.getLong(18)));
   private static final String RUN_COLUMNS = "id, mirror_id, job_id, state, started_at, finished_at, waiting_until, "
-      + "tags_seen, tags_selected, tags_added, tags_updated, tags_unchanged, tags_failed, bytes, requests, message";
+      + "tags_seen, tags_selected, tags_added, tags_updated, tags_unchanged, tags_failed, bytes, requests, budget_limit, "
+      + "budget_remaining, message";
   private static final RowMapper<MirrorRun> RUN_MAPPER = (rs, ctx) -> new MirrorRun(rs.getLong(1), rs.getLong(2),
       rs.getLong(3), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)), instant(rs, 6), instant(rs, 7),
       new MirrorRun.Counts(rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12), rs.getInt(13),
           rs.getLong(14), rs.getLong(15)),
-      rs.getString(16));
+      budget(rs), rs.getString(18));
 
   @Override
   public Optional<Long> insert(Tx tx, Mirror m, byte[] sealedPassword) {
@@ -122,14 +123,23 @@ public final class JdbcMirrorStore implements MirrorStore {
   }
 
   @Override
+  public int abandonRuns(Tx tx, long mirrorId, Instant at, String reason) {
+    return tx.handle().createUpdate("UPDATE mirror_runs SET state = ?, finished_at = ?, waiting_until = NULL, "
+            + "message = ? WHERE mirror_id = ? AND state IN (?, ?)")
+        .bind(0, MirrorRun.FAILED).bind(1, at.toEpochMilli()).bind(2, reason).bind(3, mirrorId)
+        .bind(4, MirrorRun.RUNNING).bind(5, MirrorRun.WAITING).execute();
+  }
+
+  @Override
   public void updateRun(Tx tx, MirrorRun r) {
     MirrorRun.Counts c = r.counts();
     tx.handle().createUpdate("UPDATE mirror_runs SET state = ?, finished_at = ?, waiting_until = ?, tags_seen = ?, "
             + "tags_selected = ?, tags_added = ?, tags_updated = ?, tags_unchanged = ?, tags_failed = ?, bytes = ?, "
-            + "requests = ?, message = ? WHERE id = ?")
+            + "requests = ?, budget_limit = ?, budget_remaining = ?, message = ? WHERE id = ?")
         .bind(0, r.state()).bind(1, millis(r.finishedAt())).bind(2, millis(r.waitingUntil())).bind(3, c.seen())
         .bind(4, c.selected()).bind(5, c.added()).bind(6, c.updated()).bind(7, c.unchanged()).bind(8, c.failed())
-        .bind(9, c.bytes()).bind(10, c.requests()).bind(11, r.message()).bind(12, r.id())
+        .bind(9, c.bytes()).bind(10, c.requests()).bind(11, r.budget() == null ? null : r.budget().limit())
+        .bind(12, r.budget() == null ? null : r.budget().remaining()).bind(13, r.message()).bind(14, r.id())
         .execute();
   }
 
@@ -169,6 +179,14 @@ public final class JdbcMirrorStore implements MirrorStore {
 
   private static List<String> lines(String text) {
     return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
+  }
+
+  private static MirrorRun.Budget budget(ResultSet rs) throws SQLException {
+    long limit = rs.getLong(16);
+    if (rs.wasNull()) {
+      return null;
+    }
+    return new MirrorRun.Budget(limit, rs.getLong(17));
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {

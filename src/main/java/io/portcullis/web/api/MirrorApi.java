@@ -253,6 +253,11 @@ final class MirrorApi {
         .put("updated", c.updated()).put("unchanged", c.unchanged()).put("failed", c.failed());
     node.put("bytes", c.bytes());
     node.put("requests", c.requests());
+    if (r.budget() == null) {
+      node.putNull("rateLimit");
+    } else {
+      node.putObject("rateLimit").put("limit", r.budget().limit()).put("remaining", r.budget().remaining());
+    }
     node.put("message", r.message());
     return node;
   }
