@@ -33,6 +33,8 @@ class UpstreamClientTest {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile boolean corrupt;
   private volatile String retryAfter = "0";
+  private volatile int failureStatus = 503;
+  private final AtomicInteger spentBudgets = new AtomicInteger();
   private final UpstreamSettings settings = new UpstreamSettings(null, null, Duration.ofSeconds(2),
       Duration.ofSeconds(5), 3, Duration.ofMillis(10), Duration.ofMillis(200));
 
@@ -54,12 +56,17 @@ class UpstreamClientTest {
       }
       if (failuresLeft.getAndDecrement() > 0) {
         ex.getResponseHeaders().add("Retry-After", retryAfter);
-        send(ex, 503, new byte[0], "text/plain");
+        send(ex, failureStatus, new byte[0], "text/plain");
         return;
       }
       String path = ex.getRequestURI().getPath();
       ex.getResponseHeaders().add("RateLimit-Limit", "100;w=60");
-      ex.getResponseHeaders().add("RateLimit-Remaining", "42;w=60");
+      if (spentBudgets.getAndDecrement() > 0) {
+        ex.getResponseHeaders().add("RateLimit-Remaining", "0;w=60");
+        ex.getResponseHeaders().add("RateLimit-Reset", "30");
+      } else {
+        ex.getResponseHeaders().add("RateLimit-Remaining", "42;w=60");
+      }
       if (path.endsWith("/tags/list")) {
         String query = ex.getRequestURI().getQuery();
         if (query.contains("last=b")) {
@@ -101,8 +108,46 @@ class UpstreamClientTest {
   }
 
   private UpstreamClient client(UpstreamClient.Credentials credentials) {
+    return client(credentials, null);
+  }
+
+  private UpstreamClient client(UpstreamClient.Credentials credentials, UpstreamClient.Pause pause) {
     return new UpstreamConnector(settings, Clock.systemUTC())
-        .connect(Upstream.of("http://127.0.0.1:" + port(), "library/alpine"), credentials, null);
+        .connect(Upstream.of("http://127.0.0.1:" + port(), "library/alpine"), credentials, pause);
+  }
+
+  @Test
+  void a429WithALongRetryAfterIsASpentBudget() {
+    List<Instant> pauses = new ArrayList<>();
+    UpstreamClient paused = client(null, (until, why) -> pauses.add(until));
+    paused.tags();
+    failureStatus = 429;
+    retryAfter = "60";
+    failuresLeft.set(1);
+    Instant before = Instant.now();
+    assertThat(paused.tags()).as("sent again after the pause").hasSize(3);
+    assertThat(pauses).singleElement().satisfies(until -> assertThat(until).isAfter(before.plusSeconds(59)));
+
+    UpstreamClient failing = client(null);
+    failing.tags();
+    failuresLeft.set(1);
+    assertThatThrownBy(failing::tags).isInstanceOfSatisfying(UpstreamException.RateLimited.class,
+        e -> assertThat(e.until()).isAfter(before.plusSeconds(59))).hasMessageContaining("429");
+  }
+
+  @Test
+  void aBudgetAnnouncedSpentPausesTheNextGetButNotAHead() {
+    List<String> pauses = new ArrayList<>();
+    UpstreamClient client = client(null, (until, why) -> pauses.add(why));
+    client.tags();
+    spentBudgets.set(2);
+    client.head("a");
+    assertThat(client.budget().orElseThrow().spent()).isTrue();
+    client.head("a");
+    assertThat(pauses).as("HEADs do not count against the budget").isEmpty();
+    client.manifest("a");
+    assertThat(pauses).singleElement().satisfies(why -> assertThat(why).contains("announced no requests left"));
+    assertThat(client.budget().orElseThrow().remaining()).isEqualTo(42);
   }
 
   @Test
