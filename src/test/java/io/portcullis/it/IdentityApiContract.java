@@ -514,9 +514,10 @@ abstract class IdentityApiContract {
     assertThat(yaml.headers().firstValue("Content-Type")).hasValue("application/yaml");
     assertThat(new String(yaml.body(), StandardCharsets.UTF_8)).startsWith("openapi: 3.1.0");
     JsonNode document = expect(200, anonymous("GET", "/openapi.json"));
-    Map<String, String> samples = Map.of("name", "hub/alpine", "reference", "latest", "user", "nobody",
-        "org", "hub", "team", "viewers", "robot", "hub+nobody", "repository", "hub/alpine", "group", "cn=nobody",
-        "id", "1");
+    Map<String, String> samples = Map.ofEntries(Map.entry("name", "hub/alpine"), Map.entry("reference", "latest"),
+        Map.entry("user", "nobody"), Map.entry("org", "hub"), Map.entry("team", "viewers"),
+        Map.entry("robot", "hub+nobody"), Map.entry("repository", "hub/alpine"), Map.entry("group", "cn=nobody"),
+        Map.entry("id", "1"), Map.entry("run", "1"));
     Pattern variable = Pattern.compile("\\{([a-z]+)}");
     int checked = 0;
     for (Iterator<Map.Entry<String, JsonNode>> paths = document.get("paths").fields(); paths.hasNext(); ) {
