@@ -32,6 +32,7 @@ class UpstreamClientTest {
   private final AtomicInteger tokensIssued = new AtomicInteger();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile boolean corrupt;
+  private volatile boolean basicAuth;
   private volatile String retryAfter = "0";
   private volatile int failureStatus = 503;
   private final AtomicInteger spentBudgets = new AtomicInteger();
@@ -48,7 +49,14 @@ class UpstreamClientTest {
     });
     server.createContext("/v2/", ex -> {
       log.add(ex.getRequestMethod() + " " + ex.getRequestURI());
-      if (!"Bearer t1".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+      String authorization = ex.getRequestHeaders().getFirst("Authorization");
+      if (basicAuth && !("Basic " + java.util.Base64.getEncoder().encodeToString(
+          "me:secret".getBytes(StandardCharsets.UTF_8))).equals(authorization)) {
+        ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
+        send(ex, 401, new byte[0], "application/json");
+        return;
+      }
+      if (!basicAuth && !"Bearer t1".equals(authorization)) {
         ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:" + port()
             + "/token\",service=\"test\",scope=\"repository:library/alpine:pull\"");
         send(ex, 401, new byte[0], "application/json");
@@ -161,6 +169,20 @@ class UpstreamClientTest {
         .contains("Basic " + java.util.Base64.getEncoder().encodeToString("me:secret".getBytes(StandardCharsets.UTF_8)));
     assertThat(client.budget().orElseThrow().remaining()).isEqualTo(42);
     assertThat(client.budget().orElseThrow().window()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void basicRegistriesGetTheCredentialsOnEveryRequestAfterTheFirstChallenge() {
+    basicAuth = true;
+    UpstreamClient client = client(new UpstreamClient.Credentials("me", "secret"));
+    assertThat(client.tags()).hasSize(3);
+    long afterFirst = client.requests();
+    client.head("a");
+    assertThat(client.requests()).as("no second challenge").isEqualTo(afterFirst + 1);
+    assertThat(tokensIssued).hasValue(0);
+    assertThatThrownBy(() -> client(null).tags()).hasMessageContaining("requires credentials (Basic)");
+    assertThatThrownBy(() -> client(new UpstreamClient.Credentials("me", "wrong")).tags())
+        .isInstanceOf(UpstreamException.class).hasMessageContaining("as me").hasMessageContaining("401");
   }
 
   @Test
