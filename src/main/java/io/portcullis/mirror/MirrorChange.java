@@ -12,8 +12,6 @@ import java.time.Duration;
 public record MirrorChange(String registry, String repository, Duration interval, Boolean enabled, TagFilter tags,
     PlatformFilter platforms, TagTemplate tagTemplate, boolean replacesCredentials,
     UpstreamClient.Credentials credentials) {
-  public static final MirrorChange NONE = new MirrorChange(null, null, null, null, null, null, null, false, null);
-
   public MirrorChange {
     if (!replacesCredentials && credentials != null) {
       throw new IllegalArgumentException("credentials are given only to replace the stored ones");

@@ -32,19 +32,8 @@ public record MirrorRun(long id, long mirrorId, long jobId, String state, Instan
    * @param requests  HTTP requests sent to the upstream
    */
   public record Counts(int seen, int selected, int added, int updated, int unchanged, int failed, long bytes,
-      long requests) {
-    public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0);
-
-    /** Tags dealt with so far. */
-    public int done() {
-      return added + updated + unchanged + failed;
-    }
-  }
+      long requests) {}
 
   /** Requests an upstream allows per window, and how many of them were left when last seen. */
   public record Budget(long limit, long remaining) {}
-
-  public boolean finished() {
-    return state.equals(SUCCEEDED) || state.equals(FAILED);
-  }
 }

@@ -20,9 +20,6 @@ public interface MirrorStore {
   /** Up to {@code limit} mirrors with ids above {@code after}, by id. */
   List<Mirror> page(Tx tx, long after, int limit);
 
-  /** Every enabled mirror (for their schedules). */
-  List<Mirror> enabled(Tx tx);
-
   /** Writes every setting but the credentials. */
   void update(Tx tx, Mirror mirror);
 

@@ -78,11 +78,6 @@ public final class JdbcMirrorStore implements MirrorStore {
   }
 
   @Override
-  public List<Mirror> enabled(Tx tx) {
-    return tx.handle().createQuery("SELECT " + COLUMNS + " FROM mirrors WHERE enabled ORDER BY id").map(MAPPER).list();
-  }
-
-  @Override
   public void update(Tx tx, Mirror m) {
     tx.handle().createUpdate("UPDATE mirrors SET registry = ?, upstream_repository = ?, interval_ms = ?, enabled = ?, "
             + "tag_include = ?, tag_exclude = ?, tag_regex = ?, tag_semver = ?, tag_newest = ?, platforms = ?, "

@@ -15,7 +15,7 @@ import java.util.Set;
  * @param repository repository path on it ({@code library/alpine})
  */
 public record Upstream(URI registry, String repository) {
-  static final String DOCKER_HUB_API = "registry-1.docker.io";
+  private static final String DOCKER_HUB_API = "registry-1.docker.io";
   private static final Set<String> DOCKER_HUB_NAMES = Set.of("docker.io", "index.docker.io", "registry.hub.docker.com",
       DOCKER_HUB_API);
   private static final java.util.regex.Pattern REPOSITORY = java.util.regex.Pattern.compile(
@@ -65,11 +65,6 @@ public record Upstream(URI registry, String repository) {
     }
     URI base = URI.create(scheme + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
     return new Upstream(base, repo);
-  }
-
-  /** Whether this is Docker Hub, whose anonymous pulls are rate limited per address. */
-  public boolean isDockerHub() {
-    return registry.getHost().equals(DOCKER_HUB_API);
   }
 
   /** {@code /v2/<repository>/<rest>} on the registry. */

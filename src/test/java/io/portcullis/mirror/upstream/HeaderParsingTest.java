@@ -98,13 +98,11 @@ class HeaderParsingTest {
       Upstream u = Upstream.of(hub, "alpine");
       assertThat(u.registry()).isEqualTo(URI.create("https://registry-1.docker.io"));
       assertThat(u.repository()).isEqualTo("library/alpine");
-      assertThat(u.isDockerHub()).isTrue();
     }
     assertThat(Upstream.of("docker.io", "bitnami/redis").repository()).isEqualTo("bitnami/redis");
     Upstream other = Upstream.of("http://127.0.0.1:5000", "alpine");
     assertThat(other.registry()).isEqualTo(URI.create("http://127.0.0.1:5000"));
     assertThat(other.repository()).isEqualTo("alpine");
-    assertThat(other.isDockerHub()).isFalse();
     assertThat(Upstream.of("ghcr.io", "a/b").registry()).isEqualTo(URI.create("https://ghcr.io"));
   }
 
