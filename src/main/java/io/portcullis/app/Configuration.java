@@ -118,6 +118,15 @@ public final class Configuration {
     duration(Setting.WEBHOOKS_RETENTION);
     positive(Setting.WEBHOOKS_CONCURRENCY);
     webhookNetworks();
+    duration(Setting.MIRROR_CONNECT_TIMEOUT);
+    duration(Setting.MIRROR_READ_TIMEOUT);
+    String proxy = get(Setting.MIRROR_PROXY);
+    if (!proxy.isEmpty() && !proxy.matches("http://[^/:@]+:\\d{1,5}/?")) {
+      throw new InvalidConfiguration("mirror.proxy must be http://HOST:PORT, not " + proxy);
+    }
+    if (!get(Setting.MIRROR_CA_FILE).isEmpty() && !java.nio.file.Files.isReadable(Path.of(get(Setting.MIRROR_CA_FILE)))) {
+      throw new InvalidConfiguration("mirror.ca-file " + get(Setting.MIRROR_CA_FILE) + " is not a readable file");
+    }
     if (get(Setting.TLS_CERTIFICATE).isEmpty() != get(Setting.TLS_KEY).isEmpty()) {
       throw new InvalidConfiguration("tls.certificate and tls.key must be given together");
     }

@@ -32,6 +32,11 @@ import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.jobs.jdbc.JdbcScheduleStore;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.JdbcSecretStore;
+import io.portcullis.mirror.MirrorRunner;
+import io.portcullis.mirror.MirrorService;
+import io.portcullis.mirror.jdbc.JdbcMirrorStore;
+import io.portcullis.mirror.upstream.UpstreamConnector;
+import io.portcullis.mirror.upstream.UpstreamSettings;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
@@ -191,6 +196,7 @@ public final class Portcullis implements AutoCloseable {
     LdapDirectory ldap = ldapDirectory(config, box);
     DirectoryCredentials credentials = identity.credentials(admin, adminName, ldap == null ? null : (user, password) ->
         ldap.authenticate(user, password).map(Portcullis::externalUser));
+    JdbcMirrorStore mirrorStore = new JdbcMirrorStore();
     TokenService tokens = new TokenService(tokenSettings, keys, accessController, identity.tokens()::isActive, clock);
 
     InetSocketAddress listen = config.listen();
@@ -209,8 +215,13 @@ public final class Portcullis implements AutoCloseable {
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, authorizer, json);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
+    MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobQueue, events, box, clock);
+    repositories.addDeletionParticipant(mirrors);
+    jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, clock),
+        manifests, blobs, uploads, events, clock,
+        (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts())));
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
+        identity, webhooks, mirrors, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
 
     Portcullis[] self = new Portcullis[1];
@@ -289,6 +300,20 @@ public final class Portcullis implements AutoCloseable {
       case REPOSITORY -> access.canManage(principal, scope.name()) ? WebhookPermissions.Access.MANAGE
           : access.canPull(principal, scope.name()) ? WebhookPermissions.Access.SEE : WebhookPermissions.Access.NONE;
     };
+  }
+
+  private static UpstreamConnector upstreamConnector(Configuration config, Clock clock) {
+    UpstreamSettings defaults = UpstreamSettings.defaults();
+    String proxy = config.get(Setting.MIRROR_PROXY);
+    String ca = config.get(Setting.MIRROR_CA_FILE);
+    try {
+      return new UpstreamConnector(new UpstreamSettings(proxy.isEmpty() ? null : URI.create(proxy),
+          ca.isEmpty() ? null : Path.of(ca), config.duration(Setting.MIRROR_CONNECT_TIMEOUT),
+          config.duration(Setting.MIRROR_READ_TIMEOUT), defaults.maxAttempts(), defaults.backoff(),
+          defaults.maxBackoff()), clock);
+    } catch (IllegalArgumentException e) {
+      throw new Configuration.InvalidConfiguration(e.getMessage());
+    }
   }
 
   private static java.security.KeyStore tlsKeyStore(Configuration config) {

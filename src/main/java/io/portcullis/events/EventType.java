@@ -25,13 +25,17 @@ public enum EventType {
   SCAN_FAILED("scan.failed"),
   /** A stored image's findings changed after a vulnerability database import (the re-match). */
   VULNERABILITIES_CHANGED("vulnerabilities.changed"),
+  MIRROR_CREATED("mirror.created"),
+  MIRROR_UPDATED("mirror.updated"),
+  MIRROR_DELETED("mirror.deleted"),
+  /** A pull mirror run copied an image (a tag new or changed upstream) into its target repository. */
+  IMAGE_MIRRORED("image.mirrored"),
+  MIRROR_RUN_FAILED("mirror.run_failed"),
   // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.
   /** Not emitted yet: a vulnerability database import found new vulnerabilities in a stored image. */
   VULNERABILITY_FOUND("vulnerability.found"),
   /** Not emitted yet: an image was promoted to another repository. */
   IMAGE_PROMOTED("image.promoted"),
-  /** Not emitted yet: an image was mirrored from or to another registry. */
-  IMAGE_MIRRORED("image.mirrored"),
   /** Not emitted yet: a retention policy removed a tag. */
   TAG_PRUNED("tag.pruned"),
   /** Not emitted yet: a repository or namespace neared its storage quota. */

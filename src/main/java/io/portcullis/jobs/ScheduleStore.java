@@ -27,6 +27,9 @@ public interface ScheduleStore {
   /** Every schedule, by name. */
   List<Scheduler.Schedule> list(Tx tx);
 
+  /** The names of the stored schedules that start with {@code prefix}. */
+  List<String> names(Tx tx, String prefix);
+
   /** The earliest next run of the schedules {@code names}; empty when none of them is stored. */
   Optional<Long> nextRunAt(Tx tx, Collection<String> names);
 }

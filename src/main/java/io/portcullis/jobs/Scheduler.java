@@ -1,6 +1,7 @@
 package io.portcullis.jobs;
 
 import io.portcullis.metadata.Database;
+import io.portcullis.metadata.Tx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,8 @@ public final class Scheduler implements AutoCloseable {
   private final long pollMillis;
   /** Only schedules registered here are run here: a row left by a replica with other settings is not. */
   private final Map<String, String> registered = new ConcurrentHashMap<>();
+  /** Name prefixes of per-row schedules (one per mirror, say) that every stored row of is run here. */
+  private final Set<String> families = ConcurrentHashMap.newKeySet();
   private volatile boolean running;
   private Thread loop;
 
@@ -75,6 +80,37 @@ public final class Scheduler implements AutoCloseable {
     registered.put(name, kind);
   }
 
+  /**
+   * Runs here every stored schedule whose name starts with {@code prefix}: schedules a domain keeps per
+   * row of its own ({@code mirror:12}), created and removed with the row by {@link #schedule} and
+   * {@link #unschedule} on any replica, so none needs registering at start.
+   */
+  public void runFamily(String prefix) {
+    if (prefix.isEmpty()) {
+      throw new IllegalArgumentException("a schedule family needs a name prefix");
+    }
+    families.add(prefix);
+  }
+
+  /**
+   * {@link #register} inside the caller's transaction, for a schedule of a {@linkplain #runFamily
+   * family}: it exists exactly when the row it belongs to commits.
+   */
+  public void schedule(Tx tx, String name, String kind, Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("schedule " + name + ": the interval must be positive");
+    }
+    if (families.stream().noneMatch(name::startsWith)) {
+      throw new IllegalArgumentException("schedule " + name + " belongs to no family this scheduler runs");
+    }
+    store.register(tx, name, kind, interval.toMillis(), clock.millis());
+  }
+
+  /** Deletes a family's schedule inside the caller's transaction. */
+  public void unschedule(Tx tx, String name) {
+    store.remove(tx, name);
+  }
+
   /** Deletes a schedule whose feature is switched off, so it no longer shows as due. */
   public void remove(String name) {
     registered.remove(name);
@@ -88,7 +124,14 @@ public final class Scheduler implements AutoCloseable {
   public List<Long> runDue() {
     long now = clock.millis();
     List<Long> ids = new ArrayList<>();
-    for (String name : List.copyOf(registered.keySet())) {
+    List<String> names;
+    try {
+      names = names();
+    } catch (RuntimeException e) {
+      log.warn("cannot read the schedules; will retry", e);
+      return ids;
+    }
+    for (String name : names) {
       try {
         claim(name, now).ifPresent(ids::add);
       } catch (RuntimeException e) {
@@ -136,12 +179,21 @@ public final class Scheduler implements AutoCloseable {
     });
   }
 
-  private long untilNextDue() {
-    List<String> names = List.copyOf(registered.keySet());
-    if (names.isEmpty()) {
-      return pollMillis;
+  /** The schedules run here: those registered, and every stored one of a family. */
+  private List<String> names() {
+    Set<String> names = new TreeSet<>(registered.keySet());
+    for (String prefix : families) {
+      names.addAll(db.readOnly(tx -> store.names(tx, prefix)));
     }
+    return List.copyOf(names);
+  }
+
+  private long untilNextDue() {
     try {
+      List<String> names = names();
+      if (names.isEmpty()) {
+        return pollMillis;
+      }
       Optional<Long> next = db.readOnly(tx -> store.nextRunAt(tx, names));
       return next.map(at -> Math.clamp(at - clock.millis(), MIN_WAIT_MILLIS, pollMillis)).orElse(pollMillis);
     } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package io.portcullis.web;
 import io.portcullis.events.EventLog;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
+import io.portcullis.mirror.MirrorRun;
 import io.portcullis.registry.BlobService;
 import io.portcullis.scan.VulnerabilityDatabase;
 import io.portcullis.webhooks.WebhookStore;
@@ -40,6 +41,10 @@ public final class Metrics {
   private final Counter scans;
   private final Counter webhookAttempts;
   private final Histogram webhookDurations;
+  private final Counter mirrorRuns;
+  private final Counter mirrorTags;
+  private final Counter mirrorBytes;
+  private final Counter mirrorRequests;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -66,6 +71,18 @@ public final class Metrics {
     webhookDurations = Histogram.builder().name("portcullis_webhook_delivery_duration_seconds")
         .help("Webhook delivery attempt durations, connection to answer, whatever the outcome")
         .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
+    mirrorRuns = Counter.builder().name("portcullis_mirror_runs_total")
+        .help("Mirror runs by target repository and outcome (succeeded, failed)").labelNames("mirror", "outcome")
+        .register(registry);
+    mirrorTags = Counter.builder().name("portcullis_mirror_tags_total")
+        .help("Tags mirror runs dealt with, by target repository and result (added, updated, unchanged, failed)")
+        .labelNames("mirror", "result").register(registry);
+    mirrorBytes = Counter.builder().name("portcullis_mirror_received_bytes_total")
+        .help("Blob bytes mirror runs received from upstreams, by target repository").labelNames("mirror")
+        .register(registry);
+    mirrorRequests = Counter.builder().name("portcullis_mirror_upstream_requests_total")
+        .help("HTTP requests mirror runs sent to upstreams, by target repository").labelNames("mirror")
+        .register(registry);
   }
 
   /** Everything in the Prometheus text format. */
@@ -117,6 +134,17 @@ public final class Metrics {
   }
 
   /** Job queue depth and wait by kind, from {@code depths} (a query of the jobs table). */
+  /** A finished mirror run, counted under its target repository. */
+  public void mirrorRun(String mirror, String outcome, MirrorRun.Counts counts) {
+    mirrorRuns.labelValues(mirror, outcome).inc();
+    mirrorTags.labelValues(mirror, "added").inc(counts.added());
+    mirrorTags.labelValues(mirror, "updated").inc(counts.updated());
+    mirrorTags.labelValues(mirror, "unchanged").inc(counts.unchanged());
+    mirrorTags.labelValues(mirror, "failed").inc(counts.failed());
+    mirrorBytes.labelValues(mirror).inc(counts.bytes());
+    mirrorRequests.labelValues(mirror).inc(counts.requests());
+  }
+
   public void watchJobs(Supplier<List<JobQueue.Depth>> depths) {
     Reading<List<JobQueue.Depth>> reading = new Reading<>("job queue depth", depths);
     GaugeWithCallback.builder().name("portcullis_jobs")

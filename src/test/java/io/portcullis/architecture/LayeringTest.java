@@ -50,6 +50,16 @@ class LayeringTest {
         .check(CLASSES);
   }
 
+  /** The upstream client is HTTP and nothing else: it cannot store what it fetches by itself. */
+  @Test
+  void theUpstreamClientKnowsOnlySharedTypes() {
+    noClasses().that().resideInAPackage("io.portcullis.mirror.upstream..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.portcullis.registry..", "io.portcullis.repository..",
+            "io.portcullis.jobs..", "io.portcullis.events..", "io.portcullis.metadata..", "io.portcullis.auth..",
+            "io.portcullis.storage..")
+        .check(CLASSES);
+  }
+
   @Test
   void packagesHaveNoCycles() {
     slices().matching("io.portcullis.(*)..").should().beFreeOfCycles().check(CLASSES);
@@ -69,6 +79,7 @@ class LayeringTest {
         .layer("cli").definedBy("io.portcullis.cli..")
         .layer("registry").definedBy("io.portcullis.registry..")
         .layer("scan").definedBy("io.portcullis.scan..")
+        .layer("mirror").definedBy("io.portcullis.mirror..")
         .layer("identity").definedBy("io.portcullis.identity..")
         .layer("repository").definedBy("io.portcullis.repository..")
         .layer("webhooks").definedBy("io.portcullis.webhooks..")
@@ -79,10 +90,12 @@ class LayeringTest {
         .layer("auth").definedBy("io.portcullis.auth..")
         .layer("shared").definedBy("io.portcullis.shared..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "identity", "repository", "webhooks", "events",
-            "jobs", "storage", "metadata", "auth", "shared")
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "identity", "repository", "webhooks",
+            "events", "jobs", "storage", "metadata", "auth", "shared")
         .whereLayer("cli").mayOnlyAccessLayers("shared")
         .whereLayer("registry").mayOnlyAccessLayers("repository", "storage", "metadata", "events", "shared")
+        .whereLayer("mirror").mayOnlyAccessLayers("registry", "repository", "jobs", "events", "metadata", "auth",
+            "shared")
         .whereLayer("scan").mayOnlyAccessLayers("repository", "metadata", "storage", "events", "jobs", "shared")
         .whereLayer("identity").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")
         .whereLayer("repository").mayOnlyAccessLayers("metadata", "events", "shared")

@@ -512,7 +512,7 @@ abstract class IdentityApiContract {
     Map<String, String> samples = Map.ofEntries(Map.entry("name", "hub/alpine"), Map.entry("reference", "latest"),
         Map.entry("user", "nobody"), Map.entry("org", "hub"), Map.entry("team", "viewers"),
         Map.entry("robot", "hub+nobody"), Map.entry("repository", "hub/alpine"), Map.entry("group", "cn=nobody"),
-        Map.entry("id", "1"), Map.entry("namespace", "hub"), Map.entry("delivery", "1"));
+        Map.entry("id", "1"), Map.entry("namespace", "hub"), Map.entry("delivery", "1"), Map.entry("run", "1"));
     Pattern variable = Pattern.compile("\\{([a-z]+)}");
     int checked = 0;
     for (Iterator<Map.Entry<String, JsonNode>> paths = document.get("paths").fields(); paths.hasNext(); ) {

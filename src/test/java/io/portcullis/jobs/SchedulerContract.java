@@ -1,6 +1,7 @@
 package io.portcullis.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.auth.TestClock;
 import io.portcullis.jobs.jdbc.JdbcJobStore;
@@ -146,5 +147,45 @@ abstract class SchedulerContract extends DatabaseContract {
     clock.advance(Duration.ofMinutes(10));
     assertThat(scheduler.runDue()).as("30 minutes after the last run").hasSize(1);
     assertThat(scheduler.list().getFirst().interval()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void aFamilysSchedulesMadeOnOneReplicaRunOnAnotherAndGoWithTheirRow() throws Exception {
+    Database other = database.connectAgain();
+    replicas.add(other);
+    Scheduler making = scheduler(database.db);
+    making.runFamily("mirror:");
+    Scheduler running = scheduler(other);
+    running.runFamily("mirror:");
+    database.db.inTransaction(tx -> {
+      making.schedule(tx, "mirror:1", "mirror.run", Duration.ofMinutes(15));
+      making.schedule(tx, "mirror:2", "mirror.run", Duration.ofMinutes(30));
+      return null;
+    });
+    // Rolled back with the row it belongs to: never stored.
+    try {
+      database.db.inTransaction(tx -> {
+        making.schedule(tx, "mirror:3", "mirror.run", Duration.ofMinutes(15));
+        throw new IllegalStateException("the mirror was refused");
+      });
+    } catch (IllegalStateException expected) {
+      // the schedule went with it
+    }
+    clock.advance(Duration.ofMinutes(15));
+    List<Long> queued = running.runDue();
+    assertThat(queued).hasSize(1);
+    assertThat(queue.find(queued.getFirst()).orElseThrow().subject()).isEqualTo("mirror:1");
+    other.inTransaction(tx -> {
+      running.unschedule(tx, "mirror:2");
+      return null;
+    });
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(making.runDue()).as("mirror:1's first job is still queued: joined, not queued again")
+        .containsExactly(queued.getFirst());
+    assertThat(making.list()).extracting(Scheduler.Schedule::name).containsExactly("mirror:1", "upload-purge");
+    assertThatThrownBy(() -> database.db.inTransaction(tx -> {
+      making.schedule(tx, "other:1", "x", Duration.ofMinutes(1));
+      return null;
+    })).hasMessageContaining("belongs to no family");
   }
 }

@@ -60,6 +60,13 @@ public final class JdbcScheduleStore implements ScheduleStore {
   }
 
   @Override
+  public List<String> names(Tx tx, String prefix) {
+    // substr rather than LIKE: a prefix may hold LIKE's wildcards.
+    return tx.handle().createQuery("SELECT name FROM schedules WHERE substr(name, 1, :length) = :prefix ORDER BY name")
+        .bind("length", prefix.length()).bind("prefix", prefix).mapTo(String.class).list();
+  }
+
+  @Override
   public Optional<Long> nextRunAt(Tx tx, Collection<String> names) {
     return tx.handle().createQuery("SELECT MIN(next_run_at) FROM schedules WHERE name IN (<names>)")
         .bindList("names", List.copyOf(names)).mapTo(Long.class).findOne();

@@ -19,6 +19,7 @@ import io.portcullis.identity.Identity;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.Scheduler;
+import io.portcullis.mirror.MirrorService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -85,10 +86,12 @@ public final class ApiV1 {
    * @param identity the identity domain behind {@code /users}, {@code /orgs}, {@code /robots} and the
    *                 repository management resources ({@link IdentityApi})
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
+   * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Scheduler schedules, Identity identity, Webhooks webhooks, OidcSignIn oidc, ObjectMapper json) {
+      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, OidcSignIn oidc,
+      ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -103,7 +106,7 @@ public final class ApiV1 {
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
-        new WebhooksApi(webhooks, authentication, json));
+        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -130,7 +133,7 @@ public final class ApiV1 {
     }
   }
 
-  private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi) {
+  private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -190,6 +193,7 @@ public final class ApiV1 {
         (ex, p) -> ex.sendJson(200, json, components(ex, platformScan(ex, manifest(ex, p, Action.PULL).manifest()))));
     r.add("GET", manifest + "/sbom", "api.sbom", (ex, p) -> sbom(ex, manifest(ex, p, Action.PULL)));
     webhooksApi.addRoutes(r);
+    mirrorApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }

@@ -520,7 +520,7 @@ public final class IdentityApi {
   }
 
   /** Times are RFC 3339 UTC strings; absent ones are null. */
-  private static void time(ObjectNode node, String field, Instant value) {
+  static void time(ObjectNode node, String field, Instant value) {
     if (value == null) {
       node.putNull(field);
     } else {

@@ -133,6 +133,18 @@ final class JsonBody {
     return value == null || value.isNull() ? null : strings(name, max);
   }
 
+  /** An integer field; null when absent or null. */
+  Integer integer(String name) {
+    JsonNode value = fields.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isInt()) {
+      throw Problem.badRequest("field '" + name + "' must be an integer").failure();
+    }
+    return value.intValue();
+  }
+
   /** An array of strings; empty when absent. */
   List<String> strings(String name, int max) {
     JsonNode value = fields.get(name);

@@ -1,0 +1,216 @@
+package io.portcullis.mirror;
+
+import io.portcullis.auth.secret.SecretBox;
+import io.portcullis.events.Event;
+import io.portcullis.events.EventLog;
+import io.portcullis.events.EventType;
+import io.portcullis.jobs.JobQueue;
+import io.portcullis.jobs.Scheduler;
+import io.portcullis.metadata.Database;
+import io.portcullis.metadata.Tx;
+import io.portcullis.mirror.upstream.Upstream;
+import io.portcullis.mirror.upstream.UpstreamClient;
+import io.portcullis.repository.RepositoryDeletionParticipant;
+import io.portcullis.repository.RepositoryService;
+import io.portcullis.shared.Caller;
+import io.portcullis.shared.RepositoryName;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Pull mirrors: their settings, schedules and run history. Each enabled mirror has a schedule of its
+ * own ({@code mirror:<id>}, a {@linkplain Scheduler#runFamily family}) written in the transaction that
+ * writes the mirror, so a mirror and its schedule never disagree, on any replica. A run is a job of
+ * kind {@value #JOB_KIND} whose subject is the schedule's name, so "run now" and the schedule join
+ * each other's run instead of copying twice at once ({@link MirrorRunner} does the copying).
+ */
+public final class MirrorService implements RepositoryDeletionParticipant {
+  public static final String JOB_KIND = "mirror.run";
+  static final String SCHEDULE_PREFIX = "mirror:";
+  /** A failed run is retried a little (an upstream outage); the next period runs again anyway. */
+  static final int MAX_ATTEMPTS = 3;
+
+  private final Database db;
+  private final MirrorStore store;
+  private final RepositoryService repositories;
+  private final Scheduler scheduler;
+  private final JobQueue jobs;
+  private final EventLog events;
+  private final SecretBox box;
+  private final Clock clock;
+
+  public MirrorService(Database db, MirrorStore store, RepositoryService repositories, Scheduler scheduler,
+      JobQueue jobs, EventLog events, SecretBox box, Clock clock) {
+    this.db = db;
+    this.store = store;
+    this.repositories = repositories;
+    this.scheduler = scheduler;
+    this.jobs = jobs;
+    this.events = events;
+    this.box = box;
+    this.clock = clock;
+    scheduler.runFamily(SCHEDULE_PREFIX);
+  }
+
+  /**
+   * Creates a mirror into {@code target}, creating that repository (private) unless it exists, and
+   * queues its first run at once when it is enabled.
+   *
+   * @throws MirrorException {@link MirrorException.Kind#ALREADY_EXISTS} when the target has a mirror,
+   *                         {@link MirrorException.Kind#INVALID} for an upstream that is not one
+   */
+  public Mirror create(RepositoryName target, MirrorChange settings, Caller caller) {
+    if (settings.registry() == null || settings.repository() == null) {
+      throw MirrorException.invalid("a mirror needs an upstream registry and repository");
+    }
+    Instant at = clock.instant();
+    Mirror draft = settings.applyTo(new Mirror(0, target, settings.registry(), settings.repository(),
+        Mirror.DEFAULT_INTERVAL, true, TagFilter.ALL, PlatformFilter.ALL, TagTemplate.SAME, null, false, at,
+        caller.actor(), at), at);
+    Upstream upstream = upstream(draft);
+    return db.inTransaction(tx -> {
+      byte[] sealed = settings.credentials() == null ? null : seal(target, settings.credentials());
+      long id = store.insert(tx, draft, sealed).orElseThrow(() -> new MirrorException(
+          MirrorException.Kind.ALREADY_EXISTS, "repository " + target + " already has a mirror"));
+      Mirror created = store.find(tx, id).orElseThrow();
+      repositories.ensure(tx, target, caller);
+      if (created.enabled()) {
+        scheduler.schedule(tx, created.scheduleName(), JOB_KIND, created.interval());
+        jobs.enqueue(tx, JOB_KIND, created.scheduleName(), null, MAX_ATTEMPTS);
+      }
+      events.append(tx, Event.change(EventType.MIRROR_CREATED, at, caller, "mirror " + id, target,
+          describe(created, upstream)));
+      return created;
+    });
+  }
+
+  /** Applies a change in one transaction with one {@code mirror.updated} event; its schedule follows. */
+  public Mirror update(long id, MirrorChange change, Caller caller) {
+    Instant at = clock.instant();
+    return db.inTransaction(tx -> {
+      Mirror before = store.find(tx, id).orElseThrow(() -> MirrorException.notFound(id));
+      Mirror after = change.applyTo(before, at);
+      Upstream upstream = upstream(after);
+      store.update(tx, after);
+      if (change.replacesCredentials()) {
+        store.updateCredentials(tx, id, after.username(),
+            change.credentials() == null ? null : seal(after.target(), change.credentials()), at);
+      }
+      if (after.enabled()) {
+        scheduler.schedule(tx, after.scheduleName(), JOB_KIND, after.interval());
+      } else {
+        scheduler.unschedule(tx, after.scheduleName());
+      }
+      Map<String, String> detail = describe(after, upstream);
+      if (change.replacesCredentials()) {
+        detail.put("credentials", after.username() == null ? "removed" : "replaced");
+      }
+      events.append(tx, Event.change(EventType.MIRROR_UPDATED, at, caller, "mirror " + id, after.target(), detail));
+      return after;
+    });
+  }
+
+  /** Deletes the mirror, its schedule and history; what it copied stays in the target repository. */
+  public void delete(long id, Caller caller) {
+    db.inTransaction(tx -> {
+      Mirror mirror = store.find(tx, id).orElseThrow(() -> MirrorException.notFound(id));
+      remove(tx, mirror);
+      events.append(tx, Event.change(EventType.MIRROR_DELETED, clock.instant(), caller, "mirror " + id,
+          mirror.target(), Map.of()));
+      return null;
+    });
+  }
+
+  /** A deleted target takes its mirror with it: there is nothing left to copy into. */
+  @Override
+  public void onDelete(Tx tx, RepositoryName repository) {
+    store.findByTarget(tx, repository).ifPresent(mirror -> remove(tx, mirror));
+  }
+
+  private void remove(Tx tx, Mirror mirror) {
+    scheduler.unschedule(tx, mirror.scheduleName());
+    store.delete(tx, mirror.id());
+  }
+
+  public Optional<Mirror> find(long id) {
+    return db.readOnly(tx -> store.find(tx, id));
+  }
+
+  /** Up to {@code limit} mirrors with ids above {@code after}. */
+  public List<Mirror> list(long after, int limit) {
+    return db.readOnly(tx -> store.page(tx, after, limit));
+  }
+
+  /** Queues a run now (or joins the one queued or running); returns its job's id. */
+  public long runNow(long id) {
+    return db.inTransaction(tx -> {
+      Mirror mirror = store.find(tx, id).orElseThrow(() -> MirrorException.notFound(id));
+      return jobs.enqueue(tx, JOB_KIND, mirror.scheduleName(), null, MAX_ATTEMPTS);
+    });
+  }
+
+  /** Newest first, ids below {@code before} (0: from the newest). */
+  public List<MirrorRun> runs(long id, long before, int limit) {
+    return db.readOnly(tx -> {
+      store.find(tx, id).orElseThrow(() -> MirrorException.notFound(id));
+      return store.runs(tx, id, before <= 0 ? Long.MAX_VALUE : before, limit);
+    });
+  }
+
+  public Optional<MirrorRun> run(long id, long runId) {
+    return db.readOnly(tx -> store.run(tx, id, runId));
+  }
+
+  /** The mirror a job's subject names; empty when it was deleted since. */
+  Optional<Mirror> forJob(String subject) {
+    if (!subject.startsWith(SCHEDULE_PREFIX)) {
+      return Optional.empty();
+    }
+    try {
+      long id = Long.parseLong(subject.substring(SCHEDULE_PREFIX.length()));
+      return find(id);
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The mirror's upstream credentials, opened; empty for anonymous access. */
+  Optional<UpstreamClient.Credentials> credentials(Mirror mirror) {
+    if (mirror.username() == null) {
+      return Optional.empty();
+    }
+    return db.readOnly(tx -> store.sealedPassword(tx, mirror.id())).map(sealed -> new UpstreamClient.Credentials(
+        mirror.username(), new String(box.open(sealName(mirror.target()), sealed), StandardCharsets.UTF_8)));
+  }
+
+  private byte[] seal(RepositoryName target, UpstreamClient.Credentials credentials) {
+    return box.seal(sealName(target), credentials.password().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sealed under the target's name, so a sealed value cannot be moved to another mirror's row. */
+  private static String sealName(RepositoryName target) {
+    return "mirror-password:" + target.value();
+  }
+
+  private static Upstream upstream(Mirror mirror) {
+    try {
+      return mirror.upstream();
+    } catch (IllegalArgumentException e) {
+      throw MirrorException.invalid(e.getMessage());
+    }
+  }
+
+  /** The event detail of a mirror's settings: what an auditor needs, never a secret. */
+  private static Map<String, String> describe(Mirror m, Upstream upstream) {
+    Map<String, String> detail = new LinkedHashMap<>();
+    detail.put("upstream", upstream.toString());
+    detail.put("interval", m.interval().toString());
+    detail.put("enabled", String.valueOf(m.enabled()));
+    return detail;
+  }
+}

@@ -1,0 +1,352 @@
+package io.portcullis.it;
+
+import static io.portcullis.it.IdentityApiContract.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Pull mirrors against real upstreams on 127.0.0.1: the CNCF distribution registry (anonymous), a
+ * second Portcullis (token auth with credentials), and a proxy of ours in front of distribution that
+ * corrupts blobs or announces a spent rate-limit budget. Fixture images go upstream with skopeo and
+ * come out of the mirror with skopeo.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class MirroringContract {
+  static final String PASSWORD_MARK = TestRegistry.ADMIN_PASSWORD;
+  TestRegistry registry;
+  RegistryClient client;
+  String basic;
+  Path work;
+  String distribution;
+  private long distributionPid;
+  private final List<AutoCloseable> closing = new ArrayList<>();
+
+  abstract TestRegistry.Backend backend();
+
+  /** A port of 5600-5699 per backend, so the two ITs never share a distribution. */
+  abstract int distributionPort();
+
+  @BeforeAll
+  void start() throws Exception {
+    registry = TestRegistry.start(backend());
+    client = registry.admin();
+    basic = "Basic " + Base64.getEncoder().encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD)
+        .getBytes(StandardCharsets.UTF_8));
+    work = Files.createTempDirectory("portcullis-mirror-it-");
+    ProcessBuilder start = new ProcessBuilder(Processes.shared().resolve("scripts/start-distribution.sh").toString());
+    start.environment().put("PORT", String.valueOf(distributionPort()));
+    start.environment().put("ROOT", work.resolve("distribution").toString());
+    Process process = start.redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(process.waitFor()).as(output).isZero();
+    distributionPid = Long.parseLong(output.lines().reduce((a, b) -> b).orElseThrow().strip());
+    distribution = "127.0.0.1:" + distributionPort();
+    pushUpstream("alpine-3.16", "library/alpine:3.16.9");
+    pushUpstream("alpine-3.16-multiarch", "library/alpine:3.16");
+    pushUpstream("clean-tiny", "library/alpine:1.0");
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    for (AutoCloseable c : closing) {
+      c.close();
+    }
+    registry.close();
+    ProcessHandle.of(distributionPid).ifPresent(ProcessHandle::destroy);
+  }
+
+  void pushUpstream(String fixture, String reference) throws Exception {
+    Path layout = Processes.shared().resolve("fixtures/images/" + fixture);
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false",
+        "--dest-no-creds", "oci:" + layout + ":" + RealClientsContract.refName(layout),
+        "docker://" + distribution + "/" + reference)).requireSuccess();
+  }
+
+  HttpResponse<byte[]> api(String method, String path, String body) throws Exception {
+    return client.send(method, "/api/v1" + path, null, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+        "Authorization", basic, "Content-Type", "application/json");
+  }
+
+  JsonNode createMirror(String body) throws Exception {
+    return expect(201, api("POST", "/mirrors", body));
+  }
+
+  /** The mirror's run of job {@code job} (any run when negative) once it has finished. */
+  JsonNode awaitRun(long mirror, long job) throws Exception {
+    for (int i = 0; i < 1200; i++) {
+      for (JsonNode run : expect(200, api("GET", "/mirrors/" + mirror + "/runs", null)).get("items")) {
+        boolean finished = run.get("state").asText().equals("succeeded") || run.get("state").asText().equals("failed");
+        if ((job < 0 || run.get("job").asLong() == job) && finished) {
+          return run;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("mirror " + mirror + " did not finish a run of job " + job);
+  }
+
+  JsonNode runNow(long mirror) throws Exception {
+    long job = expect(202, api("POST", "/mirrors/" + mirror + "/runs", null)).get("job").asLong();
+    return awaitRun(mirror, job);
+  }
+
+  String raw(String reference, String creds) throws Exception {
+    List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
+    command.addAll(creds == null ? List.of("--no-creds") : List.of("--creds", creds));
+    command.add(reference);
+    return Processes.run(command).requireSuccess().output();
+  }
+
+  @Test
+  @Order(1)
+  void aMirrorCopiesEveryTagByteForByteIntoAPrivateRepository() throws Exception {
+    JsonNode mirror = createMirror("{\"target\":\"hub/alpine\",\"registry\":\"http://" + distribution
+        + "\",\"repository\":\"library/alpine\"}");
+    assertThat(mirror.get("interval").asText()).isEqualTo("PT15M");
+    assertThat(mirror.get("upstream").get("url").asText()).isEqualTo("http://" + distribution);
+    JsonNode run = awaitRun(mirror.get("id").asLong(), -1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(run.get("tags").get("seen").asInt()).isEqualTo(3);
+    assertThat(run.get("tags").get("added").asInt()).isEqualTo(3);
+    assertThat(run.get("bytes").asLong()).isPositive();
+    assertThat(expect(200, api("GET", "/repositories/hub/alpine", null)).get("visibility").asText())
+        .isEqualTo("private");
+    for (String tag : List.of("3.16.9", "3.16", "1.0")) {
+      assertThat(raw("docker://" + registry.host + "/hub/alpine:" + tag, Skopeo.adminCreds()))
+          .as("manifest of %s", tag).isEqualTo(raw("docker://" + distribution + "/library/alpine:" + tag, null));
+    }
+    Path layout = Processes.shared().resolve("fixtures/images/alpine-3.16-multiarch");
+    Path out = work.resolve("out-multiarch");
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--src-tls-verify=false", "--src-creds",
+        Skopeo.adminCreds(), "docker://" + registry.host + "/hub/alpine:3.16", "oci:" + out + ":3.16.9"))
+        .requireSuccess();
+    RealClientsContract.assertSameContent(layout, out, "3.16.9");
+    JsonNode events = expect(200, api("GET", "/audit?action=image.mirrored&repository=hub/alpine", null));
+    assertThat(events.get("items")).hasSize(3);
+  }
+
+  @Test
+  @Order(2)
+  void aSecondRunTransfersNothingAndANewUpstreamTagComesWithTheNext() throws Exception {
+    long id = mirrorId("hub/alpine");
+    JsonNode again = runNow(id);
+    assertThat(again.get("state").asText()).as(again.toString()).isEqualTo("succeeded");
+    assertThat(again.get("tags").get("unchanged").asInt()).isEqualTo(3);
+    assertThat(again.get("tags").get("added").asInt() + again.get("tags").get("updated").asInt()).isZero();
+    assertThat(again.get("bytes").asLong()).isZero();
+    pushUpstream("clean-tiny", "library/alpine:1.1");
+    JsonNode next = runNow(id);
+    assertThat(next.get("tags").get("added").asInt()).as(next.toString()).isEqualTo(1);
+    assertThat(next.get("tags").get("unchanged").asInt()).isEqualTo(3);
+    assertThat(next.get("bytes").asLong()).as("its blobs are already there").isZero();
+    assertThat(raw("docker://" + registry.host + "/hub/alpine:1.1", Skopeo.adminCreds()))
+        .isEqualTo(raw("docker://" + distribution + "/library/alpine:1.1", null));
+  }
+
+  @Test
+  @Order(3)
+  void tagAndPlatformFiltersAndTheTagTemplateAreHonoured() throws Exception {
+    JsonNode mirror = createMirror("{\"target\":\"hub/alpine-arm\",\"registry\":\"http://" + distribution
+        + "\",\"repository\":\"library/alpine\",\"include\":[\"3.*\"],\"exclude\":[\"3.16.9\"],"
+        + "\"platforms\":[\"linux/arm64/v8\"],\"tagTemplate\":\"{tag}-arm\"}");
+    JsonNode run = awaitRun(mirror.get("id").asLong(), -1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(run.get("tags").get("seen").asInt()).isEqualTo(4);
+    assertThat(run.get("tags").get("selected").asInt()).isEqualTo(1);
+    HttpResponse<byte[]> tags = client.send("GET", "/v2/hub/alpine-arm/tags/list", "repository:hub/alpine-arm:pull", null);
+    assertThat(RegistryClient.json(tags).get("tags").toString()).isEqualTo("[\"3.16-arm\"]");
+    JsonNode index = RegistryClient.JSON.readTree(raw("docker://" + registry.host + "/hub/alpine-arm:3.16-arm",
+        Skopeo.adminCreds()));
+    assertThat(index.get("manifests")).hasSize(1);
+    assertThat(index.get("manifests").get(0).get("platform").get("architecture").asText()).isEqualTo("arm64");
+    String arm = index.get("manifests").get(0).get("digest").asText();
+    assertThat(raw("docker://" + registry.host + "/hub/alpine-arm@" + arm, Skopeo.adminCreds()))
+        .as("the chosen platform's manifest keeps its bytes")
+        .isEqualTo(raw("docker://" + distribution + "/library/alpine@" + arm, null));
+    String amd = RegistryClient.JSON.readTree(raw("docker://" + distribution + "/library/alpine:3.16", null))
+        .get("manifests").get(0).get("digest").asText();
+    HttpResponse<byte[]> absent = client.send("HEAD", "/v2/hub/alpine-arm/manifests/" + amd, "repository:hub/alpine-arm:pull", null);
+    assertThat(absent.statusCode()).as("the other platform is not copied").isEqualTo(404);
+  }
+
+  @Test
+  @Order(4)
+  void aCorruptedBlobFailsTheRunAndNothingOfTheImageIsStored() throws Exception {
+    UpstreamProxy proxy = new UpstreamProxy("http://" + distribution);
+    closing.add(proxy);
+    proxy.flipBlobBytes = true;
+    JsonNode mirror = createMirror("{\"target\":\"hub/corrupt\",\"registry\":\"" + proxy.url()
+        + "\",\"repository\":\"library/alpine\",\"include\":[\"1.0\"]}");
+    JsonNode run = awaitRun(mirror.get("id").asLong(), -1);
+    assertThat(run.get("state").asText()).isEqualTo("failed");
+    assertThat(run.get("message").asText()).contains("does not match its digest").contains("nothing was stored");
+    HttpResponse<byte[]> tag = client.send("HEAD", "/v2/hub/corrupt/manifests/1.0", "repository:hub/corrupt:pull", null);
+    assertThat(tag.statusCode()).isEqualTo(404);
+    JsonNode layers = RegistryClient.JSON.readTree(raw("docker://" + distribution + "/library/alpine:1.0", null))
+        .get("layers");
+    HttpResponse<byte[]> blob = client.send("HEAD", "/v2/hub/corrupt/blobs/" + layers.get(0).get("digest").asText(),
+        "repository:hub/corrupt:pull", null);
+    assertThat(blob.statusCode()).isEqualTo(404);
+    JsonNode failed = expect(200, api("GET", "/audit?action=mirror.run_failed&repository=hub/corrupt", null));
+    assertThat(failed.get("items")).hasSize(1);
+  }
+
+  @Test
+  @Order(5)
+  void aSpentRateLimitBudgetPausesTheRunUntilItRefills() throws Exception {
+    UpstreamProxy proxy = new UpstreamProxy("http://" + distribution);
+    closing.add(proxy);
+    proxy.spentBudgets.set(1);
+    proxy.resetSeconds = 3;
+    JsonNode mirror = createMirror("{\"target\":\"hub/limited\",\"registry\":\"" + proxy.url()
+        + "\",\"repository\":\"library/alpine\",\"include\":[\"1.0\"]}");
+    long id = mirror.get("id").asLong();
+    JsonNode waiting = null;
+    for (int i = 0; i < 300 && waiting == null; i++) {
+      for (JsonNode run : expect(200, api("GET", "/mirrors/" + id + "/runs", null)).get("items")) {
+        if (run.get("state").asText().equals("waiting")) {
+          waiting = run;
+        }
+      }
+      Thread.sleep(50);
+    }
+    assertThat(waiting).as("the run was seen waiting").isNotNull();
+    assertThat(waiting.get("waitingUntil").asText()).isNotEmpty();
+    assertThat(waiting.get("message").asText()).contains("waiting for the rate limit");
+    assertThat(waiting.get("rateLimit").get("remaining").asLong()).isZero();
+    assertThat(waiting.get("rateLimit").get("limit").asLong()).isEqualTo(100);
+    assertThat(proxy.manifestGets).as("no GET while the budget is spent").hasValue(0);
+    JsonNode run = awaitRun(id, -1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(run.get("tags").get("added").asInt()).isEqualTo(1);
+    assertThat(run.get("durationMs").asLong()).isGreaterThanOrEqualTo(2000);
+  }
+
+  @Test
+  @Order(6)
+  void aConnectionDroppedMidBlobResumesWithARangeRequest() throws Exception {
+    pushUpstream("debian-bookworm-minimal", "library/debian:12");
+    UpstreamProxy proxy = new UpstreamProxy("http://" + distribution);
+    closing.add(proxy);
+    proxy.brokenBlobs.set(1);
+    JsonNode mirror = createMirror("{\"target\":\"hub/debian\",\"registry\":\"" + proxy.url()
+        + "\",\"repository\":\"library/debian\"}");
+    JsonNode run = awaitRun(mirror.get("id").asLong(), -1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(proxy.brokenBlobs.get()).as("the connection was dropped once").isZero();
+    assertThat(proxy.ranges).as("resumed after the whole chunks already stored")
+        .containsExactly("bytes=" + 8 * 1024 * 1024 + "-");
+    assertThat(raw("docker://" + registry.host + "/hub/debian:12", Skopeo.adminCreds()))
+        .isEqualTo(raw("docker://" + distribution + "/library/debian:12", null));
+    Path out = work.resolve("out-debian");
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--src-tls-verify=false", "--src-creds",
+        Skopeo.adminCreds(), "docker://" + registry.host + "/hub/debian:12", "oci:" + out + ":12")).requireSuccess();
+    RealClientsContract.assertSameContent(Processes.shared().resolve("fixtures/images/debian-bookworm-minimal"), out,
+        "12");
+  }
+
+  @Test
+  @Order(7)
+  void aTokenAuthUpstreamWithCredentialsThatNoAnswerEverShows() throws Exception {
+    TestRegistry upstream = TestRegistry.start(TestRegistry.Backend.SQLITE);
+    closing.addFirst(upstream);
+    Path layout = Processes.shared().resolve("fixtures/images/clean-tiny");
+    Skopeo.copy(layout, Skopeo.adminCreds(), "docker://" + upstream.host + "/library/tiny:1.0");
+    JsonNode mirror = createMirror("{\"target\":\"hub/tiny\",\"registry\":\"http://" + upstream.host
+        + "\",\"repository\":\"library/tiny\",\"username\":\"" + TestRegistry.ADMIN + "\",\"password\":\""
+        + PASSWORD_MARK + "\"}");
+    long id = mirror.get("id").asLong();
+    JsonNode run = awaitRun(id, -1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(raw("docker://" + registry.host + "/hub/tiny:1.0", Skopeo.adminCreds()))
+        .isEqualTo(raw("docker://" + upstream.host + "/library/tiny:1.0", Skopeo.adminCreds()));
+    assertThat(mirror.get("authenticated").asBoolean()).isTrue();
+    List<String> answers = new ArrayList<>();
+    answers.add(mirror.toString());
+    answers.add(expect(200, api("GET", "/mirrors/" + id, null)).toString());
+    answers.add(expect(200, api("GET", "/mirrors", null)).toString());
+    answers.add(expect(200, api("GET", "/mirrors/" + id + "/runs", null)).toString());
+    answers.add(expect(200, api("PATCH", "/mirrors/" + id, "{\"interval\":\"PT1H\"}")).toString());
+    answers.add(expect(200, api("GET", "/audit?repository=hub/tiny&limit=500", null)).toString());
+    answers.add(expect(200, api("GET", "/jobs?kind=mirror.run&limit=500", null)).toString());
+    for (String answer : answers) {
+      assertThat(answer).doesNotContain(PASSWORD_MARK);
+    }
+    // Wrong credentials: the run fails and says where.
+    expect(200, api("PATCH", "/mirrors/" + id, "{\"username\":\"admin\",\"password\":\"wrong-password\"}"));
+    JsonNode refused = runNow(id);
+    assertThat(refused.get("state").asText()).isEqualTo("failed");
+    assertThat(refused.get("message").asText()).contains("as admin").contains("401");
+  }
+
+  @Test
+  @Order(8)
+  void mirrorsAreForTheirTargetsManagersOnly() throws Exception {
+    expect(201, api("POST", "/users", "{\"name\":\"mallory\",\"password\":\"mallory-password-1\"}"));
+    String mallory = "Basic " + Base64.getEncoder().encodeToString("mallory:mallory-password-1"
+        .getBytes(StandardCharsets.UTF_8));
+    long id = mirrorId("hub/alpine");
+    HttpResponse<byte[]> create = client.send("POST", "/api/v1/mirrors", null, ("{\"target\":\"hub/evil\","
+        + "\"registry\":\"docker.io\",\"repository\":\"alpine\"}").getBytes(StandardCharsets.UTF_8),
+        "Authorization", mallory, "Content-Type", "application/json");
+    assertThat(create.statusCode()).isEqualTo(403);
+    HttpResponse<byte[]> get = client.send("GET", "/api/v1/mirrors/" + id, null, null, "Authorization", mallory);
+    assertThat(get.statusCode()).isEqualTo(404);
+    HttpResponse<byte[]> list = client.send("GET", "/api/v1/mirrors", null, null, "Authorization", mallory);
+    assertThat(RegistryClient.json(list).get("items")).isEmpty();
+    HttpResponse<byte[]> anonymous = client.send("GET", "/api/v1/mirrors", null, null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    JsonNode bad = RegistryClient.json(api("POST", "/mirrors", "{\"target\":\"hub/bad\",\"registry\":\"docker.io\","
+        + "\"repository\":\"alpine\",\"semver\":\">=three\"}"));
+    assertThat(bad.get("status").asInt()).isEqualTo(400);
+    assertThat(bad.get("detail").asText()).contains("'>=three' is not a comparator");
+  }
+
+  @Test
+  @Order(9)
+  void theCliCreatesListsRunsWithLiveProgressAndShowsHistory() throws Exception {
+    Processes.Result created = registry.cli("mirrors", "create", "hub/cli", "--registry", "http://" + distribution,
+        "--repository", "library/alpine", "--include", "1.*", "--interval", "PT1H", "--no-enabled");
+    assertThat(created.exitCode()).as(created.output()).isZero();
+    assertThat(created.output()).contains("hub/cli").contains("every PT1H").contains("[disabled]");
+    long id = mirrorId("hub/cli");
+    assertThat(expect(200, api("GET", "/mirrors/" + id + "/runs", null)).get("items"))
+        .as("a disabled mirror does not run by itself").isEmpty();
+    Processes.Result run = registry.cli("mirrors", "run", String.valueOf(id), "--follow");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("succeeded").contains("2 added");
+    Processes.Result runs = registry.cli("mirrors", "runs", String.valueOf(id));
+    assertThat(runs.output()).as(runs.output()).contains("run ").contains("succeeded");
+    Processes.Result list = registry.cli("mirrors", "list");
+    assertThat(list.output()).contains("hub/alpine").contains("hub/cli");
+    Processes.Result deleted = registry.cli("mirrors", "delete", String.valueOf(id));
+    assertThat(deleted.exitCode()).as(deleted.output()).isZero();
+    assertThat(api("GET", "/mirrors/" + id, null).statusCode()).isEqualTo(404);
+    assertThat(expect(200, api("GET", "/schedules", null)).toString()).doesNotContain("mirror:" + id + "\"");
+  }
+
+  long mirrorId(String target) throws Exception {
+    for (JsonNode m : expect(200, api("GET", "/mirrors", null)).get("items")) {
+      if (m.get("target").asText().equals(target)) {
+        return m.get("id").asLong();
+      }
+    }
+    throw new AssertionError("no mirror into " + target);
+  }
+}
