@@ -84,8 +84,13 @@ abstract class WebhooksContract {
     for (AutoCloseable c : closing.reversed()) {
       c.close();
     }
-    receiver.close();
-    database.close();
+    // Null when set-up was skipped (PostgreSQL not configured).
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (database != null) {
+      database.close();
+    }
   }
 
   static NetworkPolicy loopbackAllowed() {
