@@ -31,9 +31,9 @@ public enum EventType {
   /** A pull mirror run copied an image (a tag new or changed upstream) into its target repository. */
   IMAGE_MIRRORED("image.mirrored"),
   MIRROR_RUN_FAILED("mirror.run_failed"),
-  // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.
-  /** Not emitted yet: a vulnerability database import found new vulnerabilities in a stored image. */
+  /** A re-match found vulnerabilities new to a stored image; the detail names them ({@code found}). */
   VULNERABILITY_FOUND("vulnerability.found"),
+  // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.
   /** Not emitted yet: an image was promoted to another repository. */
   IMAGE_PROMOTED("image.promoted"),
   /** Not emitted yet: a retention policy removed a tag. */

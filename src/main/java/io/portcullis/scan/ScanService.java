@@ -251,6 +251,10 @@ public final class ScanService {
         for (RepositoryName repository : registry.repositoriesWith(tx, change.digest())) {
           events.append(tx, new Event(0, EventType.VULNERABILITIES_CHANGED, clock.instant(), Caller.SYSTEM, repository,
               Digest.parse(change.digest()), null, null, null, change.detail()));
+          if (!change.found().isEmpty()) {
+            events.append(tx, new Event(0, EventType.VULNERABILITY_FOUND, clock.instant(), Caller.SYSTEM, repository,
+                Digest.parse(change.digest()), null, null, null, change.foundDetail()));
+          }
         }
       }
       return null;
@@ -283,10 +287,16 @@ public final class ScanService {
 
     /** Event detail: {@code found} and {@code resolved} as comma-separated ids, with their counts. */
     Map<String, String> detail() {
+      Map<String, String> detail = new HashMap<>(foundDetail());
+      detail.put("resolved", String.join(",", resolved.stream().limit(MAX_IDS).toList()));
+      detail.put("resolvedCount", Integer.toString(resolved.size()));
+      return detail;
+    }
+
+    /** The {@code vulnerability.found} detail: only what is new. */
+    Map<String, String> foundDetail() {
       return Map.of("found", String.join(",", found.stream().limit(MAX_IDS).toList()),
-          "foundCount", Integer.toString(found.size()),
-          "resolved", String.join(",", resolved.stream().limit(MAX_IDS).toList()),
-          "resolvedCount", Integer.toString(resolved.size()));
+          "foundCount", Integer.toString(found.size()));
     }
   }
 

@@ -180,6 +180,12 @@ abstract class ScanningContract {
       ids.addAll(found);
       split(detail.get("resolved").asText()).forEach(ids::remove);
     }
+    java.util.Set<String> announced = new java.util.TreeSet<>();
+    for (JsonNode found : RegistryClient.json(api("GET", "/api/v1/audit?limit=500&action=vulnerability.found"
+        + "&repository=" + repository, null)).get("items")) {
+      announced.addAll(split(found.get("detail").get("found").asText()));
+    }
+    assertThat(announced).as("vulnerability.found events of %s", repository).containsAll(ids);
     return ids;
   }
 
