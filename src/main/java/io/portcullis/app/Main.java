@@ -49,6 +49,12 @@ public final class Main implements Callable<Integer> {
       }
       Portcullis.applyLogLevel(configuration);
       configuration.warnings().forEach(warning -> System.err.println("portcullis: warning: " + warning));
+      Map<Setting, String> extra = listen == null ? Map.of() : Map.of(Setting.LISTEN, listen);
+      // SIGHUP's default action ends the process: operators send it to reload, as for nginx. The
+      // handler goes in before the start, which announces readiness before it returns; a SIGHUP
+      // that arrives while starting is carried out as soon as the start is done.
+      DeferredReload reloads = new DeferredReload(extra);
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloads.requested());
       Portcullis portcullis;
       try {
         portcullis = Portcullis.start(configuration, System.out);
@@ -59,9 +65,7 @@ public final class Main implements Callable<Integer> {
         System.err.println("portcullis: cannot start: " + e.getMessage());
         return 1;
       }
-      Map<Setting, String> extra = listen == null ? Map.of() : Map.of(Setting.LISTEN, listen);
-      // SIGHUP's default action ends the process: operators send it to reload, as for nginx.
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload(portcullis, extra));
+      reloads.started(portcullis);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
@@ -76,13 +80,46 @@ public final class Main implements Callable<Integer> {
       return 0;
     }
 
-    private void reload(Portcullis portcullis, Map<Setting, String> extra) {
-      org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
-      log.info("SIGHUP received: reloading the configuration");
-      try {
-        portcullis.reload(Configuration.load(options.config, System.getenv(), options.overrides(extra)));
-      } catch (Configuration.InvalidConfiguration e) {
-        log.error("reload refused, the running configuration stays: {}", e.getMessage());
+    /** Reloads on request once the server runs; a request made while it starts waits for the start. */
+    private final class DeferredReload {
+      private final Map<Setting, String> extra;
+      private Portcullis running;
+      private boolean pending;
+
+      DeferredReload(Map<Setting, String> extra) {
+        this.extra = extra;
+      }
+
+      void requested() {
+        Portcullis portcullis;
+        synchronized (this) {
+          portcullis = running;
+          pending = portcullis == null;
+        }
+        if (portcullis != null) {
+          reload(portcullis);
+        }
+      }
+
+      void started(Portcullis portcullis) {
+        boolean reloadNow;
+        synchronized (this) {
+          running = portcullis;
+          reloadNow = pending;
+        }
+        if (reloadNow) {
+          reload(portcullis);
+        }
+      }
+
+      private void reload(Portcullis portcullis) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
+        log.info("SIGHUP received: reloading the configuration");
+        try {
+          portcullis.reload(Configuration.load(options.config, System.getenv(), options.overrides(extra)));
+        } catch (Configuration.InvalidConfiguration e) {
+          log.error("reload refused, the running configuration stays: {}", e.getMessage());
+        }
       }
     }
   }

@@ -201,7 +201,8 @@ class LaunchContractIT {
   private static void awaitLogLine(Path log, String text) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.readString(log).contains(text)) {
-      assertThat(System.nanoTime()).as("log line '%s' within 60 s", text).isLessThan(deadline);
+      assertThat(System.nanoTime()).as("log line '%s' within 60 s; the log:%n%s", text, Files.readString(log))
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
   }
