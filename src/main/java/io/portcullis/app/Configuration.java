@@ -117,7 +117,8 @@ public final class Configuration {
     duration(Setting.WEBHOOKS_SECRET_OVERLAP);
     duration(Setting.WEBHOOKS_RETENTION);
     positive(Setting.WEBHOOKS_CONCURRENCY);
-    webhookNetworks();
+    networkPolicy(Setting.WEBHOOKS_ALLOWED_NETWORKS);
+    networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
     duration(Setting.MIRROR_CONNECT_TIMEOUT);
     duration(Setting.MIRROR_READ_TIMEOUT);
     String proxy = get(Setting.MIRROR_PROXY);
@@ -171,12 +172,13 @@ public final class Configuration {
     }
   }
 
-  /** The networks webhooks may reach although their addresses are not public. */
-  public java.util.List<io.portcullis.shared.IpNetwork> webhookNetworks() {
+  /** The address policy of an allowlist setting ({@code webhooks.allowed-networks}, {@code mirror.allowed-networks}). */
+  public io.portcullis.shared.NetworkPolicy networkPolicy(Setting allowlist) {
     try {
-      return io.portcullis.shared.IpNetwork.parseList(get(Setting.WEBHOOKS_ALLOWED_NETWORKS));
+      return new io.portcullis.shared.NetworkPolicy(allowlist.key(),
+          io.portcullis.shared.IpNetwork.parseList(get(allowlist)));
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfiguration(Setting.WEBHOOKS_ALLOWED_NETWORKS.key() + ": " + e.getMessage());
+      throw new InvalidConfiguration(allowlist.key() + ": " + e.getMessage());
     }
   }
 

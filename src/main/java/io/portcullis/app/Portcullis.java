@@ -51,6 +51,7 @@ import io.portcullis.scan.jdbc.JdbcAdvisoryStore;
 import io.portcullis.scan.jdbc.JdbcRegistryContent;
 import io.portcullis.scan.jdbc.JdbcScanStore;
 import io.portcullis.scan.layer.LayerLimits;
+import io.portcullis.shared.NetworkPolicy;
 import io.portcullis.storage.fs.FsBlobStore;
 import io.portcullis.web.HttpServer;
 import io.portcullis.web.Metrics;
@@ -59,7 +60,6 @@ import io.portcullis.web.api.OidcSignIn;
 import io.portcullis.web.token.TokenAuthorizer;
 import io.portcullis.web.token.TokenEndpoint;
 import io.portcullis.web.v2.RegistryApi;
-import io.portcullis.webhooks.NetworkPolicy;
 import io.portcullis.webhooks.WebhookPermissions;
 import io.portcullis.webhooks.WebhookSettings;
 import io.portcullis.webhooks.Webhooks;
@@ -204,7 +204,7 @@ public final class Portcullis implements AutoCloseable {
     ScopeParser scopes = new ScopeParser(ownHosts(publicUrl, listen));
     TokenAuthorizer authorizer = new TokenAuthorizer(tokens, accessController, service, publicUrl);
     Webhooks webhooks = new Webhooks(db, new JdbcWebhookStore(json), events, box, webhookPermissions(accessController),
-        new NetworkPolicy(config.webhookNetworks()), new WebhookSettings(config.duration(Setting.WEBHOOKS_TIMEOUT),
+        config.networkPolicy(Setting.WEBHOOKS_ALLOWED_NETWORKS), new WebhookSettings(config.duration(Setting.WEBHOOKS_TIMEOUT),
             config.duration(Setting.WEBHOOKS_RETRY_HORIZON), config.duration(Setting.WEBHOOKS_SECRET_OVERLAP),
             (int) config.longValue(Setting.WEBHOOKS_CONCURRENCY), config.duration(Setting.WEBHOOKS_RETENTION),
             publicUrl.isEmpty() ? "portcullis" : publicUrl),
@@ -215,9 +215,11 @@ public final class Portcullis implements AutoCloseable {
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, authorizer, json);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
-    MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobQueue, events, box, clock);
+    NetworkPolicy upstreams = config.networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
+    MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobQueue, events, box,
+        upstreams, clock);
     repositories.addDeletionParticipant(mirrors);
-    jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, clock),
+    jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock),
         manifests, blobs, uploads, events, clock,
         (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts())));
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
@@ -302,7 +304,7 @@ public final class Portcullis implements AutoCloseable {
     };
   }
 
-  private static UpstreamConnector upstreamConnector(Configuration config, Clock clock) {
+  private static UpstreamConnector upstreamConnector(Configuration config, NetworkPolicy policy, Clock clock) {
     UpstreamSettings defaults = UpstreamSettings.defaults();
     String proxy = config.get(Setting.MIRROR_PROXY);
     String ca = config.get(Setting.MIRROR_CA_FILE);
@@ -310,7 +312,7 @@ public final class Portcullis implements AutoCloseable {
       return new UpstreamConnector(new UpstreamSettings(proxy.isEmpty() ? null : URI.create(proxy),
           ca.isEmpty() ? null : Path.of(ca), config.duration(Setting.MIRROR_CONNECT_TIMEOUT),
           config.duration(Setting.MIRROR_READ_TIMEOUT), defaults.maxAttempts(), defaults.backoff(),
-          defaults.maxBackoff()), clock);
+          defaults.maxBackoff()), policy, clock);
     } catch (IllegalArgumentException e) {
       throw new Configuration.InvalidConfiguration(e.getMessage());
     }

@@ -13,6 +13,7 @@ import io.portcullis.mirror.upstream.UpstreamClient;
 import io.portcullis.repository.RepositoryDeletionParticipant;
 import io.portcullis.repository.RepositoryService;
 import io.portcullis.shared.Caller;
+import io.portcullis.shared.NetworkPolicy;
 import io.portcullis.shared.RepositoryName;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -42,10 +43,12 @@ public final class MirrorService implements RepositoryDeletionParticipant {
   private final JobQueue jobs;
   private final EventLog events;
   private final SecretBox box;
+  private final NetworkPolicy policy;
   private final Clock clock;
 
+  /** @param policy the addresses an upstream may resolve to ({@code mirror.allowed-networks}) */
   public MirrorService(Database db, MirrorStore store, RepositoryService repositories, Scheduler scheduler,
-      JobQueue jobs, EventLog events, SecretBox box, Clock clock) {
+      JobQueue jobs, EventLog events, SecretBox box, NetworkPolicy policy, Clock clock) {
     this.db = db;
     this.store = store;
     this.repositories = repositories;
@@ -53,6 +56,7 @@ public final class MirrorService implements RepositoryDeletionParticipant {
     this.jobs = jobs;
     this.events = events;
     this.box = box;
+    this.policy = policy;
     this.clock = clock;
     scheduler.runFamily(SCHEDULE_PREFIX);
   }
@@ -62,7 +66,8 @@ public final class MirrorService implements RepositoryDeletionParticipant {
    * queues its first run at once when it is enabled.
    *
    * @throws MirrorException {@link MirrorException.Kind#ALREADY_EXISTS} when the target has a mirror,
-   *                         {@link MirrorException.Kind#INVALID} for an upstream that is not one
+   *                         {@link MirrorException.Kind#INVALID} for an upstream that is not one or
+   *                         that resolves to an address outside {@code mirror.allowed-networks}
    */
   public Mirror create(RepositoryName target, MirrorChange settings, Caller caller) {
     if (settings.registry() == null || settings.repository() == null) {
@@ -73,6 +78,7 @@ public final class MirrorService implements RepositoryDeletionParticipant {
         Mirror.DEFAULT_INTERVAL, true, TagFilter.ALL, PlatformFilter.ALL, TagTemplate.SAME, null, false, at,
         caller.actor(), at), at);
     Upstream upstream = upstream(draft);
+    checkReachable(upstream);
     return db.inTransaction(tx -> {
       byte[] sealed = settings.credentials() == null ? null : seal(target, settings.credentials());
       long id = store.insert(tx, draft, sealed).orElseThrow(() -> new MirrorException(
@@ -89,13 +95,20 @@ public final class MirrorService implements RepositoryDeletionParticipant {
     });
   }
 
-  /** Applies a change in one transaction with one {@code mirror.updated} event; its schedule follows. */
+  /**
+   * Applies a change in one transaction with one {@code mirror.updated} event; its schedule follows. A
+   * changed registry is checked as at creation; an unchanged one is left alone, so a mirror whose
+   * upstream the allowlist no longer covers can still be disabled (its runs fail anyway).
+   */
   public Mirror update(long id, MirrorChange change, Caller caller) {
     Instant at = clock.instant();
     return db.inTransaction(tx -> {
       Mirror before = store.find(tx, id).orElseThrow(() -> MirrorException.notFound(id));
       Mirror after = change.applyTo(before, at);
       Upstream upstream = upstream(after);
+      if (!upstream.registry().equals(before.upstream().registry())) {
+        checkReachable(upstream);
+      }
       store.update(tx, after);
       if (change.replacesCredentials()) {
         store.updateCredentials(tx, id, after.username(),
@@ -202,6 +215,20 @@ public final class MirrorService implements RepositoryDeletionParticipant {
       return mirror.upstream();
     } catch (IllegalArgumentException e) {
       throw MirrorException.invalid(e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses an upstream resolving to an address the server must not reach on a user's behalf. A name
+   * that does not resolve now may later, and each request checks again (see {@link UpstreamClient}).
+   */
+  private void checkReachable(Upstream upstream) {
+    try {
+      policy.resolve(upstream.registry());
+    } catch (NetworkPolicy.Refused e) {
+      if (e.forbidden()) {
+        throw MirrorException.invalid("upstream registry refused: " + e.getMessage());
+      }
     }
   }
 

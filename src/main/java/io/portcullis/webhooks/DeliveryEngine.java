@@ -7,6 +7,7 @@ import io.portcullis.events.EventType;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.Tx;
 import io.portcullis.shared.Caller;
+import io.portcullis.shared.NetworkPolicy;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.webhooks.WebhookStore.Attempt;
 import io.portcullis.webhooks.WebhookStore.Claim;
@@ -192,7 +193,7 @@ final class DeliveryEngine implements AutoCloseable {
     boolean gone = false;
     Duration retryAfter = null;
     try {
-      URI url = NetworkPolicy.parseUrl(claim.url());
+      URI url = WebhookUrl.parse(claim.url());
       List<InetAddress> addresses = policy.resolve(url);
       if (keys.isEmpty()) {
         throw new IllegalStateException("webhook " + claim.webhookId() + " has no signing secret");

@@ -10,6 +10,7 @@ import io.portcullis.events.Subscriber;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.Tx;
 import io.portcullis.shared.Caller;
+import io.portcullis.shared.NetworkPolicy;
 import io.portcullis.shared.RepositoryName;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -341,7 +342,7 @@ public final class Webhooks implements AutoCloseable {
   // ---- validation and access
 
   private String checkUrl(String url) {
-    URI uri = NetworkPolicy.parseUrl(url);
+    URI uri = WebhookUrl.parse(url);
     try {
       policy.resolve(uri);
     } catch (NetworkPolicy.Refused e) {

@@ -44,8 +44,12 @@ class ConfigurationTest {
         Map.of())).hasMessage("webhooks.allowed-networks: 'intranet' is not an IP address or CIDR network");
     assertThatThrownBy(() -> Configuration.load(null, Map.of("PORTCULLIS_WEBHOOKS_TIMEOUT", "10s"), Map.of()))
         .hasMessageContaining("webhooks.timeout must be an ISO-8601 duration");
-    assertThat(Configuration.load(null, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32,fd12::/16"), Map.of())
-        .webhookNetworks()).hasSize(2);
+    var policy = Configuration.load(null, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32,fd12::/16"), Map.of())
+        .networkPolicy(Setting.WEBHOOKS_ALLOWED_NETWORKS);
+    assertThat(policy.permits(java.net.InetAddress.getByName("fd12::7"))).isTrue();
+    assertThat(policy.permits(java.net.InetAddress.getByName("127.0.0.2"))).isFalse();
+    assertThatThrownBy(() -> Configuration.load(null, Map.of("PORTCULLIS_MIRROR_ALLOWED_NETWORKS", "10.0.0.0/33"),
+        Map.of())).hasMessageStartingWith("mirror.allowed-networks: ");
   }
 
   @Test

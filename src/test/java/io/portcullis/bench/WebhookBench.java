@@ -13,9 +13,9 @@ import io.portcullis.metadata.Database;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.IpNetwork;
+import io.portcullis.shared.NetworkPolicy;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.Tag;
-import io.portcullis.webhooks.NetworkPolicy;
 import io.portcullis.webhooks.WebhookPermissions;
 import io.portcullis.webhooks.WebhookScope;
 import io.portcullis.webhooks.WebhookSettings;
@@ -88,7 +88,7 @@ public final class WebhookBench {
         EventLog events = new EventLog(db, new JdbcEventStore(json), clock, "bench")) {
       Webhooks webhooks = new Webhooks(db, new JdbcWebhookStore(json), events,
           new SecretBox("a master key for the webhook benchmark, 32+ bytes".getBytes()),
-          (who, scope) -> WebhookPermissions.Access.MANAGE, new NetworkPolicy(IpNetwork.parseList("127.0.0.1/32")),
+          (who, scope) -> WebhookPermissions.Access.MANAGE, new NetworkPolicy("webhooks.allowed-networks", IpNetwork.parseList("127.0.0.1/32")),
           new WebhookSettings(Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofHours(24), concurrency,
               Duration.ofDays(30), "bench"),
           clock, json, "bench", () -> Caller.SYSTEM, (outcome, took) -> { });

@@ -4,6 +4,7 @@ import static io.portcullis.it.IdentityApiContract.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.app.Setting;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Pull mirrors against real upstreams on 127.0.0.1: the CNCF distribution registry (anonymous), a
  * second Portcullis (token auth with credentials), and a proxy of ours in front of distribution that
  * corrupts blobs or announces a spent rate-limit budget. Fixture images go upstream with skopeo and
- * come out of the mirror with skopeo.
+ * come out of the mirror with skopeo. The registry allows {@code mirror.allowed-networks=127.0.0.1/32}, as
+ * every upstream here is on loopback; other loopback addresses stay refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -44,7 +47,7 @@ abstract class MirroringContract {
 
   @BeforeAll
   void start() throws Exception {
-    registry = TestRegistry.start(backend());
+    registry = TestRegistry.start(backend(), Map.of(Setting.MIRROR_ALLOWED_NETWORKS, "127.0.0.1/32"));
     client = registry.admin();
     basic = "Basic " + Base64.getEncoder().encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD)
         .getBytes(StandardCharsets.UTF_8));
@@ -208,6 +211,29 @@ abstract class MirroringContract {
   }
 
   @Test
+  @Order(4)
+  void aTokenRealmOrRedirectOutsideTheAllowlistFailsTheRunAndSaysWhy() throws Exception {
+    UpstreamProxy proxy = new UpstreamProxy("http://" + distribution);
+    closing.add(proxy);
+    proxy.realm = "http://127.0.0.2:9/token";
+    assertThat(failedRun("hub/realm", proxy).get("message").asText()).contains("GET http://127.0.0.2:9/token?")
+        .contains("refused: 127.0.0.2, a loopback address outside mirror.allowed-networks");
+    proxy.realm = null;
+    proxy.blobRedirect = "http://169.254.169.254";
+    assertThat(failedRun("hub/redirected", proxy).get("message").asText())
+        .contains("GET http://169.254.169.254/v2/library/alpine/blobs/sha256:")
+        .contains("refused: 169.254.169.254, a metadata address outside mirror.allowed-networks");
+  }
+
+  /** The first run of a new mirror of {@code library/alpine:1.0} through {@code proxy}, which must fail. */
+  private JsonNode failedRun(String target, UpstreamProxy proxy) throws Exception {
+    JsonNode run = awaitRun(createMirror("{\"target\":\"" + target + "\",\"registry\":\"" + proxy.url()
+        + "\",\"repository\":\"library/alpine\",\"include\":[\"1.0\"]}").get("id").asLong(), -1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("failed");
+    return run;
+  }
+
+  @Test
   @Order(5)
   void aSpentRateLimitBudgetPausesTheRunUntilItRefills() throws Exception {
     UpstreamProxy proxy = new UpstreamProxy("http://" + distribution);
@@ -266,6 +292,14 @@ abstract class MirroringContract {
   void aTokenAuthUpstreamWithCredentialsThatNoAnswerEverShows() throws Exception {
     TestRegistry upstream = TestRegistry.start(TestRegistry.Backend.SQLITE);
     closing.addFirst(upstream);
+    // The upstream has no mirror.allowed-networks: a mirror of its own to loopback is refused at once.
+    HttpResponse<byte[]> strict = upstream.admin().send("POST", "/api/v1/mirrors", null, ("{\"target\":\"hub/x\","
+        + "\"registry\":\"http://" + distribution + "\",\"repository\":\"library/alpine\"}")
+        .getBytes(StandardCharsets.UTF_8), "Authorization", basic, "Content-Type", "application/json");
+    assertThat(strict.statusCode()).isEqualTo(400);
+    assertThat(strict.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+    assertThat(RegistryClient.json(strict).get("detail").asText()).isEqualTo("upstream registry refused: 127.0.0.1, "
+        + "a loopback address outside mirror.allowed-networks");
     Path layout = Processes.shared().resolve("fixtures/images/clean-tiny");
     Skopeo.copy(layout, Skopeo.adminCreds(), "docker://" + upstream.host + "/library/tiny:1.0");
     JsonNode mirror = createMirror("{\"target\":\"hub/tiny\",\"registry\":\"http://" + upstream.host

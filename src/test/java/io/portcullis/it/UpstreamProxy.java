@@ -28,6 +28,10 @@ final class UpstreamProxy implements AutoCloseable {
   private final HttpServer server;
   private final String upstream;
   volatile boolean flipBlobBytes;
+  /** Where blob GETs are redirected ({@code 307}, path kept); null to pass them on. */
+  volatile String blobRedirect;
+  /** The realm of a Bearer challenge answered to every request without Authorization; null for none. */
+  volatile String realm;
   /** HEADs of manifests left to answer with {@code RateLimit-Remaining: 0} and a reset this many seconds on. */
   final AtomicInteger spentBudgets = new AtomicInteger();
   volatile int resetSeconds = 3;
@@ -65,6 +69,16 @@ final class UpstreamProxy implements AutoCloseable {
       }
       boolean blob = path.contains("/blobs/sha256:") && ex.getRequestMethod().equals("GET");
       boolean manifest = path.contains("/manifests/");
+      if (realm != null && ex.getRequestHeaders().getFirst("Authorization") == null) {
+        ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"proxy\"");
+        ex.sendResponseHeaders(401, -1);
+        return;
+      }
+      if (blob && blobRedirect != null) {
+        ex.getResponseHeaders().add("Location", blobRedirect + path);
+        ex.sendResponseHeaders(307, -1);
+        return;
+      }
       if (blob) {
         blobGets.incrementAndGet();
         String range = ex.getRequestHeaders().getFirst("Range");

@@ -24,7 +24,9 @@ import io.portcullis.repository.Visibility;
 import io.portcullis.repository.jdbc.JdbcRepositoryStore;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
+import io.portcullis.shared.NetworkPolicy;
 import io.portcullis.shared.RepositoryName;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +58,11 @@ abstract class MirrorServiceContract extends DatabaseContract {
     repositories = new RepositoryService(database.db, new JdbcRepositoryStore(), events, clock);
     jobs = new JobQueue(database.db, new JdbcJobStore(), clock);
     scheduler = new Scheduler(database.db, new JdbcScheduleStore(), jobs, clock, () -> {}, Duration.ofSeconds(5));
-    mirrors = new MirrorService(database.db, store, repositories, scheduler, jobs, events, box, clock);
+    mirrors = new MirrorService(database.db, store, repositories, scheduler, jobs, events, box,
+        // Every name is public here, so no test depends on the machine's DNS.
+        new NetworkPolicy("mirror.allowed-networks", List.of(),
+            host -> new InetAddress[] {InetAddress.getByName(host.equals("inside.example") ? "10.0.0.7" : "93.184.215.14")}),
+        clock);
     repositories.addDeletionParticipant(mirrors);
   }
 
@@ -104,6 +110,26 @@ abstract class MirrorServiceContract extends DatabaseContract {
         .isInstanceOfSatisfying(MirrorException.class, e -> assertThat(e.kind()).isEqualTo(MirrorException.Kind.INVALID))
         .hasMessageContaining("only http and https");
     assertThat(repositories.find(RepositoryName.of("hub/bad"))).as("nothing of a refused mirror").isEmpty();
+  }
+
+  @Test
+  void upstreamsResolvingOutsideTheAllowlistAreRefused() {
+    for (String[] refused : new String[][] {
+        {"127.0.0.1:5000", "127.0.0.1, a loopback address"},
+        {"http://169.254.169.254", "169.254.169.254, a metadata address"},
+        {"https://[::1]:5000", "[::1], a loopback address"},
+        {"inside.example", "inside.example resolves to 10.0.0.7, a private address"}}) {
+      assertThatThrownBy(() -> mirrors.create(HUB, new MirrorChange(refused[0], "library/alpine", null, null, null,
+          null, null, false, null), ALICE)).as(refused[0])
+          .isInstanceOfSatisfying(MirrorException.class, e -> assertThat(e.kind()).isEqualTo(MirrorException.Kind.INVALID))
+          .hasMessage("upstream registry refused: " + refused[1] + " outside mirror.allowed-networks");
+    }
+    assertThat(repositories.find(HUB)).as("nothing of a refused mirror").isEmpty();
+    Mirror created = mirrors.create(HUB, hub(null), ALICE);
+    assertThatThrownBy(() -> mirrors.update(created.id(), new MirrorChange("10.1.2.3", null, null, null, null, null,
+        null, false, null), ALICE)).hasMessage("upstream registry refused: 10.1.2.3, a private address outside "
+        + "mirror.allowed-networks");
+    assertThat(mirrors.find(created.id()).orElseThrow().registry()).isEqualTo(created.registry());
   }
 
   @Test

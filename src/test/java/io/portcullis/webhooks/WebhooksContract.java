@@ -17,6 +17,7 @@ import io.portcullis.metadata.TestDatabase;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.IpNetwork;
+import io.portcullis.shared.NetworkPolicy;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.Tag;
 import io.portcullis.webhooks.Receiver.Answer;
@@ -94,7 +95,7 @@ abstract class WebhooksContract {
   }
 
   static NetworkPolicy loopbackAllowed() {
-    return new NetworkPolicy(IpNetwork.parseList("127.0.0.1/32"));
+    return new NetworkPolicy("webhooks.allowed-networks", IpNetwork.parseList("127.0.0.1/32"));
   }
 
   void start() {
@@ -308,7 +309,7 @@ abstract class WebhooksContract {
   void checksTheAddressAgainWhenSendingSoARebindingNameIsRefused() throws Exception {
     AtomicInteger lookups = new AtomicInteger();
     String port = receiver.url("").replaceAll(".*:", "");
-    start(new NetworkPolicy(IpNetwork.parseList("127.0.0.1/32"), host -> {
+    start(new NetworkPolicy("webhooks.allowed-networks", IpNetwork.parseList("127.0.0.1/32"), host -> {
       if (!host.equals("hooks.test")) {
         throw new UnknownHostException(host);
       }
@@ -325,7 +326,7 @@ abstract class WebhooksContract {
 
   @Test
   void withoutAnAllowlistLoopbackAndMetadataTargetsAreRefused() {
-    start(new NetworkPolicy(List.of()), Duration.ofSeconds(5), Duration.ofHours(1), 4);
+    start(new NetworkPolicy("webhooks.allowed-networks", List.of()), Duration.ofSeconds(5), Duration.ofHours(1), 4);
     assertThatThrownBy(() -> webhooks.create(ROOT, WebhookScope.GLOBAL, receiver.url("/in"), null, null, null, true))
         .isInstanceOf(WebhookException.class)
         .hasMessage("url refused: 127.0.0.1, a loopback address outside webhooks.allowed-networks")

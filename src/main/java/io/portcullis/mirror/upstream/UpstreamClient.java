@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
+import io.portcullis.shared.NetworkPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -38,6 +39,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * limit, or a budget announced spent before a GET, goes to the {@link Pause} instead: the caller
  * decides how to wait (a mirror run records that it is waiting and keeps its job alive) and the
  * request is then sent again.
+ *
+ * <p>Before every attempt (token requests and redirect targets included) the target's host is
+ * resolved and each of its addresses checked against the {@link NetworkPolicy}, so an upstream that
+ * passed when the mirror was saved cannot later lead the server into its own network. The JDK client
+ * resolves the name again to connect: a name whose DNS answer changes between the two lookups (DNS
+ * rebinding) can still slip through within that short window.
  */
 public final class UpstreamClient {
   /** Every manifest type the registry can store: an upstream picks the one it has. */
@@ -84,6 +91,7 @@ public final class UpstreamClient {
 
   private final HttpClient http;
   private final UpstreamSettings settings;
+  private final NetworkPolicy policy;
   private final Upstream upstream;
   private final Credentials credentials;
   private final Clock clock;
@@ -93,10 +101,11 @@ public final class UpstreamClient {
   private final AtomicReference<RateLimit> budget = new AtomicReference<>();
   private final AtomicLong requests = new AtomicLong();
 
-  UpstreamClient(HttpClient http, UpstreamSettings settings, Upstream upstream, Credentials credentials, Clock clock,
-      Pause pause) {
+  UpstreamClient(HttpClient http, UpstreamSettings settings, NetworkPolicy policy, Upstream upstream,
+      Credentials credentials, Clock clock, Pause pause) {
     this.http = http;
     this.settings = settings;
+    this.policy = policy;
     this.upstream = upstream;
     this.credentials = credentials;
     this.clock = clock;
@@ -324,6 +333,7 @@ public final class UpstreamClient {
           && seen.refillsAt().isAfter(clock.instant())) {
         pauseUntil(seen.refillsAt(), upstream.registry().getAuthority() + " announced no requests left", ++pauses);
       }
+      check(request.uri(), what);
       HttpResponse<InputStream> response;
       try {
         requests.incrementAndGet();
@@ -364,6 +374,19 @@ public final class UpstreamClient {
       sleep(retryAfter.map(at -> Duration.between(now, at)).filter(d -> !d.isNegative())
           .map(d -> d.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : d)
           .orElseGet(() -> backoff(tried)));
+    }
+  }
+
+  /** Refuses a request whose host resolves to an address outside the policy, before anything is sent. */
+  private void check(URI target, String what) {
+    try {
+      policy.resolve(target);
+    } catch (NetworkPolicy.Refused e) {
+      // Behind a proxy the proxy resolves names, which this server may not be able to; a name it
+      // does resolve is still checked.
+      if (e.forbidden() || settings.proxy() == null) {
+        throw new UpstreamException(what + " refused: " + e.getMessage(), 0);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.portcullis.mirror.upstream;
 
+import io.portcullis.shared.NetworkPolicy;
 import java.net.http.HttpClient;
 import java.time.Clock;
 
@@ -7,11 +8,14 @@ import java.time.Clock;
 public final class UpstreamConnector {
   private final HttpClient http;
   private final UpstreamSettings settings;
+  private final NetworkPolicy policy;
   private final Clock clock;
 
-  public UpstreamConnector(UpstreamSettings settings, Clock clock) {
+  /** @param policy the addresses requests may go to ({@code mirror.allowed-networks}), checked before each one */
+  public UpstreamConnector(UpstreamSettings settings, NetworkPolicy policy, Clock clock) {
     this.http = Transport.httpClient(settings);
     this.settings = settings;
+    this.policy = policy;
     this.clock = clock;
   }
 
@@ -22,6 +26,6 @@ public final class UpstreamConnector {
    * @param pause       waits out a spent rate-limit budget; null to fail with {@link UpstreamException.RateLimited}
    */
   public UpstreamClient connect(Upstream upstream, UpstreamClient.Credentials credentials, UpstreamClient.Pause pause) {
-    return new UpstreamClient(http, settings, upstream, credentials, clock, pause);
+    return new UpstreamClient(http, settings, policy, upstream, credentials, clock, pause);
   }
 }

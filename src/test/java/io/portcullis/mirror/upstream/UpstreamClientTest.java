@@ -3,7 +3,9 @@ package io.portcullis.mirror.upstream;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.portcullis.shared.Digest;
+import io.portcullis.shared.IpNetwork;
 import io.portcullis.shared.MediaTypes;
+import io.portcullis.shared.NetworkPolicy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,9 @@ class UpstreamClientTest {
   private volatile String retryAfter = "0";
   private volatile int failureStatus = 503;
   private final AtomicInteger spentBudgets = new AtomicInteger();
+  private volatile String realmHost = "127.0.0.1";
+  private volatile String blobRedirect;
+  private NetworkPolicy policy = new NetworkPolicy("mirror.allowed-networks", IpNetwork.parseList("127.0.0.1/32"));
   private final UpstreamSettings settings = new UpstreamSettings(null, null, Duration.ofSeconds(2),
       Duration.ofSeconds(5), 3, Duration.ofMillis(10), Duration.ofMillis(200));
 
@@ -57,7 +62,7 @@ class UpstreamClientTest {
         return;
       }
       if (!basicAuth && !"Bearer t1".equals(authorization)) {
-        ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://127.0.0.1:" + port()
+        ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + realmHost + ":" + port()
             + "/token\",service=\"test\",scope=\"repository:library/alpine:pull\"");
         send(ex, 401, new byte[0], "application/json");
         return;
@@ -90,6 +95,9 @@ class UpstreamClientTest {
           body[body.length - 2] ^= 1;
         }
         send(ex, 200, ex.getRequestMethod().equals("HEAD") ? null : body, MediaTypes.OCI_MANIFEST);
+      } else if (path.contains("/blobs/") && blobRedirect != null) {
+        ex.getResponseHeaders().add("Location", blobRedirect);
+        send(ex, 307, new byte[0], "text/plain");
       } else if (path.contains("/blobs/")) {
         String range = ex.getRequestHeaders().getFirst("Range");
         if (range != null) {
@@ -120,8 +128,45 @@ class UpstreamClientTest {
   }
 
   private UpstreamClient client(UpstreamClient.Credentials credentials, UpstreamClient.Pause pause) {
-    return new UpstreamConnector(settings, Clock.systemUTC())
+    return new UpstreamConnector(settings, policy, Clock.systemUTC())
         .connect(Upstream.of("http://127.0.0.1:" + port(), "library/alpine"), credentials, pause);
+  }
+
+  @Test
+  void anUpstreamOutsideTheAllowlistIsRefusedBeforeAnythingIsSent() {
+    policy = new NetworkPolicy("mirror.allowed-networks", List.of());
+    assertThatThrownBy(() -> client(null).tags()).isInstanceOf(UpstreamException.class)
+        .hasMessage("GET http://127.0.0.1:" + port() + "/v2/library/alpine/tags/list?n=1000 refused: 127.0.0.1, "
+            + "a loopback address outside mirror.allowed-networks");
+    assertThat(log).isEmpty();
+  }
+
+  @Test
+  void aTokenRealmOutsideTheAllowlistIsRefused() {
+    realmHost = "127.0.0.2";
+    assertThatThrownBy(() -> client(null).tags()).isInstanceOf(UpstreamException.class)
+        .hasMessageStartingWith("GET http://127.0.0.2:" + port() + "/token?")
+        .hasMessageEndingWith(" refused: 127.0.0.2, a loopback address outside mirror.allowed-networks");
+    assertThat(tokensIssued).hasValue(0);
+  }
+
+  @Test
+  void aRedirectOutsideTheAllowlistIsRefused() {
+    blobRedirect = "http://169.254.169.254/latest/meta-data/";
+    assertThatThrownBy(() -> client(null).blob(Digest.sha256(BLOB), 0)).isInstanceOf(UpstreamException.class)
+        .hasMessage("GET http://169.254.169.254/latest/meta-data/ refused: 169.254.169.254, a metadata address "
+            + "outside mirror.allowed-networks");
+  }
+
+  @Test
+  void aNameIsCheckedByEveryAddressItResolvesTo() {
+    policy = new NetworkPolicy("mirror.allowed-networks", IpNetwork.parseList("127.0.0.1/32"), host -> new java.net.InetAddress[] {
+        java.net.InetAddress.getByName("127.0.0.1"), java.net.InetAddress.getByName("10.0.0.7")});
+    assertThatThrownBy(() -> new UpstreamConnector(settings, policy, Clock.systemUTC())
+        .connect(Upstream.of("http://upstream.example:" + port(), "library/alpine"), null, null).tags())
+        .hasMessageEndingWith(" refused: upstream.example resolves to 10.0.0.7, a private address outside "
+            + "mirror.allowed-networks");
+    assertThat(log).isEmpty();
   }
 
   @Test

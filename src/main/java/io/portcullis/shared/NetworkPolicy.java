@@ -1,29 +1,24 @@
-package io.portcullis.webhooks;
+package io.portcullis.shared;
 
-import io.portcullis.shared.IpNetwork;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The guard against server-side request forgery: which URLs a webhook may have and which addresses a
- * delivery may connect to. A URL must be {@code http} or {@code https} with a host and neither user
- * info nor a fragment. Its host is resolved once per attempt and every address it resolves to must be
- * public (not loopback, private, unique-local, link-local, carrier-grade NAT, unspecified, multicast,
- * reserved or a cloud metadata address) unless it lies in an allowed network; the delivery then
- * connects to the address that was checked, so a second lookup (DNS rebinding) cannot change it.
- * Thread-safe.
+ * The guard against server-side request forgery, shared by webhook deliveries and pull mirrors: which
+ * addresses the server may connect to on a user's behalf. A host is resolved and every address it
+ * resolves to must be public (not loopback, private, unique-local, link-local, carrier-grade NAT,
+ * unspecified, multicast, reserved or a cloud metadata address) unless it lies in an allowed network,
+ * the administrators' allowlist named by a setting (which refusals name, so an operator knows what to
+ * change). Whether the connection then goes to the checked address is the caller's part. Thread-safe.
  */
 public final class NetworkPolicy {
-  /** Longest URL a webhook may have. */
-  public static final int MAX_URL_LENGTH = 2048;
-
-  /** What kind of address a delivery would reach; only {@link #PUBLIC} is allowed without an allowlist entry. */
+  /** What kind of address a connection would reach; only {@link #PUBLIC} is allowed without an allowlist entry. */
   public enum Category {
     PUBLIC, LOOPBACK, PRIVATE, UNIQUE_LOCAL, LINK_LOCAL, CARRIER_GRADE_NAT, UNSPECIFIED, MULTICAST, RESERVED,
     METADATA;
@@ -69,6 +64,7 @@ public final class NetworkPolicy {
   private static final IpNetwork NAT64 = IpNetwork.parse("64:ff9b::/96");
   private static final IpNetwork SIX_TO_FOUR = IpNetwork.parse("2002::/16");
 
+  private final String setting;
   private final List<IpNetwork> allowed;
   private final Resolver resolver;
 
@@ -78,12 +74,16 @@ public final class NetworkPolicy {
     InetAddress[] resolve(String host) throws UnknownHostException;
   }
 
-  /** @param allowed networks deliveries may reach whatever their category (administrators' allowlist) */
-  public NetworkPolicy(List<IpNetwork> allowed) {
-    this(allowed, InetAddress::getAllByName);
+  /**
+   * @param setting the setting holding {@code allowed}, named in refusals ({@code webhooks.allowed-networks})
+   * @param allowed networks that may be reached whatever their category (administrators' allowlist)
+   */
+  public NetworkPolicy(String setting, List<IpNetwork> allowed) {
+    this(setting, allowed, InetAddress::getAllByName);
   }
 
-  public NetworkPolicy(List<IpNetwork> allowed, Resolver resolver) {
+  public NetworkPolicy(String setting, List<IpNetwork> allowed, Resolver resolver) {
+    this.setting = setting;
     this.allowed = List.copyOf(allowed);
     this.resolver = resolver;
   }
@@ -99,7 +99,7 @@ public final class NetworkPolicy {
       int offset = mapped(bytes) || NAT64.contains(address) ? 12 : SIX_TO_FOUR.contains(address) ? 2 : -1;
       if (offset >= 0) {
         try {
-          return classify(InetAddress.getByAddress(java.util.Arrays.copyOfRange(bytes, offset, offset + 4)));
+          return classify(InetAddress.getByAddress(Arrays.copyOfRange(bytes, offset, offset + 4)));
         } catch (UnknownHostException e) {
           throw new IllegalStateException(e);
         }
@@ -126,47 +126,13 @@ public final class NetworkPolicy {
     return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
   }
 
-  /** Whether a delivery may connect to {@code address}. */
+  /** Whether a connection to {@code address} is allowed. */
   public boolean permits(InetAddress address) {
     return classify(address) == Category.PUBLIC || allowed.stream().anyMatch(n -> n.contains(address));
   }
 
   /**
-   * Checks the form of a webhook URL.
-   *
-   * @throws WebhookException (invalid) naming what is wrong
-   */
-  public static URI parseUrl(String url) {
-    if (url == null || url.isBlank()) {
-      throw WebhookException.invalid("url is required");
-    }
-    if (url.length() > MAX_URL_LENGTH) {
-      throw WebhookException.invalid("url is longer than " + MAX_URL_LENGTH + " characters");
-    }
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      throw WebhookException.invalid("url is not a valid URL: " + e.getMessage());
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw WebhookException.invalid("url must be http:// or https://");
-    }
-    if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
-      throw WebhookException.invalid("url must not contain user info (user:password@); sign the deliveries instead");
-    }
-    if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw WebhookException.invalid("url has no host");
-    }
-    if (uri.getRawFragment() != null) {
-      throw WebhookException.invalid("url must not have a fragment (#…): it is never sent");
-    }
-    return uri;
-  }
-
-  /**
-   * Resolves the URL's host once and checks every address it resolves to.
+   * Resolves the URL's host once and checks every address it resolves to (a literal address is checked as is).
    *
    * @return the addresses, all permitted, in the resolver's order
    * @throws Refused when the host does not resolve or resolves to any address that is not permitted
@@ -190,7 +156,7 @@ public final class NetworkPolicy {
         // One refused address refuses the name: connecting to "the other one" would let a name that
         // also points inside the network through whenever the public address fails.
         throw new Refused((literal != null ? host : host + " resolves to " + address.getHostAddress())
-            + ", a " + classify(address).label() + " address outside webhooks.allowed-networks", true);
+            + ", a " + classify(address).label() + " address outside " + setting, true);
       }
       checked.add(address);
     }
@@ -198,7 +164,7 @@ public final class NetworkPolicy {
   }
 
   /**
-   * A target the policy does not let deliveries reach.
+   * A target the policy does not let the server reach.
    *
    * @param forbidden true when an address is refused, false when the host does not resolve (which may pass)
    */
