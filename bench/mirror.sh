@@ -38,14 +38,10 @@ UP_PORT=${UP_PORT:-5701}; PROXY_PORT=${PROXY_PORT:-5702}; PC_PORT=${PC_PORT:-570
 export BENCH_ROOT=${BENCH_ROOT:-/tmp/portcullis-bench-mirror}
 for t in skopeo curl python3 openssl ss; do command -v "$t" > /dev/null || { echo "needs $t" >&2; exit 1; }; done
 
-JAR=$REPO_ROOT/target/portcullis.jar
-if [[ ! -f $JAR || -n $(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$JAR" -print -quit) ]]; then
-  echo "building Portcullis" >&2
-  (cd "$REPO_ROOT" && ./mvnw -q -B -DskipTests package)
-fi
+. "$HERE/lib.sh"
+build_if_stale
 
-STAMP=$(date +%Y%m%d-%H%M%S)
-RUN_DIR=$BENCH_ROOT/results/$STAMP; mkdir -p "$RUN_DIR"
+new_run_dir
 UP_ROOT=$BENCH_ROOT/upstream; DEST_ROOT=$BENCH_ROOT/dest; PC_ROOT=$BENCH_ROOT/portcullis
 PROXY=127.0.0.1:$PROXY_PORT; PC_URL=http://127.0.0.1:$PC_PORT
 PIDS=()
