@@ -59,15 +59,11 @@ if ((${#need[@]})); then
 fi
 
 # --- build -----------------------------------------------------------------------------------
-JAR=$REPO_ROOT/target/portcullis.jar
-if [[ ! -f $JAR || -n $(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$JAR" -print -quit) ]]; then
-  echo "building Portcullis" >&2
-  (cd "$REPO_ROOT" && ./mvnw -q -B -DskipTests package)
-fi
+. "$HERE/lib.sh"
+build_if_stale
 
 # --- servers ---------------------------------------------------------------------------------
-STAMP=$(date +%Y%m%d-%H%M%S)
-RUN_DIR=$BENCH_ROOT/results/$STAMP; mkdir -p "$RUN_DIR"
+new_run_dir
 DIST_ROOT=$BENCH_ROOT/distribution; PC_ROOT=$BENCH_ROOT/portcullis
 DIST_URL=http://127.0.0.1:$DIST_PORT; PC_URL=http://127.0.0.1:$PC_PORT
 CHILD=""
