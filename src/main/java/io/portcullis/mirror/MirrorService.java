@@ -4,7 +4,7 @@ import io.portcullis.auth.secret.SecretBox;
 import io.portcullis.events.Event;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.EventType;
-import io.portcullis.jobs.JobQueue;
+import io.portcullis.jobs.JobRunner;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.Tx;
@@ -40,7 +40,7 @@ public final class MirrorService implements RepositoryDeletionParticipant {
   private final MirrorStore store;
   private final RepositoryService repositories;
   private final Scheduler scheduler;
-  private final JobQueue jobs;
+  private final JobRunner jobs;
   private final EventLog events;
   private final SecretBox box;
   private final NetworkPolicy policy;
@@ -48,7 +48,7 @@ public final class MirrorService implements RepositoryDeletionParticipant {
 
   /** @param policy the addresses an upstream may resolve to ({@code mirror.allowed-networks}) */
   public MirrorService(Database db, MirrorStore store, RepositoryService repositories, Scheduler scheduler,
-      JobQueue jobs, EventLog events, SecretBox box, NetworkPolicy policy, Clock clock) {
+      JobRunner jobs, EventLog events, SecretBox box, NetworkPolicy policy, Clock clock) {
     this.db = db;
     this.store = store;
     this.repositories = repositories;
@@ -87,7 +87,7 @@ public final class MirrorService implements RepositoryDeletionParticipant {
       repositories.ensure(tx, target, caller);
       if (created.enabled()) {
         scheduler.schedule(tx, created.scheduleName(), JOB_KIND, created.interval());
-        jobs.enqueue(tx, JOB_KIND, created.scheduleName(), null, MAX_ATTEMPTS);
+        jobs.submit(tx, JOB_KIND, created.scheduleName(), null, MAX_ATTEMPTS);
       }
       events.append(tx, Event.change(EventType.MIRROR_CREATED, at, caller, "mirror " + id, target,
           describe(created, upstream)));
@@ -163,7 +163,7 @@ public final class MirrorService implements RepositoryDeletionParticipant {
   public long runNow(long id) {
     return db.inTransaction(tx -> {
       Mirror mirror = store.find(tx, id).orElseThrow(() -> MirrorException.notFound(id));
-      return jobs.enqueue(tx, JOB_KIND, mirror.scheduleName(), null, MAX_ATTEMPTS);
+      return jobs.submit(tx, JOB_KIND, mirror.scheduleName(), null, MAX_ATTEMPTS);
     });
   }
 

@@ -13,6 +13,7 @@ import io.portcullis.events.EventType;
 import io.portcullis.events.jdbc.JdbcEventStore;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
+import io.portcullis.jobs.JobRunner;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.jobs.jdbc.JdbcScheduleStore;
@@ -58,7 +59,9 @@ abstract class MirrorServiceContract extends DatabaseContract {
     repositories = new RepositoryService(database.db, new JdbcRepositoryStore(), events, clock);
     jobs = new JobQueue(database.db, new JdbcJobStore(), clock);
     scheduler = new Scheduler(database.db, new JdbcScheduleStore(), jobs, clock, () -> {}, Duration.ofSeconds(5));
-    mirrors = new MirrorService(database.db, store, repositories, scheduler, jobs, events, box,
+    // Never started: what the mirror queues stays queued, for the assertions to see.
+    mirrors = new MirrorService(database.db, store, repositories, scheduler,
+        new JobRunner(jobs, 1, Duration.ofSeconds(1)), events, box,
         // Every name is public here, so no test depends on the machine's DNS.
         new NetworkPolicy("mirror.allowed-networks", List.of(),
             host -> new InetAddress[] {InetAddress.getByName(host.equals("inside.example") ? "10.0.0.7" : "93.184.215.14")}),
