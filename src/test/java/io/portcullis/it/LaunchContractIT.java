@@ -164,13 +164,17 @@ class LaunchContractIT {
               "docker://127.0.0.1:" + port + "/tls/tiny:1")).requireSuccess();
         } else {
           assertThat(log).doesNotContain("shown once");
-          String first = servedCertificate(port);
-          newCertificate("/CN=renewed-by-hand");
-          Processes.run(List.of("kill", "-HUP", Long.toString(server.pid()))).requireSuccess();
-          awaitLogLine(stdout, "configuration reloaded");
-          assertThat(server.isAlive()).as("SIGHUP reloads, never stops").isTrue();
-          String reloaded = servedCertificate(port);
-          assertThat(reloaded).isNotEqualTo(first).contains("renewed-by-hand");
+          // Under nohup SIGHUP is ignored, by this JVM and by the server it starts (dispositions are
+          // inherited): there is then no SIGHUP to test, only the file watch below.
+          if (!sighupIgnoredHere()) {
+            String first = servedCertificate(port);
+            newCertificate("/CN=renewed-by-hand");
+            Processes.run(List.of("kill", "-HUP", Long.toString(server.pid()))).requireSuccess();
+            awaitLogLine(stdout, "configuration reloaded");
+            assertThat(server.isAlive()).as("SIGHUP reloads, never stops").isTrue();
+            String reloaded = servedCertificate(port);
+            assertThat(reloaded).isNotEqualTo(first).contains("renewed-by-hand");
+          }
           newCertificate("/CN=renewed-by-certbot");
           awaitLogLine(stdout, "after it changed");
           assertThat(servedCertificate(port)).contains("renewed-by-certbot");
@@ -183,6 +187,13 @@ class LaunchContractIT {
       }
       assertThat(server.exitValue()).isIn(0, 143);
     }
+  }
+
+  /** Whether SIGHUP is ignored in this process (bit 0 of the SigIgn mask in /proc/self/status). */
+  private static boolean sighupIgnoredHere() throws Exception {
+    String mask = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("SigIgn:"))
+        .map(l -> l.substring(7).strip()).findFirst().orElse("0");
+    return (Long.parseUnsignedLong(mask, 16) & 1) != 0;
   }
 
   /** Writes a fresh self-signed pair over cert.pem and key.pem, as a renewal does. */
