@@ -60,6 +60,15 @@ public final class ErrorModel {
     };
   }
 
+  /** The status a refused mirror operation is answered with. */
+  public static int status(io.portcullis.mirror.MirrorException error) {
+    return switch (error.kind()) {
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS -> 409;
+      case INVALID -> 400;
+    };
+  }
+
   /** The status a refused webhook operation is answered with. */
   public static int status(io.portcullis.webhooks.WebhookException error) {
     return switch (error.reason()) {

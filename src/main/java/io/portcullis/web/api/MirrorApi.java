@@ -20,6 +20,7 @@ import io.portcullis.mirror.upstream.Upstream;
 import io.portcullis.mirror.upstream.UpstreamClient;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.RepositoryName;
+import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
 import java.time.Duration;
@@ -62,11 +63,7 @@ final class MirrorApi {
       }
       operation.run(ex, p, who);
     }, (ex, e, who) -> switch (e) {
-      case MirrorException refused -> Problem.of(switch (refused.kind()) {
-        case NOT_FOUND -> 404;
-        case ALREADY_EXISTS -> 409;
-        case INVALID -> 400;
-      }, refused.getMessage()).failure();
+      case MirrorException refused -> Problem.of(ErrorModel.status(refused), refused.getMessage()).failure();
       case IllegalArgumentException invalid -> Problem.badRequest(invalid.getMessage()).failure();
       default -> null;
     });
