@@ -1,6 +1,8 @@
 package io.portcullis.mirror;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -80,6 +82,11 @@ public final class MirrorRunner implements JobHandler {
   private final Clock clock;
   private final Listener listener;
   private final int transfers;
+  /**
+   * Each mirror's last tag listing, by mirror and upstream, asked for again with its validator.
+   * Kept in memory only: a restart or another replica costs one full listing, no more.
+   */
+  private final Cache<String, UpstreamClient.TagList> listings = Caffeine.newBuilder().maximumSize(10_000).build();
 
   /** @param transfers tags, and separately blobs, a run copies at once */
   public MirrorRunner(MirrorService mirrors, MirrorStore store, Database db, UpstreamConnector connector,
@@ -138,7 +145,10 @@ public final class MirrorRunner implements JobHandler {
     Mirror mirror = run.mirror;
     run.message = "listing tags";
     run.report();
-    java.util.List<String> tags = run.client.tags();
+    String listed = mirror.id() + " " + mirror.upstream();
+    UpstreamClient.TagList listing = run.client.tags(listings.getIfPresent(listed));
+    listings.put(listed, listing);
+    java.util.List<String> tags = listing.tags();
     java.util.List<String> selected = mirror.tags().apply(tags);
     run.seen = tags.size();
     run.selected = selected.size();
