@@ -1,5 +1,6 @@
 package io.portcullis.storage;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -7,6 +8,15 @@ import java.nio.file.Path;
 /** Where the bytes of a blob can be read from, so the edge can pick the cheapest transfer. */
 public sealed interface BlobSource {
   long size();
+
+  /** The bytes, for readers inside the registry (the scanner, VEX documents) whatever the storage is. */
+  default InputStream open() throws IOException {
+    return switch (this) {
+      case LocalFile file -> java.nio.file.Files.newInputStream(file.path());
+      case Stream stream -> stream.stream();
+      case Redirect redirect -> redirect.location().toURL().openStream();
+    };
+  }
 
   /** A local file: the edge may map or sendfile it. */
   record LocalFile(Path path, long size) implements BlobSource {}

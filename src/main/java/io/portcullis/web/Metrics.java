@@ -45,6 +45,7 @@ public final class Metrics {
   private final Counter mirrorTags;
   private final Counter mirrorBytes;
   private final Counter mirrorRequests;
+  private final Counter pullsRefused;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -83,6 +84,9 @@ public final class Metrics {
     mirrorRequests = Counter.builder().name("portcullis_mirror_upstream_requests_total")
         .help("HTTP requests mirror runs sent to upstreams, by target repository").labelNames("mirror")
         .register(registry);
+    pullsRefused = Counter.builder().name("portcullis_pulls_refused_total")
+        .help("Manifest pulls a pull gate refused, by reason (vulnerabilities, unscanned)").labelNames("reason")
+        .register(registry);
   }
 
   /** Everything in the Prometheus text format. */
@@ -108,6 +112,11 @@ public final class Metrics {
   public void scanned(String outcome, Duration took) {
     scans.labelValues(outcome).inc();
     scanDurations.observe(took.toNanos() / 1e9);
+  }
+
+  /** A pull gate refused a pull (the gates' listener). */
+  public void pullRefused(String reason) {
+    pullsRefused.labelValues(reason).inc();
   }
 
   /** One webhook delivery attempt ended (the webhooks' listener). */

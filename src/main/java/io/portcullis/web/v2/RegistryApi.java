@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.auth.Action;
 import io.portcullis.auth.ResourceType;
+import io.portcullis.policy.gate.PullGates;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService.Reference;
 import io.portcullis.registry.ManifestService;
@@ -38,11 +39,13 @@ public final class RegistryApi {
   private final UploadService uploads;
   private final RepositoryService repositories;
   private final Authorizer authorizer;
+  private final PullGates gates;
   private final ObjectMapper json;
 
   public RegistryApi(ManifestService manifests, BlobService blobs, UploadService uploads,
-      RepositoryService repositories, Authorizer authorizer, ObjectMapper json) {
+      RepositoryService repositories, Authorizer authorizer, PullGates gates, ObjectMapper json) {
     this.manifests = manifests;
+    this.gates = gates;
     this.blobs = blobs;
     this.uploads = uploads;
     this.repositories = repositories;
@@ -108,14 +111,16 @@ public final class RegistryApi {
         Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL);
         Reference reference = Reference.lookup(referenceText);
         boolean head = ex.method().equals("HEAD");
-        ManifestService.Manifest m = manifests.get(name, reference, !head, caller);
-        ex.header("Docker-Content-Digest", m.digest().toString());
-        ex.header("ETag", "\"" + m.digest() + "\"");
         if (head) {
-          ex.header(HttpHeader.CONTENT_TYPE.asString(), m.mediaType());
-          ex.sendEmpty(200, m.size());
+          // Not gated: a HEAD answer has no body to carry the refusal's reason, and reveals no content. Clients
+          // GET the manifest next and are refused there, reason included.
+          sendManifest(ex, manifests.get(name, reference, false, caller), true);
         } else {
-          ex.send(200, m.mediaType(), m.payload());
+          // The gate runs before the pull is recorded: a refused pull is no pull.
+          ManifestService.Manifest m = manifests.get(name, reference, false, caller);
+          gates.admit(name, m, () -> authorizer.principal(ex));
+          manifests.recordPull(name, reference, m, caller);
+          sendManifest(ex, m, false);
         }
       }
       case "PUT" -> {
@@ -136,6 +141,17 @@ public final class RegistryApi {
         ex.sendEmpty(202, 0);
       }
       default -> throw methodNotAllowed(ex);
+    }
+  }
+
+  private static void sendManifest(Exchange ex, ManifestService.Manifest m, boolean head) throws IOException {
+    ex.header("Docker-Content-Digest", m.digest().toString());
+    ex.header("ETag", "\"" + m.digest() + "\"");
+    if (head) {
+      ex.header(HttpHeader.CONTENT_TYPE.asString(), m.mediaType());
+      ex.sendEmpty(200, m.size());
+    } else {
+      ex.send(200, m.mediaType(), m.payload());
     }
   }
 
