@@ -123,16 +123,26 @@ public final class Exemptions {
     if (scan.isEmpty() || !scan.get().status().equals(ImageScan.SUCCEEDED) || scan.get().findings().isEmpty()) {
       return new EffectiveFindings.Image(digest, platform, scan, List.of());
     }
-    Instant now = clock.instant();
-    List<OpenVex.Statement> statements = null;
+    List<EffectiveFindings.Assessed> assessed = assess(scan.get().findings(), entries,
+        () -> statements(repository, digests), digests, clock.instant());
+    return new EffectiveFindings.Image(digest, platform, scan, assessed);
+  }
+
+  /**
+   * Each finding with the exemption that suppresses it: an allowlist entry in force, else the decisive OpenVEX
+   * statement when it says not_affected with a justification. {@code statements} is read only when needed.
+   */
+  static List<EffectiveFindings.Assessed> assess(List<Finding> findings, List<AllowlistEntry> entries,
+      Supplier<List<OpenVex.Statement>> statements, List<String> digests, Instant now) {
+    List<OpenVex.Statement> read = null;
     List<EffectiveFindings.Assessed> assessed = new ArrayList<>();
-    for (Finding finding : scan.get().findings()) {
+    for (Finding finding : findings) {
       EffectiveFindings.Suppression suppression = allowlisted(entries, finding, now);
       if (suppression == null) {
-        if (statements == null) {
-          statements = statements(repository, digests);
+        if (read == null) {
+          read = statements.get();
         }
-        suppression = OpenVex.decisive(statements, finding, digests).filter(OpenVex.Statement::suppresses)
+        suppression = OpenVex.decisive(read, finding, digests).filter(OpenVex.Statement::suppresses)
             .map(s -> new EffectiveFindings.Suppression(EffectiveFindings.Suppression.Source.OPENVEX,
                 "not_affected (" + s.justification() + ") per OpenVEX document " + s.document()
                     + (s.impactStatement() == null ? "" : ": " + s.impactStatement())))
@@ -140,7 +150,7 @@ public final class Exemptions {
       }
       assessed.add(new EffectiveFindings.Assessed(finding, suppression));
     }
-    return new EffectiveFindings.Image(digest, platform, scan, assessed);
+    return assessed;
   }
 
   private static EffectiveFindings.Suppression allowlisted(List<AllowlistEntry> entries, Finding finding, Instant now) {

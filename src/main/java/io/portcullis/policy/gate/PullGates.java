@@ -10,7 +10,6 @@ import io.portcullis.metadata.Database;
 import io.portcullis.metadata.Tx;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.repository.RepositoryDeletionParticipant;
-import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.ScanService;
 import io.portcullis.scan.match.Finding;
 import io.portcullis.scan.severity.SeverityBucket;
@@ -123,10 +122,19 @@ public final class PullGates implements RepositoryDeletionParticipant {
     if (gates.isEmpty() || !gated(manifest)) {
       return new Verdict(null, null, gates);
     }
-    EffectiveFindings findings = exemptions.effectiveFindings(repository, manifest);
+    return verdict(repository, gates, exemptions.effectiveFindings(repository, manifest),
+        digest -> isContainerImage(repository, digest));
+  }
+
+  /**
+   * The verdict of {@code gates} (widest first) on an image or index's findings: the first gate that refuses
+   * one of its images decides. {@code isImage} tells whether an image never scanned is a container image.
+   */
+  static Verdict verdict(RepositoryName repository, List<PullGate> gates, EffectiveFindings findings,
+      Predicate<String> isImage) {
     for (PullGate gate : gates) {
       for (EffectiveFindings.Image image : findings.images()) {
-        if (image.unsupported() || (image.scan().isEmpty() && !isContainerImage(repository, image.digest()))) {
+        if (image.unsupported() || (image.scan().isEmpty() && !isImage.test(image.digest()))) {
           continue;
         }
         String which = image.platform() == null ? "" : " in " + image.platform() + " (" + image.digest() + ")";
