@@ -56,8 +56,13 @@ abstract class ScanningContract {
 
   /** The finished job, through the server's long poll: each request answers as soon as the job ends. */
   JsonNode awaitJob(long id) throws Exception {
+    return awaitJob(client, basic, id);
+  }
+
+  static JsonNode awaitJob(RegistryClient client, String authorization, long id) throws Exception {
     for (int i = 0; i < 4; i++) {
-      JsonNode job = RegistryClient.json(api("GET", "/api/v1/jobs/" + id + "?wait=30s", null));
+      JsonNode job = RegistryClient.json(client.send("GET", "/api/v1/jobs/" + id + "?wait=30s", null, null,
+          "Authorization", authorization));
       String state = job.get("state").asText();
       if (state.equals("succeeded") || state.equals("failed")) {
         return job;
@@ -68,20 +73,36 @@ abstract class ScanningContract {
 
   /** Waits until no job is queued or running (a finished job may have queued others, hence the rounds). */
   void awaitIdleJobs() throws Exception {
+    awaitIdleJobs(client, basic);
+  }
+
+  static void awaitIdleJobs(RegistryClient client, String authorization) throws Exception {
     for (int round = 0; round < 100; round++) {
       List<Long> active = new ArrayList<>();
       for (String state : List.of("queued", "running")) {
-        RegistryClient.json(api("GET", "/api/v1/jobs?state=" + state, null)).get("items")
-            .forEach(job -> active.add(job.get("id").asLong()));
+        RegistryClient.json(client.send("GET", "/api/v1/jobs?state=" + state, null, null, "Authorization",
+            authorization)).get("items").forEach(job -> active.add(job.get("id").asLong()));
       }
       if (active.isEmpty()) {
         return;
       }
       for (long id : active) {
-        awaitJob(id);
+        awaitJob(client, authorization, id);
       }
     }
     throw new AssertionError("jobs did not finish");
+  }
+
+  /** Imports the fixture vulnerability records (OSV: Alpine, Debian, GHSA), one source each, and waits for each. */
+  static void importFixtureDatabase(RegistryClient client, String authorization) throws Exception {
+    Path vulndb = Processes.shared().resolve("fixtures").resolve("vulndb");
+    for (String dir : List.of("alpine/osv", "debian/osv", "ghsa")) {
+      HttpResponse<byte[]> accepted = client.send("POST", "/api/v1/vulnerability-db/imports?format=osv&source=fixtures-"
+          + dir.replace('/', '-'), null, zip(vulndb.resolve(dir)), "Authorization", authorization);
+      assertThat(accepted.statusCode()).isEqualTo(202);
+      JsonNode job = awaitJob(client, authorization, RegistryClient.json(accepted).get("id").asLong());
+      assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
+    }
   }
 
   static byte[] zip(Path directory) throws Exception {
@@ -121,13 +142,7 @@ abstract class ScanningContract {
     Path away = registry.dataDir.resolve("blobs-away");
     Files.move(blobs, away);
     try {
-      for (String dir : List.of("alpine/osv", "debian/osv", "ghsa")) {
-        HttpResponse<byte[]> accepted = api("POST", "/api/v1/vulnerability-db/imports?format=osv&source=fixtures-"
-            + dir.replace('/', '-'), zip(fixtures.resolve("vulndb").resolve(dir)));
-        assertThat(accepted.statusCode()).isEqualTo(202);
-        JsonNode job = awaitJob(RegistryClient.json(accepted).get("id").asLong());
-        assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
-      }
+      importFixtureDatabase(client, basic);
     } finally {
       Files.move(away, blobs);
     }

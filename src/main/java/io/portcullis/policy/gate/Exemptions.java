@@ -49,6 +49,7 @@ public final class Exemptions {
   /** Larger VEX documents are not read. */
   static final int MAX_VEX_BYTES = 1024 * 1024;
   private static final Pattern VULNERABILITY_ID = Pattern.compile("[A-Za-z][A-Za-z0-9._:-]{2,99}");
+  private static final Pattern CVE_ID = Pattern.compile("(?i)CVE-\\d{4}-\\d{4,}");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Database db;
@@ -255,7 +256,8 @@ public final class Exemptions {
     require(who, scope, GatePermissions.Access.MANAGE);
     Instant now = clock.instant();
     String id = asked.vulnerabilityId();
-    if (id == null || !VULNERABILITY_ID.matcher(id).matches()) {
+    if (id == null || !VULNERABILITY_ID.matcher(id).matches()
+        || (id.regionMatches(true, 0, "CVE-", 0, 4) && !CVE_ID.matcher(id).matches())) {
       throw GateException.invalid("vulnerabilityId must be a vulnerability id such as CVE-2021-44228 or GHSA-…");
     }
     if (asked.packageName() != null && (asked.packageName().isBlank() || asked.packageName().length() > 255)) {
