@@ -1,5 +1,6 @@
 package io.portcullis.policy.gate;
 
+import io.portcullis.shared.Scope;
 import io.portcullis.scan.match.Finding;
 import java.time.Instant;
 
@@ -11,7 +12,7 @@ import java.time.Instant;
  * @param packageName     only findings in this installed package; null: in any package
  * @param expiresAt       from this instant on the entry no longer applies
  */
-public record AllowlistEntry(long id, GateScope scope, String vulnerabilityId, String packageName, Instant expiresAt,
+public record AllowlistEntry(long id, Scope scope, String vulnerabilityId, String packageName, Instant expiresAt,
     String justification, String createdBy, Instant createdAt) {
 
   public boolean expired(Instant now) {

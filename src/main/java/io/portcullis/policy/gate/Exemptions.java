@@ -1,5 +1,6 @@
 package io.portcullis.policy.gate;
 
+import io.portcullis.shared.Scope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -158,7 +159,7 @@ public final class Exemptions {
     for (AllowlistEntry e : entries) {
       if (e.covers(finding, now)) {
         return new EffectiveFindings.Suppression(EffectiveFindings.Suppression.Source.ALLOWLIST,
-            "allowlisted for " + e.scope() + " (entry " + e.id() + " by " + e.createdBy() + ", until " + e.expiresAt()
+            "allowlisted for " + describe(e.scope()) + " (entry " + e.id() + " by " + e.createdBy() + ", until " + e.expiresAt()
                 + "): " + e.justification());
       }
     }
@@ -230,7 +231,7 @@ public final class Exemptions {
 
   private List<AllowlistEntry> entries(RepositoryName repository) {
     return entriesByRepository.get(repository.value(),
-        r -> db.readOnly(tx -> store.entries(tx, GateScope.covering(repository))));
+        r -> db.readOnly(tx -> store.entries(tx, Scope.covering(repository))));
   }
 
   // ---- allowlist management
@@ -238,12 +239,15 @@ public final class Exemptions {
   /** A new entry as asked for. */
   public record NewEntry(String vulnerabilityId, String packageName, Instant expiresAt, String justification) {}
 
-  public List<AllowlistEntry> list(Principal who, GateScope scope) {
+  public List<AllowlistEntry> list(Principal who, Scope scope) {
     require(who, scope, GatePermissions.Access.SEE);
     return db.readOnly(tx -> store.entries(tx, List.of(scope)));
   }
 
   public AllowlistEntry get(Principal who, long id) {
+    if (who.kind() == Principal.Kind.ANONYMOUS) {
+      throw new GateException(GateException.Reason.FORBIDDEN, "sign in to see or change pull gates and allowlists");
+    }
     AllowlistEntry entry = db.readOnly(tx -> store.entry(tx, id))
         .orElseThrow(() -> GateException.notFound("no allowlist entry " + id));
     if (permissions.of(who, entry.scope()) == GatePermissions.Access.NONE) {
@@ -252,7 +256,7 @@ public final class Exemptions {
     return entry;
   }
 
-  public AllowlistEntry add(Principal who, GateScope scope, NewEntry asked) {
+  public AllowlistEntry add(Principal who, Scope scope, NewEntry asked) {
     require(who, scope, GatePermissions.Access.MANAGE);
     Instant now = clock.instant();
     String id = asked.vulnerabilityId();
@@ -275,7 +279,7 @@ public final class Exemptions {
     }
     AllowlistEntry entry = db.inTransaction(tx -> {
       if (store.countEntries(tx, scope) >= MAX_ENTRIES) {
-        throw GateException.invalid(scope + " already has " + MAX_ENTRIES + " allowlist entries");
+        throw GateException.invalid(describe(scope) + " already has " + MAX_ENTRIES + " allowlist entries");
       }
       AllowlistEntry draft = new AllowlistEntry(0, scope, id.toUpperCase(java.util.Locale.ROOT), asked.packageName(),
           asked.expiresAt(), justification, actor(who), now);
@@ -313,7 +317,7 @@ public final class Exemptions {
     entriesByRepository.invalidateAll();
   }
 
-  void require(Principal who, GateScope scope, GatePermissions.Access needed) {
+  void require(Principal who, Scope scope, GatePermissions.Access needed) {
     if (who.kind() == Principal.Kind.ANONYMOUS) {
       throw new GateException(GateException.Reason.FORBIDDEN, "sign in to see or change pull gates and allowlists");
     }
@@ -321,7 +325,7 @@ public final class Exemptions {
     if (held == GatePermissions.Access.MANAGE || held == needed) {
       return;
     }
-    if (held == GatePermissions.Access.NONE && scope.kind() == GateScope.Kind.REPOSITORY) {
+    if (held == GatePermissions.Access.NONE && scope.kind() == Scope.Kind.REPOSITORY) {
       throw GateException.notFound("repository " + scope.name() + " not found");
     }
     throw new GateException(GateException.Reason.FORBIDDEN, switch (scope.kind()) {
@@ -332,14 +336,19 @@ public final class Exemptions {
     });
   }
 
-  void record(Tx tx, Principal who, EventType type, Object id, GateScope scope, Map<String, String> detail) {
+  void record(Tx tx, Principal who, EventType type, Object id, Scope scope, Map<String, String> detail) {
     Caller from = origin.get();
     Map<String, String> facts = new LinkedHashMap<>(detail);
-    facts.put("scope", scope.kind() == GateScope.Kind.GLOBAL ? "global" : scope.kind().wireName() + " " + scope.name());
-    String target = type == EventType.PULL_GATE_SET || type == EventType.PULL_GATE_DELETED ? "pull gate of " + scope
+    facts.put("scope", scope.toString());
+    String target = type == EventType.PULL_GATE_SET || type == EventType.PULL_GATE_DELETED ? "pull gate of " + describe(scope)
         : "allowlist entry " + id;
     events.append(tx, Event.change(type, clock.instant(), new Caller(actor(who), from.client(), from.requestId()),
-        target, scope.kind() == GateScope.Kind.REPOSITORY ? RepositoryName.of(scope.name()) : null, facts));
+        target, scope.kind() == Scope.Kind.REPOSITORY ? RepositoryName.of(scope.name()) : null, facts));
+  }
+
+  /** A scope as messages name it: "the registry", "namespace hub", "repository hub/app". */
+  public static String describe(Scope scope) {
+    return scope.kind() == Scope.Kind.GLOBAL ? "the registry" : scope.toString();
   }
 
   static String actor(Principal who) {

@@ -1,5 +1,6 @@
 package io.portcullis.policy.gate;
 
+import io.portcullis.shared.Scope;
 import io.portcullis.auth.Principal;
 
 /**
@@ -9,7 +10,7 @@ import io.portcullis.auth.Principal;
  */
 @FunctionalInterface
 public interface GatePermissions {
-  Access of(Principal principal, GateScope scope);
+  Access of(Principal principal, Scope scope);
 
   /** The answers, which also decide between 403 and 404. */
   enum Access {

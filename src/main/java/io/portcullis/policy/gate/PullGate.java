@@ -1,5 +1,6 @@
 package io.portcullis.policy.gate;
 
+import io.portcullis.shared.Scope;
 import io.portcullis.scan.severity.SeverityBucket;
 import java.time.Instant;
 
@@ -12,7 +13,7 @@ import java.time.Instant;
  * @param updatedBy       who set it
  * @param updatedAt       when
  */
-public record PullGate(GateScope scope, SeverityBucket minSeverity, boolean refuseUnscanned, String updatedBy,
+public record PullGate(Scope scope, SeverityBucket minSeverity, boolean refuseUnscanned, String updatedBy,
     Instant updatedAt) {
 
   /** Whether a vulnerability of {@code severity} makes this gate refuse. */

@@ -1,5 +1,6 @@
 package io.portcullis.policy.gate;
 
+import io.portcullis.shared.Scope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -141,13 +142,13 @@ public final class PullGates implements RepositoryDeletionParticipant {
         if (gate.refuseUnscanned() && !image.scanned()) {
           String state = image.scan().isEmpty() ? "has not been scanned yet"
               : "has no successful scan (" + image.scan().get().status() + ": " + image.scan().get().error() + ")";
-          return new Verdict("unscanned", "the pull gate of " + gate.scope() + " refuses images without a successful "
+          return new Verdict("unscanned", "the pull gate of " + Exemptions.describe(gate.scope()) + " refuses images without a successful "
               + "scan, and the image" + which + " " + state, gates);
         }
         if (gate.minSeverity() != null && image.scanned()) {
           String refusal = vulnerabilities(gate, image.inForce());
           if (refusal != null) {
-            return new Verdict("vulnerabilities", "the pull gate of " + gate.scope() + " refuses " + refusal
+            return new Verdict("vulnerabilities", "the pull gate of " + Exemptions.describe(gate.scope()) + " refuses " + refusal
                 + which + "; see /api/v1/repositories/" + repository + "/manifests/" + image.digest()
                 + "/scan/components (an allowlist entry or an OpenVEX not_affected statement exempts a finding)", gates);
           }
@@ -216,19 +217,19 @@ public final class PullGates implements RepositoryDeletionParticipant {
 
   private List<PullGate> gates(RepositoryName repository) {
     return gatesByRepository.get(repository.value(),
-        r -> db.readOnly(tx -> store.gates(tx, GateScope.covering(repository))).stream()
+        r -> db.readOnly(tx -> store.gates(tx, Scope.covering(repository))).stream()
             .sorted(Comparator.comparing(g -> g.scope().kind())).toList());
   }
 
   // ---- management
 
-  public Optional<PullGate> get(Principal who, GateScope scope) {
+  public Optional<PullGate> get(Principal who, Scope scope) {
     exemptions.require(who, scope, GatePermissions.Access.SEE);
     return db.readOnly(tx -> store.gates(tx, List.of(scope))).stream().findFirst();
   }
 
   /** Sets the scope's gate; at least one rule must be on (a gate that refuses nothing is deleted instead). */
-  public PullGate set(Principal who, GateScope scope, SeverityBucket minSeverity, boolean refuseUnscanned) {
+  public PullGate set(Principal who, Scope scope, SeverityBucket minSeverity, boolean refuseUnscanned) {
     exemptions.require(who, scope, GatePermissions.Access.MANAGE);
     if (minSeverity == null && !refuseUnscanned) {
       throw GateException.invalid("a pull gate needs minSeverity or refuseUnscanned; to lift the gate, delete it");
@@ -246,7 +247,7 @@ public final class PullGates implements RepositoryDeletionParticipant {
     return gate;
   }
 
-  public void delete(Principal who, GateScope scope) {
+  public void delete(Principal who, Scope scope) {
     exemptions.require(who, scope, GatePermissions.Access.MANAGE);
     boolean deleted = db.inTransaction(tx -> {
       boolean gone = store.deleteGate(tx, scope);
@@ -257,7 +258,7 @@ public final class PullGates implements RepositoryDeletionParticipant {
     });
     gatesByRepository.invalidateAll();
     if (!deleted) {
-      throw GateException.notFound(scope + " has no pull gate");
+      throw GateException.notFound(Exemptions.describe(scope) + " has no pull gate");
     }
   }
 

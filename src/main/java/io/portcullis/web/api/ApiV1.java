@@ -38,6 +38,7 @@ import io.portcullis.shared.Caller;
 import io.portcullis.shared.MediaTypes;
 import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.RepositoryName;
+import io.portcullis.shared.Scope;
 import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import io.portcullis.webhooks.Webhooks;
@@ -582,6 +583,24 @@ public final class ApiV1 {
           + ", such as " + MAX_WAIT.toSeconds() + "s").failure();
     }
     return Duration.ofSeconds(Integer.parseInt(seconds.group(1)));
+  }
+
+  /** The scope named by the {@code namespace} path variable; 400 for a name that cannot be one. */
+  static Scope namespaceScope(Router.Params p) {
+    return scope(() -> Scope.namespace(p.get("namespace")));
+  }
+
+  /** The scope named by the {@code name} path variable; 400 for a name that cannot be one. */
+  static Scope repositoryScope(Router.Params p) {
+    return scope(() -> Scope.repository(p.get("name")));
+  }
+
+  private static Scope scope(java.util.function.Supplier<Scope> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest(e.getMessage()).failure();
+    }
   }
 
   static int intParam(Exchange ex, String name, int fallback, int min, int max) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.policy.gate.AllowlistEntry;
 import io.portcullis.policy.gate.Exemptions;
 import io.portcullis.policy.gate.GateException;
-import io.portcullis.policy.gate.GateScope;
+import io.portcullis.shared.Scope;
 import io.portcullis.policy.gate.PullGate;
 import io.portcullis.policy.gate.PullGates;
 import io.portcullis.scan.severity.SeverityBucket;
@@ -47,11 +47,11 @@ final class PullGatesApi {
 
   /** Adds the routes; the repository ones must come before the repository catch-all. */
   void addRoutes(Router r) {
-    scope(r, "", "api.pull_gate", "api.cve_allowlist", p -> GateScope.GLOBAL);
+    scope(r, "", "api.pull_gate", "api.cve_allowlist", p -> Scope.GLOBAL);
     scope(r, "/namespaces/{namespace}", "api.namespace.pull_gate", "api.namespace.cve_allowlist",
-        p -> GateScope.namespace(p.get("namespace")));
+        ApiV1::namespaceScope);
     scope(r, "/repositories/{name...}", "api.repository.pull_gate", "api.repository.cve_allowlist",
-        p -> GateScope.repository(p.get("name")));
+        ApiV1::repositoryScope);
     r.add("GET", "/cve-allowlist/{id}", "api.cve_allowlist.entry",
         op((ex, p, who) -> ex.sendJson(200, json, entry(exemptions.get(who, id(p))))));
     r.add("DELETE", "/cve-allowlist/{id}", "api.cve_allowlist.entry", op((ex, p, who) -> {
@@ -60,12 +60,12 @@ final class PullGatesApi {
     }));
   }
 
-  private void scope(Router r, String prefix, String gateName, String listName, Function<Router.Params, GateScope> scope) {
+  private void scope(Router r, String prefix, String gateName, String listName, Function<Router.Params, Scope> scope) {
     String gate = prefix + "/pull-gate";
     r.add("GET", gate, gateName, op((ex, p, who) -> {
-      GateScope s = scope.apply(p);
+      Scope s = scope.apply(p);
       ex.sendJson(200, json, gate(gates.get(who, s).orElseThrow(() ->
-          Problem.notFound(s + " has no pull gate").failure())));
+          Problem.notFound(Exemptions.describe(s) + " has no pull gate").failure())));
     }));
     r.add("PUT", gate, gateName, op((ex, p, who) -> {
       JsonBody b = JsonBody.read(ex, json, GATE_FIELDS);
@@ -112,9 +112,9 @@ final class PullGatesApi {
     }
   }
 
-  private void scope(ObjectNode node, GateScope scope) {
+  private void scope(ObjectNode node, Scope scope) {
     node.put("scope", scope.kind().wireName());
-    if (scope.kind() == GateScope.Kind.GLOBAL) {
+    if (scope.kind() == Scope.Kind.GLOBAL) {
       node.putNull("scopeName");
     } else {
       node.put("scopeName", scope.name());

@@ -1,5 +1,6 @@
 package io.portcullis.policy.gate;
 
+import io.portcullis.shared.Scope;
 import static io.portcullis.policy.gate.GateFixtures.IMAGE;
 import static io.portcullis.policy.gate.GateFixtures.finding;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ class ExemptionsTest {
   private static final Finding MUSL = finding("CVE-2025-26519", null, "musl", "1.2.3-r3", SeverityBucket.MINOR);
 
   private static AllowlistEntry entry(String id, String pkg, Instant expires) {
-    return new AllowlistEntry(7, GateScope.namespace("hub"), id, pkg, expires, "not reachable", "alice",
+    return new AllowlistEntry(7, Scope.namespace("hub"), id, pkg, expires, "not reachable", "alice",
         NOW.minusSeconds(3600));
   }
 

@@ -1,5 +1,6 @@
 package io.portcullis.policy.gate;
 
+import io.portcullis.shared.Scope;
 import static io.portcullis.policy.gate.GateFixtures.IMAGE;
 import static io.portcullis.policy.gate.GateFixtures.finding;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,10 +18,10 @@ import org.junit.jupiter.api.Test;
 
 class PullGatesTest {
   private static final RepositoryName REPO = RepositoryName.of("hub/app");
-  private static final GateScope HUB = GateScope.namespace("hub");
-  private static final GateScope APP = GateScope.repository("hub/app");
+  private static final Scope HUB = Scope.namespace("hub");
+  private static final Scope APP = Scope.repository("hub/app");
 
-  private static PullGate gate(GateScope scope, SeverityBucket min, boolean unscanned) {
+  private static PullGate gate(Scope scope, SeverityBucket min, boolean unscanned) {
     return new PullGate(scope, min, unscanned, "admin", Instant.EPOCH);
   }
 

@@ -2,7 +2,7 @@ package io.portcullis.policy.gate.jdbc;
 
 import io.portcullis.metadata.Tx;
 import io.portcullis.policy.gate.AllowlistEntry;
-import io.portcullis.policy.gate.GateScope;
+import io.portcullis.shared.Scope;
 import io.portcullis.policy.gate.GateStore;
 import io.portcullis.policy.gate.PullGate;
 import io.portcullis.scan.severity.SeverityBucket;
@@ -23,7 +23,7 @@ public final class JdbcGateStore implements GateStore {
       + "created_by, created_at";
 
   @Override
-  public List<PullGate> gates(Tx tx, Collection<GateScope> scopes) {
+  public List<PullGate> gates(Tx tx, Collection<Scope> scopes) {
     if (scopes.isEmpty()) {
       return List.of();
     }
@@ -47,13 +47,13 @@ public final class JdbcGateStore implements GateStore {
   }
 
   @Override
-  public boolean deleteGate(Tx tx, GateScope scope) {
+  public boolean deleteGate(Tx tx, Scope scope) {
     return tx.handle().createUpdate("DELETE FROM pull_gates WHERE scope = ? AND scope_name = ?")
         .bind(0, scope.kind().wireName()).bind(1, scope.name()).execute() > 0;
   }
 
   @Override
-  public List<AllowlistEntry> entries(Tx tx, Collection<GateScope> scopes) {
+  public List<AllowlistEntry> entries(Tx tx, Collection<Scope> scopes) {
     if (scopes.isEmpty()) {
       return List.of();
     }
@@ -70,7 +70,7 @@ public final class JdbcGateStore implements GateStore {
   }
 
   @Override
-  public int countEntries(Tx tx, GateScope scope) {
+  public int countEntries(Tx tx, Scope scope) {
     return tx.handle().createQuery("SELECT COUNT(*) FROM cve_allowlist WHERE scope = ? AND scope_name = ?")
         .bind(0, scope.kind().wireName()).bind(1, scope.name()).mapTo(Integer.class).one();
   }
@@ -91,7 +91,7 @@ public final class JdbcGateStore implements GateStore {
 
   @Override
   public void deleteRepository(Tx tx, RepositoryName repository) {
-    String scope = GateScope.Kind.REPOSITORY.wireName();
+    String scope = Scope.Kind.REPOSITORY.wireName();
     tx.handle().createUpdate("DELETE FROM pull_gates WHERE scope = ? AND scope_name = ?").bind(0, scope)
         .bind(1, repository.value()).execute();
     tx.handle().createUpdate("DELETE FROM cve_allowlist WHERE scope = ? AND scope_name = ?").bind(0, scope)
@@ -113,16 +113,16 @@ public final class JdbcGateStore implements GateStore {
     return "(" + String.join(" OR ", terms) + ")";
   }
 
-  private static void bindScopes(Query query, Collection<GateScope> scopes) {
+  private static void bindScopes(Query query, Collection<Scope> scopes) {
     int i = 0;
-    for (GateScope scope : scopes) {
+    for (Scope scope : scopes) {
       query.bind(i++, scope.kind().wireName());
       query.bind(i++, scope.name());
     }
   }
 
-  private static GateScope scope(ResultSet rs) throws SQLException {
-    return new GateScope(GateScope.Kind.fromWireName(rs.getString("scope")), rs.getString("scope_name"));
+  private static Scope scope(ResultSet rs) throws SQLException {
+    return new Scope(Scope.Kind.fromWireName(rs.getString("scope")), rs.getString("scope_name"));
   }
 
   private static AllowlistEntry entry(ResultSet rs) throws SQLException {
