@@ -24,23 +24,6 @@ public final class GateCommands {
       subcommands = {AllowlistList.class, AllowlistAdd.class, AllowlistRemove.class})
   public static final class Allowlist extends IdentityCommands.Group {}
 
-  /** Which scope: the registry's (neither option), a namespace's or a repository's. */
-  static final class Scope {
-    @Option(names = "--namespace", description = "A namespace (user or organization).")
-    String namespace;
-
-    @Option(names = "--repository", description = "A repository.")
-    String repository;
-
-    static String path(Scope scope, String resource) {
-      if (scope == null) {
-        return "/" + resource;
-      }
-      return (scope.namespace != null ? "/namespaces/" + scope.namespace : "/repositories/" + scope.repository) + "/"
-          + resource;
-    }
-  }
-
   static String scope(JsonNode node) {
     return node.path("scope").asText() + (node.hasNonNull("scopeName") ? " " + node.get("scopeName").asText() : "");
   }
@@ -62,11 +45,11 @@ public final class GateCommands {
   @Command(name = "get", mixinStandardHelpOptions = true, description = "Show the pull gate of a scope.")
   static final class GatesGet extends IdentityCommands.Base {
     @ArgGroup
-    Scope scope;
+    ScopeOptions scope;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.get(Scope.path(scope, "pull-gate"));
+      return client.get(ScopeOptions.path(scope, "pull-gate"));
     }
 
     @Override
@@ -79,7 +62,7 @@ public final class GateCommands {
       description = "Set the pull gate of a scope (it adds to the gates of wider scopes, never loosens them).")
   static final class GatesSet extends IdentityCommands.Base {
     @ArgGroup
-    Scope scope;
+    ScopeOptions scope;
 
     @Option(names = "--min-severity", paramLabel = "SEVERITY",
         description = "Refuse images with a vulnerability in force at critical, major or minor or above.")
@@ -92,7 +75,7 @@ public final class GateCommands {
     JsonNode execute(ApiClient client) throws Exception {
       ObjectNode body = body().put("refuseUnscanned", refuseUnscanned);
       body.put("minSeverity", minSeverity);
-      return client.call("PUT", Scope.path(scope, "pull-gate"), body);
+      return client.call("PUT", ScopeOptions.path(scope, "pull-gate"), body);
     }
 
     @Override
@@ -104,11 +87,11 @@ public final class GateCommands {
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Lift the pull gate of a scope.")
   static final class GatesDelete extends IdentityCommands.Base {
     @ArgGroup
-    Scope scope;
+    ScopeOptions scope;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.call("DELETE", Scope.path(scope, "pull-gate"), null);
+      return client.call("DELETE", ScopeOptions.path(scope, "pull-gate"), null);
     }
 
     @Override
@@ -140,11 +123,11 @@ public final class GateCommands {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the allowlist entries of a scope.")
   static final class AllowlistList extends IdentityCommands.Base {
     @ArgGroup
-    Scope scope;
+    ScopeOptions scope;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.get(Scope.path(scope, "cve-allowlist")).path("items");
+      return client.get(ScopeOptions.path(scope, "cve-allowlist")).path("items");
     }
 
     @Override
@@ -160,7 +143,7 @@ public final class GateCommands {
     String vulnerability;
 
     @ArgGroup
-    Scope scope;
+    ScopeOptions scope;
 
     @Option(names = "--package", description = "Only in this installed package.")
     String packageName;
@@ -179,7 +162,7 @@ public final class GateCommands {
       if (packageName != null) {
         body.put("package", packageName);
       }
-      return client.call("POST", Scope.path(scope, "cve-allowlist"), body);
+      return client.call("POST", ScopeOptions.path(scope, "cve-allowlist"), body);
     }
 
     @Override
