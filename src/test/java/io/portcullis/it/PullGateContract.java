@@ -245,13 +245,62 @@ abstract class PullGateContract {
     assertThat(expect(200, api("GET", "/audit?action=pull_gate.deleted", null)).get("items")).isNotEmpty();
   }
 
+  @Test
+  void anIndexIsRefusedForItsPlatformsAndAVexDocumentOnTheIndexCoversThemAll() throws Exception {
+    ScanningContract.importFixtureDatabase(client, basic);
+    expect(201, api("POST", "/repositories", "{\"name\":\"multi/alpine\",\"visibility\":\"public\"}"));
+    Path layout = fixture("alpine-3.16-multiarch");
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false", "--dest-creds",
+        Skopeo.adminCreds(), "oci:" + layout + ":" + RealClientsContract.refName(layout),
+        "docker://" + registry.host + "/multi/alpine:3.16.9")).requireSuccess();
+    ScanningContract.awaitIdleJobs(client, basic);
+    JsonNode summary = summary("multi/alpine", "3.16.9");
+    String index = summary.get("digest").asText();
+    assertThat(summary.get("platforms")).hasSize(2);
+    assertThat(summary.get("counts").get("minor").asInt()).as("the Alpine findings have no score: minor").isPositive();
+    List<String> ids = new ArrayList<>();
+    String arm = null;
+    for (JsonNode platform : summary.get("platforms")) {
+      if (platform.get("platform").asText().startsWith("linux/arm64")) {
+        arm = platform.get("digest").asText();
+      }
+    }
+    for (JsonNode finding : expect(200, api("GET", "/repositories/multi/alpine/manifests/3.16.9/scan/components", null))
+        .get("components")) {
+      if (!ids.contains(finding.get("vulnerabilityId").asText())) {
+        ids.add(finding.get("vulnerabilityId").asText());
+      }
+    }
+    expect(200, api("PUT", "/namespaces/multi/pull-gate", "{\"minSeverity\":\"minor\"}"));
+    Processes.Result refused = pull(null, "multi/alpine:3.16.9");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.output()).contains("pull refused: the pull gate of namespace multi refuses", " in linux/");
+    Processes.Result child = pull(null, "multi/alpine@" + arm);
+    assertThat(child.exitCode()).as("a platform pulled by digest is gated too").isNotZero();
+    assertThat(child.output()).contains("pull refused");
+
+    StringBuilder statements = new StringBuilder();
+    for (String id : ids) {
+      statements.append(statements.isEmpty() ? "" : ",").append("{\"vulnerability\":{\"name\":\"").append(id)
+          .append("\"},\"status\":\"not_affected\",\"justification\":\"component_not_present\"}");
+    }
+    attach("multi/alpine", index, ("{\"@context\":\"https://openvex.dev/ns/v0.2.0\",\"statements\":[" + statements
+        + "]}").getBytes(StandardCharsets.UTF_8));
+    Processes.Result vexed = pull(null, "multi/alpine:3.16.9");
+    assertThat(vexed.exitCode()).as(vexed.output()).isZero();
+    Processes.Result vexedChild = pull(null, "multi/alpine@" + arm);
+    assertThat(vexedChild.exitCode()).as("the index's document covers its platforms: " + vexedChild.output()).isZero();
+    assertThat(summary("multi/alpine", "3.16.9").get("counts").get("total").asInt()).isZero();
+  }
+
   /** Pushes {@code document} as an OpenVEX artifact whose subject is the manifest {@code subject}; returns its digest. */
   private String attach(String repository, String subject, byte[] document) throws Exception {
     String config = client.uploadBlob(repository, "{}".getBytes(StandardCharsets.UTF_8));
     assertThat(config).isEqualTo(EMPTY_CONFIG_DIGEST);
     String layer = client.uploadBlob(repository, document);
     HttpResponse<byte[]> head = client.send("HEAD", "/v2/" + repository + "/manifests/" + subject,
-        "repository:" + repository + ":pull", null, "Accept", "application/vnd.oci.image.manifest.v1+json");
+        "repository:" + repository + ":pull", null, "Accept",
+        "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json");
     String mediaType = head.headers().firstValue("Content-Type").orElseThrow();
     long size = Long.parseLong(head.headers().firstValue("Content-Length").orElseThrow());
     byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
