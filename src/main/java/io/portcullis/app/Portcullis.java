@@ -39,6 +39,8 @@ import io.portcullis.mirror.upstream.UpstreamConnector;
 import io.portcullis.mirror.upstream.UpstreamSettings;
 import io.portcullis.quota.QuotaService;
 import io.portcullis.quota.jdbc.JdbcQuotaStore;
+import io.portcullis.retention.RetentionService;
+import io.portcullis.retention.jdbc.JdbcRetentionStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
@@ -222,6 +224,11 @@ public final class Portcullis implements AutoCloseable {
     QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
     blobs.addLinkGuard(quotas);
     metrics.watchQuotas(() -> quotas.list(null, QUOTAS_WATCHED));
+    RetentionService retention = new RetentionService(db, new JdbcRetentionStore(), manifests, repositories, scheduler,
+        jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
+    repositories.addDeletionParticipant(retention);
+    jobs.register(RetentionService.JOB_KIND, retention);
+    events.subscribe(retention.afterPush());
     NetworkPolicy upstreams = config.networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
     MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobs, events, box,
         upstreams, clock);
@@ -231,7 +238,7 @@ public final class Portcullis implements AutoCloseable {
         (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts()),
         (int) config.longValue(Setting.MIRROR_TRANSFERS)));
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, quotas, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
+        identity, webhooks, mirrors, quotas, retention, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
 
     Portcullis[] self = new Portcullis[1];

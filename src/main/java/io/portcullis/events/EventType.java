@@ -35,13 +35,15 @@ public enum EventType {
   QUOTA_WARNING("quota.warning"),
   QUOTA_SET("quota.set"),
   QUOTA_REMOVED("quota.removed"),
+  /** A repository's pruning policy removed a tag (which also records {@code tag.deleted}). */
+  TAG_PRUNED("tag.pruned"),
+  RETENTION_SET("retention.set"),
+  RETENTION_REMOVED("retention.removed"),
   /** A re-match found vulnerabilities new to a stored image; the detail names them ({@code found}). */
   VULNERABILITY_FOUND("vulnerability.found"),
   // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.
   /** Not emitted yet: an image was promoted to another repository. */
   IMAGE_PROMOTED("image.promoted"),
-  /** Not emitted yet: a retention policy removed a tag. */
-  TAG_PRUNED("tag.pruned"),
 
   USER_CREATED("user.created"),
   USER_UPDATED("user.updated"),

@@ -47,6 +47,7 @@ public final class Metrics {
   private final Counter mirrorBytes;
   private final Counter mirrorRequests;
   private final Counter quotaRefusals;
+  private final Counter tagsPruned;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -88,6 +89,13 @@ public final class Metrics {
     quotaRefusals = Counter.builder().name("portcullis_quota_refusals_total")
         .help("Blobs refused because they would take a namespace past its storage quota, by namespace")
         .labelNames("namespace").register(registry);
+    tagsPruned = Counter.builder().name("portcullis_retention_pruned_tags_total")
+        .help("Tags pruning policies removed, by repository").labelNames("repository").register(registry);
+  }
+
+  /** Tags a pruning policy removed (the retention listener). */
+  public void tagsPruned(String repository, int tags) {
+    tagsPruned.labelValues(repository).inc(tags);
   }
 
   /** A blob refused by a namespace's quota (the quotas' listener). */
