@@ -106,7 +106,8 @@ public final class ApiV1 {
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
-        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json));
+        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
+            identity.accessController()::canManageNamespace, json));
   }
 
   private OidcSignIn requireOidc() {
