@@ -456,16 +456,17 @@ public final class MirrorRunner implements JobHandler {
       if (session.isEmpty()) {
         run.mounted++;
       } else {
-        io.portcullis.storage.BlobSource source = blobs.open(run.local, digest);
-        run.client.upload(session.get(), digest, source.size(), () -> {
+        long size = blobs.size(run.local, digest).orElseThrow(() -> new UpstreamException("blob " + digest
+            + " is missing locally", 0));
+        run.client.upload(session.get(), digest, size, () -> {
           try {
             // Each attempt reads anew: a stream of the blob store can be read once only.
-            return blobs.open(run.local, digest).openStream();
+            return blobs.read(run.local, digest);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
         });
-        run.bytes += source.size();
+        run.bytes += size;
       }
     }
     Instant at = clock.instant();
