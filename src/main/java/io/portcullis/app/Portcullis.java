@@ -223,7 +223,8 @@ public final class Portcullis implements AutoCloseable {
     jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock),
         manifests, blobs, uploads, events, clock,
         (mirror, run) -> metrics.mirrorRun(mirror.isPush() ? mirror.target() + " -> " + mirror.upstream()
-            : mirror.target().value(), mirror.direction().wireName(), run.state(), run.counts())));
+            : mirror.target().value(), mirror.direction().wireName(), run.state(), run.counts()),
+        (int) config.longValue(Setting.MIRROR_TRANSFERS)));
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
         identity, webhooks, mirrors, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
