@@ -107,7 +107,7 @@ public final class ApiV1 {
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
         new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
-            identity.accessController()::canManageNamespace, json));
+            (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json));
   }
 
   private OidcSignIn requireOidc() {
