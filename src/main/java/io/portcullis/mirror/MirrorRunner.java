@@ -187,14 +187,31 @@ public final class MirrorRunner implements JobHandler {
     run.seen += tags.size();
     run.selected += selected.size();
     Map<String, MirrorStore.Copied> copied = db.readOnly(tx -> store.copied(tx, mirror.id(), run.key));
+    eachTagAtOnce(run, selected, tag -> () -> copyTag(run, tag, copied.get(tag)));
+  }
+
+  /** The copy of one tag (either way), or of one blob. */
+  @FunctionalInterface
+  private interface Transfer {
+    void run() throws IOException;
+  }
+
+  @FunctionalInterface
+  private interface BlobTransfer {
+    void copy(Run run, Digest digest, long size) throws IOException;
+  }
+
+  /** Transfers the tags, up to {@code transfers} at once, each {@linkplain #counted counted}. */
+  private void eachTagAtOnce(Run run, java.util.List<String> tags,
+      java.util.function.Function<String, Transfer> transfer) throws InterruptedException {
     Semaphore tagsAtOnce = new Semaphore(transfers);
     try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
       java.util.List<Future<?>> running = new java.util.ArrayList<>();
-      for (String tag : selected) {
+      for (String tag : tags) {
         running.add(workers.submit(() -> {
           tagsAtOnce.acquire();
           try {
-            copyCounted(run, tag, copied.get(tag));
+            counted(run, tag, transfer.apply(tag));
           } finally {
             tagsAtOnce.release();
           }
@@ -205,11 +222,11 @@ public final class MirrorRunner implements JobHandler {
     }
   }
 
-  /** Copies a tag, counting it as failed (the run goes on) unless its failure must end the run. */
-  private void copyCounted(Run run, String tag, MirrorStore.Copied previous) {
+  /** Transfers a tag, counting it as failed (the run goes on) unless its failure must end the run. */
+  private void counted(Run run, String tag, Transfer transfer) {
     run.started(tag);
     try {
-      copyTag(run, tag, previous);
+      transfer.run();
     } catch (UpstreamException.Corrupt e) {
       throw e;
     } catch (UpstreamException | RegistryException | IOException e) {
@@ -318,7 +335,7 @@ public final class MirrorRunner implements JobHandler {
       java.util.List<JsonNode> descriptors = new java.util.ArrayList<>();
       descriptors.add(json.path("config"));
       json.path("layers").forEach(descriptors::add);
-      copyBlobs(run, descriptors);
+      copyBlobs(run, descriptors, this::copyBlob);
     }
     return manifests.put(run.local, reference, manifest.mediaType(), payload, run.caller).digest();
   }
@@ -331,7 +348,7 @@ public final class MirrorRunner implements JobHandler {
    * Copies the blobs, up to {@code transfers} of the run's at once. A blob another tag of the run is
    * already copying is waited for, not downloaded twice (tags often share their base layers).
    */
-  private void copyBlobs(Run run, java.util.List<JsonNode> descriptors) throws IOException {
+  private void copyBlobs(Run run, java.util.List<JsonNode> descriptors, BlobTransfer transfer) throws IOException {
     try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
       java.util.List<Future<?>> copies = new java.util.ArrayList<>();
       for (JsonNode descriptor : descriptors) {
@@ -353,7 +370,7 @@ public final class MirrorRunner implements JobHandler {
           try {
             run.blobsAtOnce.acquire();
             try {
-              copyBlob(run, digest, size);
+              transfer.copy(run, digest, size);
             } finally {
               run.blobsAtOnce.release();
             }
@@ -442,42 +459,40 @@ public final class MirrorRunner implements JobHandler {
   /**
    * Pushes the selected tags of the local repository whose manifest is not what was pushed last
    * (or is no longer at the remote: a HEAD there, which costs no GET) to the remote repository,
-   * children before their index, blobs before their manifest, and the tag last. A tag pushed while
+   * children before their index, blobs before their manifest, and the tag last; up to {@code
+   * transfers} tags at once, a blob shared by tags once, as pull runs copy. A tag pushed while
    * the run goes (its event joins this very job) is taken up by another pass over the local tags,
    * which costs no request for what is already done.
    */
-  private void push(Run run) throws IOException {
+  private void push(Run run) throws IOException, InterruptedException {
     Mirror mirror = run.mirror;
     Map<String, Digest> done = new java.util.HashMap<>();
     for (int pass = 0; pass < MAX_PUSH_PASSES; pass++) {
       run.message = pass == 0 ? "listing local tags" : "looking for tags pushed meanwhile";
       run.report();
       java.util.List<String> tags = localTags(mirror.target());
-      java.util.List<String> selected = mirror.tags().apply(tags);
       run.seen = Math.max(run.seen, tags.size());
       Map<String, MirrorStore.Copied> copied = db.readOnly(tx -> store.copied(tx, mirror.id(), ""));
-      boolean pushed = false;
-      for (String tag : selected) {
+      Map<String, ManifestService.Manifest> todo = new java.util.LinkedHashMap<>();
+      for (String tag : mirror.tags().apply(tags)) {
         Optional<ManifestService.Manifest> local = localManifest(run, new ManifestService.ByTag(new Tag(tag)));
         if (local.isEmpty() || local.get().digest().equals(done.get(tag))) {
           // Deleted since it was listed, or already dealt with in this run.
           continue;
         }
-        if (!done.containsKey(tag)) {
+        if (done.put(tag, local.get().digest()) == null) {
           run.selected++;
         }
-        done.put(tag, local.get().digest());
-        run.started(tag);
-        try {
-          pushed |= pushTag(run, tag, local.get(), copied.get(tag), pass == 0);
-        } catch (UpstreamException.Corrupt e) {
-          throw e;
-        } catch (UpstreamException | RegistryException | IOException e) {
-          run.failed(tag, e.getMessage());
-          log.warn("push mirror {} -> {}: tag {} failed: {}", mirror.target(), mirror.upstream(), tag, e.getMessage());
-        }
+        todo.put(tag, local.get());
       }
-      if (!pushed) {
+      boolean checkRemote = pass == 0;
+      java.util.concurrent.atomic.AtomicBoolean pushed = new java.util.concurrent.atomic.AtomicBoolean();
+      eachTagAtOnce(run, java.util.List.copyOf(todo.keySet()), tag -> () -> {
+        if (pushTag(run, tag, todo.get(tag), copied.get(tag), checkRemote)) {
+          pushed.set(true);
+        }
+      });
+      if (!pushed.get()) {
         return;
       }
     }
@@ -526,22 +541,19 @@ public final class MirrorRunner implements JobHandler {
       }
       return;
     }
-    pushBlob(run, json.path("config"));
-    for (JsonNode layer : json.path("layers")) {
-      pushBlob(run, layer);
-    }
+    java.util.List<JsonNode> descriptors = new java.util.ArrayList<>();
+    descriptors.add(json.path("config"));
+    json.path("layers").forEach(descriptors::add);
+    copyBlobs(run, descriptors, this::pushBlob);
   }
 
   /**
    * Puts one blob at the remote unless it is there: mounted from another repository of the same
    * registry that a push mirror put it in, else uploaded whole, streamed from the blob store. The
-   * remote checks the digest of what it receives.
+   * remote checks the digest of what it receives. The descriptor's {@code size} is not needed: the
+   * stored blob's size, checked when it was pushed here, is what goes up.
    */
-  private void pushBlob(Run run, JsonNode descriptor) throws IOException {
-    if (descriptor.isMissingNode() || descriptor.has("urls")) {
-      return;
-    }
-    Digest digest = Digest.parse(descriptor.path("digest").asText());
+  private void pushBlob(Run run, Digest digest, long size) throws IOException {
     String registry = run.mirror.upstream().registry().toString();
     String repository = run.mirror.upstream().repository();
     if (!run.client.hasBlob(digest)) {
@@ -551,9 +563,9 @@ public final class MirrorRunner implements JobHandler {
       if (session.isEmpty()) {
         run.mounted();
       } else {
-        long size = blobs.size(run.local, digest).orElseThrow(() -> new UpstreamException("blob " + digest
+        long stored = blobs.size(run.local, digest).orElseThrow(() -> new UpstreamException("blob " + digest
             + " is missing locally", 0));
-        run.client.upload(session.get(), digest, size, () -> {
+        run.client.upload(session.get(), digest, stored, () -> {
           try {
             // Each attempt reads anew: a stream of the blob store can be read once only.
             return blobs.read(run.local, digest);
@@ -561,7 +573,7 @@ public final class MirrorRunner implements JobHandler {
             throw new java.io.UncheckedIOException(e);
           }
         });
-        run.bytes.addAndGet(size);
+        run.bytes.addAndGet(stored);
       }
     }
     Instant at = clock.instant();

@@ -475,6 +475,11 @@ abstract class MirroringContract {
         "docker://" + distribution + "/dr/app2:edge-dr")).exitCode()).as("filtered out").isNotZero();
     Processes.Result runs = registry.cli("mirrors", "runs", String.valueOf(id));
     assertThat(runs.output()).contains("blobs mounted");
+    String metrics = new String(client.send("GET", "/metrics", null, null).body(), StandardCharsets.UTF_8);
+    assertThat(metrics).contains("portcullis_mirror_blobs_mounted_total{mirror=\"official/app2 -> " + distribution
+        + "/dr/app2\"} " + blobs + ".0");
+    assertThat(metrics).contains("portcullis_mirror_sent_bytes_total{mirror=\"official/app -> " + distribution
+        + "/dr/app\"}");
   }
 
   @Test
