@@ -20,6 +20,7 @@ import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.mirror.MirrorService;
+import io.portcullis.quota.QuotaService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -87,11 +88,12 @@ public final class ApiV1 {
    *                 repository management resources ({@link IdentityApi})
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
+   * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, OidcSignIn oidc,
-      ObjectMapper json) {
+      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, QuotaService quotas,
+      OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -107,7 +109,8 @@ public final class ApiV1 {
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
         new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
-            (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json));
+            (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
+        new QuotaApi(quotas, authentication, identity, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -134,7 +137,8 @@ public final class ApiV1 {
     }
   }
 
-  private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi) {
+  private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
+      QuotaApi quotaApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -195,6 +199,7 @@ public final class ApiV1 {
     r.add("GET", manifest + "/sbom", "api.sbom", (ex, p) -> sbom(ex, manifest(ex, p, Action.PULL)));
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
+    quotaApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }
