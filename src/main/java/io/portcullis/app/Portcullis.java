@@ -233,9 +233,11 @@ public final class Portcullis implements AutoCloseable {
     MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobs, events, box,
         upstreams, clock);
     repositories.addDeletionParticipant(mirrors);
+    events.subscribe(mirrors.pushTrigger());
     jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock),
         manifests, blobs, uploads, events, clock,
-        (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts()),
+        (mirror, run) -> metrics.mirrorRun(mirror.isPush() ? mirror.target() + " -> " + mirror.upstream()
+            : mirror.target().value(), mirror.direction().wireName(), run.state(), run.counts()),
         (int) config.longValue(Setting.MIRROR_TRANSFERS)));
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
         identity, webhooks, mirrors, quotas, retention, oidcSignIn(config, box, publicUrl, credentials, tokens, json),

@@ -30,6 +30,8 @@ public enum EventType {
   MIRROR_DELETED("mirror.deleted"),
   /** A pull mirror run copied an image (a tag new or changed upstream) into its target repository. */
   IMAGE_MIRRORED("image.mirrored"),
+  /** A push mirror run copied an image (a local tag new or changed) to its remote registry. */
+  IMAGE_PUSHED_TO_MIRROR("image.pushed_to_mirror"),
   MIRROR_RUN_FAILED("mirror.run_failed"),
   /** A push took a namespace's stored bytes past its quota's warning threshold. */
   QUOTA_WARNING("quota.warning"),

@@ -110,7 +110,8 @@ public final class ApiV1 {
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
-        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json),
+        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
+            (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
         new QuotaApi(quotas, authentication, identity, json), new RetentionApi(retention, authentication, access, json));
   }
 
