@@ -37,6 +37,10 @@ import io.portcullis.mirror.MirrorService;
 import io.portcullis.mirror.jdbc.JdbcMirrorStore;
 import io.portcullis.mirror.upstream.UpstreamConnector;
 import io.portcullis.mirror.upstream.UpstreamSettings;
+import io.portcullis.quota.QuotaService;
+import io.portcullis.quota.jdbc.JdbcQuotaStore;
+import io.portcullis.retention.RetentionService;
+import io.portcullis.retention.jdbc.JdbcRetentionStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
@@ -94,6 +98,8 @@ public final class Portcullis implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Portcullis.class);
   /** How long a replica uses pull gates and allowlist entries before reading them again: a change on another replica takes this long. */
   private static final Duration GATE_CACHE_TIME = Duration.ofSeconds(5);
+  /** Namespaces with a quota whose usage the metrics report (each scrape reads them; see quotas.md). */
+  private static final int QUOTAS_WATCHED = 1000;
 
   private final Database db;
   private final EventLog events;
@@ -226,17 +232,27 @@ public final class Portcullis implements AutoCloseable {
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, authorizer, gates, json);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
+    QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
+    blobs.addLinkGuard(quotas);
+    metrics.watchQuotas(() -> quotas.list(null, QUOTAS_WATCHED));
+    RetentionService retention = new RetentionService(db, new JdbcRetentionStore(), manifests, repositories, scheduler,
+        jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
+    repositories.addDeletionParticipant(retention);
+    jobs.register(RetentionService.JOB_KIND, retention);
+    events.subscribe(retention.afterPush());
     NetworkPolicy upstreams = config.networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
     MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobs, events, box,
         upstreams, clock);
     repositories.addDeletionParticipant(mirrors);
+    events.subscribe(mirrors.pushTrigger());
     jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock),
         manifests, blobs, uploads, events, clock,
-        (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts()),
+        (mirror, run) -> metrics.mirrorRun(mirror.isPush() ? mirror.target() + " -> " + mirror.upstream()
+            : mirror.target().value(), mirror.direction().wireName(), run.state(), run.counts()),
         (int) config.longValue(Setting.MIRROR_TRANSFERS)));
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, gates, exemptions, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
-        json, clock);
+        identity, webhooks, mirrors, quotas, retention, gates, exemptions,
+        oidcSignIn(config, box, publicUrl, credentials, tokens, json), json, clock);
 
     Portcullis[] self = new Portcullis[1];
     Health health = new Health(db, blobStore, () -> self[0] != null && self[0].ready, json);

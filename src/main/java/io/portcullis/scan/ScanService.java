@@ -365,7 +365,7 @@ public final class ScanService {
   private InputStream open(String digest) throws IOException {
     long size = db.readOnly(tx -> registry.blobSize(tx, digest))
         .orElseThrow(() -> new JobHandler.Permanent("blob " + digest + " is not stored"));
-    return blobs.source(Digest.parse(digest), size).open();
+    return blobs.source(Digest.parse(digest), size).openStream();
   }
 
   /** The command that created each non-empty layer, from the image config's history. */

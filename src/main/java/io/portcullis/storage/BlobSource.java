@@ -1,6 +1,5 @@
 package io.portcullis.storage;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -9,8 +8,11 @@ import java.nio.file.Path;
 public sealed interface BlobSource {
   long size();
 
-  /** The bytes, for readers inside the registry (the scanner, VEX documents) whatever the storage is. */
-  default InputStream open() throws IOException {
+  /**
+   * The bytes, for a reader inside the server (a scan, a push mirror) rather than a client: a local
+   * file opened, a stream as it is, a redirect followed. A stream can be read once only.
+   */
+  default InputStream openStream() throws java.io.IOException {
     return switch (this) {
       case LocalFile file -> java.nio.file.Files.newInputStream(file.path());
       case Stream stream -> stream.stream();

@@ -4,6 +4,7 @@ import io.portcullis.events.EventLog;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.mirror.MirrorRun;
+import io.portcullis.quota.NamespaceUsage;
 import io.portcullis.registry.BlobService;
 import io.portcullis.scan.VulnerabilityDatabase;
 import io.portcullis.webhooks.WebhookStore;
@@ -44,8 +45,12 @@ public final class Metrics {
   private final Counter mirrorRuns;
   private final Counter mirrorTags;
   private final Counter mirrorBytes;
+  private final Counter mirrorSentBytes;
+  private final Counter mirrorMounts;
   private final Counter mirrorRequests;
   private final Counter pullsRefused;
+  private final Counter quotaRefusals;
+  private final Counter tagsPruned;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -84,8 +89,43 @@ public final class Metrics {
     mirrorRequests = Counter.builder().name("portcullis_mirror_upstream_requests_total")
         .help("HTTP requests mirror runs sent to upstreams, by target repository").labelNames("mirror")
         .register(registry);
+    mirrorSentBytes = Counter.builder().name("portcullis_mirror_sent_bytes_total")
+        .help("Blob bytes push mirror runs uploaded to remote registries, by push mirror").labelNames("mirror")
+        .register(registry);
+    mirrorMounts = Counter.builder().name("portcullis_mirror_blobs_mounted_total")
+        .help("Blobs push mirror runs mounted at remote registries instead of uploading them, by push mirror")
+        .labelNames("mirror").register(registry);
+    quotaRefusals = Counter.builder().name("portcullis_quota_refusals_total")
+        .help("Blobs refused because they would take a namespace past its storage quota, by namespace")
+        .labelNames("namespace").register(registry);
     pullsRefused = Counter.builder().name("portcullis_pulls_refused_total")
         .help("Manifest pulls a pull gate refused, by reason (vulnerabilities, unscanned)").labelNames("reason")
+        .register(registry);
+    tagsPruned = Counter.builder().name("portcullis_retention_pruned_tags_total")
+        .help("Tags pruning policies removed, by repository").labelNames("repository").register(registry);
+  }
+
+  /** Tags a pruning policy removed (the retention listener). */
+  public void tagsPruned(String repository, int tags) {
+    tagsPruned.labelValues(repository).inc(tags);
+  }
+
+  /** A blob refused by a namespace's quota (the quotas' listener). */
+  public void quotaRefused(String namespace) {
+    quotaRefusals.labelValues(namespace).inc();
+  }
+
+  /** Usage and limit of every namespace with a quota, from {@code usages}. */
+  public void watchQuotas(Supplier<List<NamespaceUsage>> usages) {
+    Reading<List<NamespaceUsage>> reading = new Reading<>("quota usage", usages);
+    GaugeWithCallback.builder().name("portcullis_quota_used_bytes")
+        .help("Bytes a namespace with a quota stores, each blob counted once per namespace").labelNames("namespace")
+        .callback(gauge -> reading.get().ifPresent(all -> all.forEach(u -> gauge.call(u.usedBytes(), u.namespace()))))
+        .register(registry);
+    GaugeWithCallback.builder().name("portcullis_quota_limit_bytes")
+        .help("A namespace's storage quota").labelNames("namespace")
+        .callback(gauge -> reading.get().ifPresent(all -> all.forEach(u -> u.quota()
+            .ifPresent(q -> gauge.call(q.limitBytes(), u.namespace())))))
         .register(registry);
   }
 
@@ -142,18 +182,26 @@ public final class Metrics {
         .register(registry);
   }
 
-  /** Job queue depth and wait by kind, from {@code depths} (a query of the jobs table). */
-  /** A finished mirror run, counted under its target repository. */
-  public void mirrorRun(String mirror, String outcome, MirrorRun.Counts counts) {
+  /**
+   * A finished mirror run, counted under its target repository (a push mirror under {@code source ->
+   * remote}); {@code direction} says whether its bytes were received (pull) or sent (push).
+   */
+  public void mirrorRun(String mirror, String direction, String outcome, MirrorRun.Counts counts) {
     mirrorRuns.labelValues(mirror, outcome).inc();
     mirrorTags.labelValues(mirror, "added").inc(counts.added());
     mirrorTags.labelValues(mirror, "updated").inc(counts.updated());
     mirrorTags.labelValues(mirror, "unchanged").inc(counts.unchanged());
     mirrorTags.labelValues(mirror, "failed").inc(counts.failed());
-    mirrorBytes.labelValues(mirror).inc(counts.bytes());
+    if (direction.equals("push")) {
+      mirrorSentBytes.labelValues(mirror).inc(counts.bytes());
+      mirrorMounts.labelValues(mirror).inc(counts.mounted());
+    } else {
+      mirrorBytes.labelValues(mirror).inc(counts.bytes());
+    }
     mirrorRequests.labelValues(mirror).inc(counts.requests());
   }
 
+  /** Job queue depth and wait by kind, from {@code depths} (a query of the jobs table). */
   public void watchJobs(Supplier<List<JobQueue.Depth>> depths) {
     Reading<List<JobQueue.Depth>> reading = new Reading<>("job queue depth", depths);
     GaugeWithCallback.builder().name("portcullis_jobs")

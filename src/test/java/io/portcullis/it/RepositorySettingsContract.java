@@ -203,4 +203,121 @@ abstract class RepositorySettingsContract {
     assertThat(scanJobSubjects().stream().filter(javaDigest::equals)).as("its result went with the repository")
         .hasSize(2);
   }
+
+  @Test
+  void aNamespaceQuotaRefusesThePushPastItCountingSharedLayersOnce() throws Exception {
+    Skopeo.copy(image("clean-tiny"), Skopeo.adminCreds(), destination("quota/tiny", "1"));
+    long tiny = expect(200, api("GET", "/quotas/quota", null)).get("usedBytes").asLong();
+    assertThat(tiny).isPositive();
+    Processes.Result set = registry.cli("quotas", "set", "quota", "--limit", "1MB", "--warn", "90");
+    assertThat(set.exitCode()).as(set.output()).isZero();
+    assertThat(set.output()).contains("quota").contains("of 1000000");
+    Skopeo.copy(image("clean-tiny"), Skopeo.adminCreds(), destination("quota/tiny-again", "1"));
+    JsonNode usage = expect(200, api("GET", "/quotas/quota", null));
+    assertThat(usage.get("usedBytes").asLong()).as("the same blobs again cost nothing").isEqualTo(tiny);
+    assertThat(usage.get("state").asText()).isEqualTo("ok");
+
+    // Not scanned: no other test's scan counts may see this image.
+    expect(201, api("POST", "/repositories", "{\"name\":\"quota/big\",\"scanOnPush\":false}"));
+    Path big = image("debian-bookworm-minimal");
+    Processes.Result refused = Skopeo.copyIn(big, Skopeo.adminCreds(), destination("quota/big", "1"));
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.output()).containsIgnoringCase("denied").contains("storage quota of namespace quota exceeded");
+    assertThat(expect(200, api("GET", "/quotas/quota", null)).get("usedBytes").asLong()).isEqualTo(tiny);
+    JsonNode nothing = RegistryClient.json(client.send("GET", "/v2/quota/big/tags/list", "repository:quota/big:pull", null));
+    assertThat(nothing.get("tags")).as("no tag, and no blob counted").isEmpty();
+    String metrics = new String(client.send("GET", "/metrics", null, null).body(), StandardCharsets.UTF_8);
+    assertThat(metrics).contains("portcullis_quota_limit_bytes{namespace=\"quota\"} 1000000.0")
+        .contains("portcullis_quota_used_bytes{namespace=\"quota\"} " + tiny + ".0")
+        .containsPattern("portcullis_quota_refusals_total\\{namespace=\"quota\"} [1-9]");
+
+    // Only system administrators set quotas; a namespace's owner sees its own usage, nobody else's.
+    expect(201, api("POST", "/users", "{\"name\":\"quser\",\"password\":\"quser-password-1\"}"));
+    String quser = "Basic " + Base64.getEncoder().encodeToString("quser:quser-password-1".getBytes(StandardCharsets.UTF_8));
+    assertThat(client.send("PUT", "/api/v1/quotas/quser", null, "{\"limitBytes\":10}".getBytes(StandardCharsets.UTF_8),
+        "Authorization", quser, "Content-Type", "application/json").statusCode()).isEqualTo(403);
+    assertThat(client.send("GET", "/api/v1/quotas/quser", null, null, "Authorization", quser).statusCode()).isEqualTo(200);
+    assertThat(client.send("GET", "/api/v1/quotas/quota", null, null, "Authorization", quser).statusCode()).isEqualTo(404);
+    JsonNode bad = RegistryClient.json(api("PUT", "/quotas/quota", "{\"limitBytes\":-1}"));
+    assertThat(bad.get("status").asInt()).isEqualTo(400);
+    assertThat(bad.get("detail").asText()).contains("limitBytes must be positive");
+    assertThat(expect(200, api("GET", "/quotas", null)).get("items")).extracting(i -> i.get("namespace").asText())
+        .contains("quota");
+    assertThat(registry.cli("quotas", "remove", "quota").exitCode()).isZero();
+    Skopeo.copy(big, Skopeo.adminCreds(), destination("quota/big", "1"));
+    assertThat(expect(200, api("GET", "/quotas/quota", null)).get("usedBytes").asLong()).isGreaterThan(1_000_000);
+  }
+
+  List<String> tagsOf(String repository) throws Exception {
+    List<String> tags = new ArrayList<>();
+    RegistryClient.json(client.send("GET", "/v2/" + repository + "/tags/list", "repository:" + repository + ":pull",
+        null)).get("tags").forEach(t -> tags.add(t.asText()));
+    return tags;
+  }
+
+  @Test
+  void aPruningPolicyKeepsTheNewestTagsAndTheManifestsOtherTagsName() throws Exception {
+    String repo = "prune/app";
+    byte[] first = null;
+    for (String tag : List.of("v1", "v2", "v3", "v4", "v5")) {
+      byte[] manifest = client.pushImage(repo, tag, ("layer of " + tag).getBytes(StandardCharsets.UTF_8));
+      first = first == null ? manifest : first;
+      Thread.sleep(5);
+    }
+    String firstDigest = RegistryClient.sha256(first);
+    // "stable" names v1's manifest and is the newest tag.
+    assertThat(client.send("PUT", "/v2/" + repo + "/manifests/stable", RegistryClient.push(repo), first,
+        "Content-Type", "application/vnd.oci.image.manifest.v1+json").statusCode()).isEqualTo(201);
+    JsonNode policy = expect(200, api("PUT", "/repositories/" + repo + "/retention",
+        "{\"keepNewest\":2,\"exclude\":[\"v5\"],\"afterPush\":false}"));
+    assertThat(policy.get("keepNewest").asInt()).isEqualTo(2);
+
+    JsonNode dry = expect(200, api("POST", "/repositories/" + repo + "/retention/runs", "{\"dryRun\":true}"));
+    assertThat(dry.at("/counts/wouldPrune").asInt()).isEqualTo(3);
+    assertThat(tagsOf(repo)).as("a dry run changes nothing").hasSize(6);
+    Processes.Result cliDry = registry.cli("retention", "run", repo, "--dry-run");
+    assertThat(cliDry.output()).contains("dry run: 3 would be pruned").contains("wouldPrune  v1");
+
+    JsonNode run = expect(200, api("POST", "/repositories/" + repo + "/retention/runs", "{}"));
+    List<String> prunedTags = new ArrayList<>();
+    run.get("tags").forEach(t -> {
+      if (t.get("outcome").asText().equals("pruned")) {
+        prunedTags.add(t.get("tag").asText());
+      }
+    });
+    List<String> wouldPrune = new ArrayList<>();
+    dry.get("tags").forEach(t -> {
+      if (t.get("outcome").asText().equals("wouldPrune")) {
+        wouldPrune.add(t.get("tag").asText());
+      }
+    });
+    assertThat(prunedTags).as("the run did what the dry run said").isEqualTo(wouldPrune).containsExactly("v3", "v2", "v1");
+    assertThat(tagsOf(repo)).containsExactlyInAnyOrder("stable", "v4", "v5");
+    assertThat(client.send("GET", "/v2/" + repo + "/manifests/" + firstDigest, "repository:" + repo + ":pull", null,
+        "Accept", "application/vnd.oci.image.manifest.v1+json").statusCode()).as("stable still names it").isEqualTo(200);
+    JsonNode audit = expect(200, api("GET", "/audit?repository=" + repo + "&action=tag.pruned&limit=10", null));
+    assertThat(audit.get("items")).hasSize(3);
+
+    // After pushes: a new tag makes the policy run, leaving the two newest besides the excluded v5.
+    expect(200, api("PUT", "/repositories/" + repo + "/retention", "{\"keepNewest\":2,\"exclude\":[\"v5\"]}"));
+    client.pushImage(repo, "v6", "layer of v6".getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < 200 && tagsOf(repo).size() > 3; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(tagsOf(repo)).containsExactlyInAnyOrder("v6", "stable", "v5");
+
+    // Immutable tags are kept, and said to be.
+    expect(200, api("PATCH", "/repositories/" + repo, "{\"immutableTags\":true}"));
+    expect(200, api("PUT", "/repositories/" + repo + "/retention", "{\"keepNewest\":1,\"afterPush\":false}"));
+    JsonNode frozen = expect(200, api("POST", "/repositories/" + repo + "/retention/runs", "{}"));
+    assertThat(frozen.at("/counts/pruned").asInt()).isZero();
+    assertThat(frozen.toString()).contains("kept: the tag is immutable");
+    assertThat(tagsOf(repo)).hasSize(3);
+
+    JsonNode bad = RegistryClient.json(api("PUT", "/repositories/" + repo + "/retention", "{}"));
+    assertThat(bad.get("status").asInt()).isEqualTo(400);
+    assertThat(bad.get("detail").asText()).contains("needs keepNewest or olderThan");
+    assertThat(registry.cli("retention", "remove", repo).exitCode()).isZero();
+    assertThat(api("GET", "/repositories/" + repo + "/retention", null).statusCode()).isEqualTo(404);
+  }
 }

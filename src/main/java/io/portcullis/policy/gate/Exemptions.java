@@ -208,7 +208,7 @@ public final class Exemptions {
             continue;
           }
           byte[] bytes;
-          try (InputStream in = blobs.open(repository, Digest.parse(layer.path("digest").asText())).open()) {
+          try (InputStream in = blobs.open(repository, Digest.parse(layer.path("digest").asText())).openStream()) {
             bytes = in.readNBytes(MAX_VEX_BYTES);
           }
           statements.addAll(OpenVex.parse(bytes, referrer.digest(), statements.size()));

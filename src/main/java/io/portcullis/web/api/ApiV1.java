@@ -23,6 +23,8 @@ import io.portcullis.mirror.MirrorService;
 import io.portcullis.policy.gate.EffectiveFindings;
 import io.portcullis.policy.gate.Exemptions;
 import io.portcullis.policy.gate.PullGates;
+import io.portcullis.quota.QuotaService;
+import io.portcullis.retention.RetentionService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -93,13 +95,16 @@ public final class ApiV1 {
    *                 repository management resources ({@link IdentityApi})
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
+   * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
+   * @param retention pruning policies behind {@code /repositories/{name}/retention} ({@link RetentionApi})
    * @param gates    pull gates and, with {@code exemptions}, the CVE allowlists ({@link PullGatesApi}); the
    *                 scan views count findings as {@code exemptions} leave them
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, PullGates gates,
-      Exemptions exemptions, OidcSignIn oidc, ObjectMapper json, java.time.Clock clock) {
+      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, QuotaService quotas,
+      RetentionService retention, PullGates gates, Exemptions exemptions, OidcSignIn oidc, ObjectMapper json,
+      java.time.Clock clock) {
     this.gates = gates;
     this.exemptions = exemptions;
     this.oidc = oidc;
@@ -117,7 +122,10 @@ public final class ApiV1 {
     this.openApi = OpenApiDocument.load(json);
     PullGatesApi gatesApi = new PullGatesApi(gates, exemptions, authentication, json, clock);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
-        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json), gatesApi);
+        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
+            (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
+        new QuotaApi(quotas, authentication, identity, json), new RetentionApi(retention, authentication, access, json),
+        gatesApi);
   }
 
   private OidcSignIn requireOidc() {
@@ -145,7 +153,7 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      PullGatesApi gatesApi) {
+      QuotaApi quotaApi, RetentionApi retentionApi, PullGatesApi gatesApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -211,6 +219,8 @@ public final class ApiV1 {
     gatesApi.addRoutes(r);
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
+    quotaApi.addRoutes(r);
+    retentionApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }

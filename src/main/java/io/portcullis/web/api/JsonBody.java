@@ -145,6 +145,31 @@ final class JsonBody {
     return value.intValue();
   }
 
+  /** An ISO-8601 duration ({@code PT15M}, {@code P30D}); null when absent or null. */
+  java.time.Duration duration(String name) {
+    String value = string(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return java.time.Duration.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Problem.badRequest("field '" + name + "' must be an ISO-8601 duration such as PT15M or P30D").failure();
+    }
+  }
+
+  /** A whole-number field within a long; null when absent or null. */
+  Long longValue(String name) {
+    JsonNode value = fields.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw Problem.badRequest("field '" + name + "' must be an integer").failure();
+    }
+    return value.longValue();
+  }
+
   /** An array of strings; empty when absent. */
   List<String> strings(String name, int max) {
     JsonNode value = fields.get(name);
