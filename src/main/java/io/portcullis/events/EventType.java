@@ -31,6 +31,11 @@ public enum EventType {
   /** A pull mirror run copied an image (a tag new or changed upstream) into its target repository. */
   IMAGE_MIRRORED("image.mirrored"),
   MIRROR_RUN_FAILED("mirror.run_failed"),
+  CACHE_CREATED("cache.created"),
+  CACHE_UPDATED("cache.updated"),
+  CACHE_DELETED("cache.deleted"),
+  /** A pull-through cache stored an image fetched from an upstream (its manifest and everything it needs). */
+  IMAGE_CACHED("image.cached"),
   /** A re-match found vulnerabilities new to a stored image; the detail names them ({@code found}). */
   VULNERABILITY_FOUND("vulnerability.found"),
   // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.

@@ -20,6 +20,7 @@ import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.mirror.MirrorService;
+import io.portcullis.mirror.cache.CacheService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -87,10 +88,11 @@ public final class ApiV1 {
    *                 repository management resources ({@link IdentityApi})
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
+   * @param caches   pull-through caches behind {@code /caches} ({@link CacheApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, OidcSignIn oidc,
+      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, CacheService caches, OidcSignIn oidc,
       ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
@@ -106,7 +108,8 @@ public final class ApiV1 {
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
-        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json));
+        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json),
+        new CacheApi(caches, authentication, identity.accessController(), json));
   }
 
   private OidcSignIn requireOidc() {
@@ -133,7 +136,8 @@ public final class ApiV1 {
     }
   }
 
-  private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi) {
+  private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
+      CacheApi cacheApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -194,6 +198,7 @@ public final class ApiV1 {
     r.add("GET", manifest + "/sbom", "api.sbom", (ex, p) -> sbom(ex, manifest(ex, p, Action.PULL)));
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
+    cacheApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }
