@@ -41,6 +41,10 @@ final class UpstreamProxy implements AutoCloseable {
   /** The Range headers of the blob GETs passed on. */
   final java.util.List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
   final AtomicInteger manifestGets = new AtomicInteger();
+  /** Every request received, whatever became of it. */
+  final AtomicInteger requests = new AtomicInteger();
+  /** A status (429, 503) to answer every request with instead of passing it on, as an upstream refusing all; 0 to pass. */
+  volatile int refuseWith;
   final AtomicInteger blobGets = new AtomicInteger();
 
   UpstreamProxy(String upstream) throws IOException {
@@ -57,6 +61,12 @@ final class UpstreamProxy implements AutoCloseable {
 
   private void forward(HttpExchange ex) throws IOException {
     try (ex) {
+      requests.incrementAndGet();
+      if (refuseWith != 0) {
+        ex.getResponseHeaders().add("Retry-After", "3600");
+        ex.sendResponseHeaders(refuseWith, -1);
+        return;
+      }
       String path = ex.getRequestURI().getRawPath();
       String query = ex.getRequestURI().getRawQuery();
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream + path + (query == null ? "" : "?"

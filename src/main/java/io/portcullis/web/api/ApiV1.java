@@ -109,7 +109,7 @@ public final class ApiV1 {
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
         new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json),
-        new CacheApi(caches, authentication, identity.accessController(), json));
+        new CacheApi(caches, authentication, identity, json));
   }
 
   private OidcSignIn requireOidc() {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.auth.Principal;
-import io.portcullis.identity.IdentityAccessController;
+import io.portcullis.identity.Identity;
 import io.portcullis.mirror.MirrorException;
 import io.portcullis.mirror.cache.Cache;
 import io.portcullis.mirror.cache.CacheChange;
@@ -31,14 +31,13 @@ final class CacheApi {
 
   private final CacheService caches;
   private final ApiAuthentication authentication;
-  private final IdentityAccessController access;
+  private final Identity identity;
   private final ObjectMapper json;
 
-  CacheApi(CacheService caches, ApiAuthentication authentication, IdentityAccessController access,
-      ObjectMapper json) {
+  CacheApi(CacheService caches, ApiAuthentication authentication, Identity identity, ObjectMapper json) {
     this.caches = caches;
     this.authentication = authentication;
-    this.access = access;
+    this.identity = identity;
     this.json = json;
   }
 
@@ -60,13 +59,13 @@ final class CacheApi {
     r.add("GET", "/caches", "api.caches", op((ex, p, who) -> {
       ObjectNode body = json.createObjectNode();
       ArrayNode items = body.putArray("items");
-      caches.list().stream().filter(c -> access.canManageNamespace(who, c.namespace())).forEach(c -> items.add(cache(c)));
+      caches.list().stream().filter(c -> manages(who, c.namespace())).forEach(c -> items.add(cache(c)));
       ex.sendJson(200, json, body);
     }));
     r.add("POST", "/caches", "api.caches", op((ex, p, who) -> {
       JsonBody b = JsonBody.read(ex, json, union(SETTINGS, Set.of("namespace")));
       String namespace = b.requiredString("namespace");
-      if (!access.canManageNamespace(who, namespace)) {
+      if (!manages(who, namespace)) {
         throw new Problem(403, "Forbidden", "creating a cache needs the management of namespace " + namespace
             + " (its user, its organization's admins, system admins)").failure();
       }
@@ -97,10 +96,14 @@ final class CacheApi {
       throw Problem.notFound("no cache " + id).failure();
     }
     Cache c = caches.find(cacheId).orElseThrow(() -> Problem.notFound("no cache " + id).failure());
-    if (!access.canManageNamespace(who, c.namespace())) {
+    if (!manages(who, c.namespace())) {
       throw Problem.notFound("no cache " + id).failure();
     }
     return c;
+  }
+
+  private boolean manages(Principal who, String namespace) {
+    return identity.accessController().canManageNamespace(who, namespace);
   }
 
   private static Caller caller(Exchange ex, Principal who) {

@@ -1,0 +1,327 @@
+package io.portcullis.it;
+
+import static io.portcullis.it.IdentityApiContract.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.app.Setting;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Pull-through caches against a real upstream on 127.0.0.1: the CNCF distribution registry with
+ * fixture images pushed by skopeo, behind proxies of ours that count requests, refuse everything
+ * (429), or flip a byte of every blob. Images are pulled through Portcullis with skopeo and compared
+ * byte for byte; the freshness window is crossed by moving the server's clock.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class PullThroughCacheContract {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  TestRegistry registry;
+  RegistryClient client;
+  String basic;
+  Path work;
+  String distribution;
+  UpstreamProxy proxy;
+  private long distributionPid;
+  private final List<AutoCloseable> closing = new ArrayList<>();
+
+  abstract TestRegistry.Backend backend();
+
+  /** A port of 5600-5699 per backend, so the two ITs never share a distribution. */
+  abstract int distributionPort();
+
+  @BeforeAll
+  void start() throws Exception {
+    registry = TestRegistry.start(backend(), Map.of(Setting.MIRROR_ALLOWED_NETWORKS, "127.0.0.1/32"));
+    client = registry.admin();
+    basic = "Basic " + Base64.getEncoder().encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD)
+        .getBytes(StandardCharsets.UTF_8));
+    work = Files.createTempDirectory("portcullis-cache-it-");
+    ProcessBuilder start = new ProcessBuilder(Processes.shared().resolve("scripts/start-distribution.sh").toString());
+    start.environment().put("PORT", String.valueOf(distributionPort()));
+    start.environment().put("ROOT", work.resolve("distribution").toString());
+    Process process = start.redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(process.waitFor()).as(output).isZero();
+    distributionPid = Long.parseLong(output.lines().reduce((a, b) -> b).orElseThrow().strip());
+    distribution = "127.0.0.1:" + distributionPort();
+    pushUpstream("alpine-3.16", "library/alpine:3.16.9");
+    pushUpstream("alpine-3.16-multiarch", "library/alpine:3.16");
+    pushUpstream("clean-tiny", "library/alpine:1.0");
+    proxy = proxy();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    for (AutoCloseable c : closing) {
+      c.close();
+    }
+    registry.close();
+    ProcessHandle.of(distributionPid).ifPresent(ProcessHandle::destroy);
+  }
+
+  private UpstreamProxy proxy() throws Exception {
+    UpstreamProxy p = new UpstreamProxy("http://" + distribution);
+    closing.add(p);
+    return p;
+  }
+
+  void pushUpstream(String fixture, String reference) throws Exception {
+    Path layout = fixture(fixture);
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false",
+        "--dest-no-creds", "oci:" + layout + ":" + RealClientsContract.refName(layout),
+        "docker://" + distribution + "/" + reference)).requireSuccess();
+  }
+
+  static Path fixture(String name) {
+    return Processes.shared().resolve("fixtures/images/" + name);
+  }
+
+  HttpResponse<byte[]> api(String method, String path, String body) throws Exception {
+    return client.send(method, "/api/v1" + path, null, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+        "Authorization", basic, "Content-Type", "application/json");
+  }
+
+  JsonNode createCache(String namespace, String freshness, String... upstreams) throws Exception {
+    return expect(201, api("POST", "/caches", "{\"namespace\":\"" + namespace + "\",\"freshness\":\"" + freshness
+        + "\",\"upstreams\":[" + String.join(",", upstreams) + "]}"));
+  }
+
+  static String upstream(String registry, String prefix) {
+    return "{\"registry\":\"" + registry + "\"" + (prefix == null ? "" : ",\"prefix\":\"" + prefix + "\"") + "}";
+  }
+
+  /** Pulls every platform of {@code source} into a new OCI layout and checks it against the fixture. */
+  Processes.Result pull(String source, Path out) throws Exception {
+    return Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--src-tls-verify=false",
+        "--src-creds", Skopeo.adminCreds(), "docker://" + registry.host + "/" + source, "oci:" + out + ":pulled"),
+        null, 300);
+  }
+
+  String raw(String reference, String creds) throws Exception {
+    List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
+    command.addAll(creds == null ? List.of("--no-creds") : List.of("--creds", creds));
+    command.add(reference);
+    return Processes.run(command).requireSuccess().output();
+  }
+
+  HttpResponse<byte[]> manifest(String repository, String reference) throws Exception {
+    return client.send("GET", "/v2/" + repository + "/manifests/" + reference, "repository:" + repository + ":pull",
+        null, "Accept", "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
+            + "application/vnd.docker.distribution.manifest.v2+json, "
+            + "application/vnd.docker.distribution.manifest.list.v2+json");
+  }
+
+  double metric(String line) throws Exception {
+    String text = new String(client.send("GET", "/metrics", null, null).body(), StandardCharsets.UTF_8);
+    return text.lines().filter(l -> l.startsWith(line + " ")).mapToDouble(l -> Double.parseDouble(
+        l.substring(line.length() + 1).strip())).findFirst().orElse(0);
+  }
+
+  @Test
+  @Order(1)
+  void aFirstPullFetchesFromUpstreamAndStoresByteForByteInAPrivateRepository() throws Exception {
+    JsonNode cache = createCache("dockerhub", "PT10M", upstream(proxy.url(), null));
+    assertThat(cache.get("freshness").asText()).isEqualTo("PT10M");
+    assertThat(cache.get("upstreams").get(0).get("authenticated").asBoolean()).isFalse();
+    for (String[] image : List.of(new String[] {"alpine-3.16", "3.16.9"}, new String[] {"alpine-3.16-multiarch", "3.16"},
+        new String[] {"clean-tiny", "1.0"})) {
+      Path out = work.resolve("first-" + image[1]);
+      pull("dockerhub/library/alpine:" + image[1], out).requireSuccess();
+      RealClientsContract.assertSameContent(fixture(image[0]), out, "pulled");
+      assertThat(raw("docker://" + registry.host + "/dockerhub/library/alpine:" + image[1], Skopeo.adminCreds()))
+          .isEqualTo(raw("docker://" + distribution + "/library/alpine:" + image[1], null));
+    }
+    assertThat(expect(200, api("GET", "/repositories/dockerhub/library/alpine", null)).get("visibility").asText())
+        .isEqualTo("private");
+    HttpResponse<byte[]> tags = client.send("GET", "/v2/dockerhub/library/alpine/tags/list",
+        "repository:dockerhub/library/alpine:pull", null);
+    assertThat(RegistryClient.json(tags).get("tags").toString())
+        .as("every image went into the registry whole, with its tag").isEqualTo("[\"1.0\",\"3.16\",\"3.16.9\"]");
+    JsonNode cached = expect(200, api("GET", "/audit?action=image.cached&repository=dockerhub/library/alpine", null));
+    // Three tags, and the platform manifest of the index that is not 3.16.9's (stored by then).
+    assertThat(cached.get("items")).hasSize(4);
+    assertThat(expect(200, api("GET", "/audit?action=manifest.pushed&repository=dockerhub/library/alpine", null))
+        .get("items")).isNotEmpty();
+    assertThat(metric("portcullis_cache_upstream_fetches_total{cache=\"dockerhub\",kind=\"blob\"}")).isPositive();
+  }
+
+  @Test
+  @Order(2)
+  void laterPullsAreServedFromTheStoredCopyWithoutAnyUpstream() throws Exception {
+    proxy.refuseWith = 503;
+    int before = proxy.requests.get();
+    try {
+      Path out = work.resolve("second");
+      pull("dockerhub/library/alpine:3.16", out).requireSuccess();
+      RealClientsContract.assertSameContent(fixture("alpine-3.16-multiarch"), out, "pulled");
+      String digest = manifest("dockerhub/library/alpine", "1.0").headers().firstValue("Docker-Content-Digest")
+          .orElseThrow();
+      HttpResponse<byte[]> byDigest = manifest("dockerhub/library/alpine", digest);
+      assertThat(byDigest.statusCode()).isEqualTo(200);
+      assertThat(byDigest.headers().firstValue("Warning")).isEmpty();
+      assertThat(proxy.requests.get()).as("no request reached the upstream").isEqualTo(before);
+    } finally {
+      proxy.refuseWith = 0;
+    }
+    assertThat(metric("portcullis_cache_hits_total{cache=\"dockerhub\"}")).isPositive();
+  }
+
+  @Test
+  @Order(3)
+  void aTagMovedUpstreamIsServedAnewOnceTheFreshnessWindowHasPassed() throws Exception {
+    String old = raw("docker://" + registry.host + "/dockerhub/library/alpine:3.16.9", Skopeo.adminCreds());
+    pushUpstream("clean-tiny", "library/alpine:3.16.9");
+    String moved = raw("docker://" + distribution + "/library/alpine:3.16.9", null);
+    assertThat(moved).isNotEqualTo(old);
+    assertThat(raw("docker://" + registry.host + "/dockerhub/library/alpine:3.16.9", Skopeo.adminCreds()))
+        .as("within the window the cached tag is trusted").isEqualTo(old);
+    int heads = proxy.requests.get();
+    registry.advanceClock(Duration.ofMinutes(11));
+    assertThat(raw("docker://" + registry.host + "/dockerhub/library/alpine:3.16.9", Skopeo.adminCreds()))
+        .isEqualTo(moved);
+    assertThat(proxy.requests.get()).isGreaterThan(heads);
+    Path out = work.resolve("moved");
+    pull("dockerhub/library/alpine:3.16.9", out).requireSuccess();
+    RealClientsContract.assertSameContent(fixture("clean-tiny"), out, "pulled");
+  }
+
+  @Test
+  @Order(4)
+  void anUpstreamAnswering429MakesTheCachedCopyServedWithAWarning() throws Exception {
+    registry.advanceClock(Duration.ofMinutes(11));
+    proxy.refuseWith = 429;
+    double stale = metric("portcullis_cache_stale_served_total{cache=\"dockerhub\"}");
+    try {
+      HttpResponse<byte[]> response = manifest("dockerhub/library/alpine", "1.0");
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Warning").orElseThrow()).startsWith("110 - \"cached copy of ")
+          .contains("429");
+      HttpResponse<byte[]> unknown = manifest("dockerhub/library/alpine", "never-fetched");
+      assertThat(unknown.statusCode()).as("nothing cached to fall back on").isEqualTo(429);
+    } finally {
+      proxy.refuseWith = 0;
+    }
+    assertThat(metric("portcullis_cache_stale_served_total{cache=\"dockerhub\"}")).isEqualTo(stale + 1);
+  }
+
+  @Test
+  @Order(5)
+  void upstreamsAreAskedInOrderAndTheFirstThatHasTheImageServesIt() throws Exception {
+    UpstreamProxy first = proxy();
+    UpstreamProxy second = proxy();
+    createCache("ordered", "PT10M", upstream(first.url(), "empty"), upstream(second.url(), null));
+    Path out = work.resolve("ordered");
+    pull("ordered/library/alpine:1.0", out).requireSuccess();
+    RealClientsContract.assertSameContent(fixture("clean-tiny"), out, "pulled");
+    assertThat(first.manifestGets.get()).as("asked first, answered 404 for empty/library/alpine").isEqualTo(1);
+    assertThat(first.blobGets.get()).isZero();
+    assertThat(second.blobGets.get()).isPositive();
+  }
+
+  @Test
+  @Order(6)
+  void anAnonymousCallerOfAPrivateCacheIsRefusedAndMakesNoUpstreamRequest() throws Exception {
+    int before = proxy.requests.get();
+    HttpResponse<byte[]> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(client.baseUrl()
+        + "/v2/dockerhub/library/busybox/manifests/latest")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    HttpResponse<byte[]> cachedRepo = HTTP.send(HttpRequest.newBuilder(URI.create(client.baseUrl()
+        + "/v2/dockerhub/library/alpine/manifests/1.0")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(cachedRepo.statusCode()).isEqualTo(401);
+    assertThat(proxy.requests.get()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(7)
+  void pushingIntoACacheNamespaceIsDenied() throws Exception {
+    HttpResponse<byte[]> upload = client.send("POST", "/v2/dockerhub/library/mine/blobs/uploads/",
+        "repository:dockerhub/library/mine:pull,push", null);
+    assertThat(upload.statusCode()).isEqualTo(403);
+    assertThat(RegistryClient.errorCode(upload)).isEqualTo("DENIED");
+    assertThat(new String(upload.body(), StandardCharsets.UTF_8)).contains("pull-through cache namespace dockerhub");
+    Processes.Result push = Skopeo.copyIn(fixture("clean-tiny"), Skopeo.adminCreds(),
+        "docker://" + registry.host + "/dockerhub/library/alpine:pushed");
+    assertThat(push.exitCode()).isNotZero();
+  }
+
+  @Test
+  @Order(8)
+  void aBlobCorruptedOnTheWayIsNeverStoredNorHandedOutWhole() throws Exception {
+    UpstreamProxy corrupting = proxy();
+    corrupting.flipBlobBytes = true;
+    createCache("corrupt", "PT10M", upstream(corrupting.url(), null));
+    Processes.Result broken = pull("corrupt/library/alpine:1.0", work.resolve("corrupt"));
+    assertThat(broken.exitCode()).as(broken.output()).isNotZero();
+    int fetched = corrupting.blobGets.get();
+    assertThat(fetched).isPositive();
+    HttpResponse<byte[]> tags = client.send("GET", "/v2/corrupt/library/alpine/tags/list",
+        "repository:corrupt/library/alpine:pull", null);
+    assertThat(tags.statusCode() == 404 || RegistryClient.json(tags).path("tags").isEmpty())
+        .as("the image never went into the registry: %s", new String(tags.body(), StandardCharsets.UTF_8)).isTrue();
+    corrupting.flipBlobBytes = false;
+    Path out = work.resolve("corrupt-fixed");
+    pull("corrupt/library/alpine:1.0", out).requireSuccess();
+    RealClientsContract.assertSameContent(fixture("clean-tiny"), out, "pulled");
+    assertThat(corrupting.blobGets.get()).as("the corrupted blob was fetched again: it had not been stored")
+        .isGreaterThan(fetched);
+  }
+
+  @Test
+  @Order(9)
+  void cachesAreManagedOverRestAndNeverShowCredentials() throws Exception {
+    JsonNode created = createCache("private-hub", "PT1M", "{\"registry\":\"" + proxy.url()
+        + "\",\"username\":\"me\",\"password\":\"" + TestRegistry.ADMIN_PASSWORD + "-upstream\"}");
+    long id = created.get("id").asLong();
+    assertThat(created.toString()).doesNotContain(TestRegistry.ADMIN_PASSWORD + "-upstream");
+    assertThat(created.get("upstreams").get(0).get("authenticated").asBoolean()).isTrue();
+    assertThat(expect(409, api("POST", "/caches", "{\"namespace\":\"private-hub\",\"upstreams\":[{\"registry\":\""
+        + proxy.url() + "\"}]}")).toString()).contains("already has a cache");
+    assertThat(expect(400, api("POST", "/caches", "{\"namespace\":\"meta\",\"upstreams\":[{\"registry\":"
+        + "\"http://169.254.169.254\"}]}")).get("detail").asText()).contains("refused");
+    assertThat(expect(400, api("POST", "/caches", "{\"namespace\":\"a/b\",\"upstreams\":[{\"registry\":\"" + proxy.url()
+        + "\"}]}")).get("detail").asText()).contains("not a namespace");
+    JsonNode updated = expect(200, api("PATCH", "/caches/" + id, "{\"freshness\":\"PT5M\"}"));
+    assertThat(updated.get("freshness").asText()).isEqualTo("PT5M");
+    assertThat(updated.get("upstreams").get(0).get("authenticated").asBoolean()).as("left out: kept").isTrue();
+    assertThat(expect(200, api("GET", "/caches", null)).toString()).contains("private-hub")
+        .doesNotContain(TestRegistry.ADMIN_PASSWORD + "-upstream");
+    expect(204, api("DELETE", "/caches/" + id, null));
+    expect(404, api("GET", "/caches/" + id, null));
+    assertThat(expect(200, api("GET", "/audit?action=cache.created", null)).toString())
+        .doesNotContain(TestRegistry.ADMIN_PASSWORD + "-upstream");
+  }
+
+  @Test
+  @Order(20)
+  void aKilledUpstreamLeavesTheCachedCopyServedWithAWarning() throws Exception {
+    ProcessHandle.of(distributionPid).ifPresent(ProcessHandle::destroy);
+    ProcessHandle.of(distributionPid).ifPresent(p -> p.onExit().join());
+    registry.advanceClock(Duration.ofMinutes(11));
+    HttpResponse<byte[]> response = manifest("dockerhub/library/alpine", "1.0");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Warning").orElseThrow()).startsWith("110 - ");
+    Path out = work.resolve("killed");
+    pull("dockerhub/library/alpine:1.0", out).requireSuccess();
+    RealClientsContract.assertSameContent(fixture("clean-tiny"), out, "pulled");
+  }
+}
