@@ -313,6 +313,95 @@ abstract class PullThroughCacheContract {
   }
 
   @Test
+  @Order(10)
+  void theCliCreatesListsUpdatesAndDeletesCaches() throws Exception {
+    Processes.Result created = registry.cli("caches", "create", "cli-hub", "--freshness", "PT2M",
+        "--upstream", proxy.url(), "--prefix", "mirrored", "--upstream", "http://" + distribution);
+    assertThat(created.exitCode()).as(created.output()).isZero();
+    assertThat(created.output()).contains("cli-hub").contains(proxy.url() + "/mirrored, http://" + distribution)
+        .contains("fresh for PT2M");
+    Processes.Result list = registry.cli("caches", "list");
+    assertThat(list.output()).contains("dockerhub").contains("cli-hub");
+    long id = created.output().lines().map(String::strip).filter(l -> l.contains("cli-hub"))
+        .map(l -> Long.parseLong(l.split(" +")[0])).findFirst().orElseThrow();
+    Processes.Result updated = registry.cli("caches", "update", String.valueOf(id), "--freshness", "PT0S");
+    assertThat(updated.output()).as(updated.output()).contains("fresh for PT0S").contains("/mirrored");
+    Processes.Result deleted = registry.cli("caches", "delete", String.valueOf(id));
+    assertThat(deleted.exitCode()).as(deleted.output()).isZero();
+    assertThat(api("GET", "/caches/" + id, null).statusCode()).isEqualTo(404);
+  }
+
+  /** The largest layer of a manifest the cache fetched (by digest) into {@code repository}. */
+  JsonNode largestLayer(String repository, String digest) throws Exception {
+    HttpResponse<byte[]> manifest = manifest(repository, digest);
+    assertThat(manifest.statusCode()).as(new String(manifest.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    JsonNode largest = null;
+    for (JsonNode layer : RegistryClient.json(manifest).get("layers")) {
+      if (largest == null || layer.get("size").asLong() > largest.get("size").asLong()) {
+        largest = layer;
+      }
+    }
+    return largest;
+  }
+
+  HttpResponse<java.io.InputStream> openBlob(String repository, String digest) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(client.baseUrl() + "/v2/" + repository + "/blobs/" + digest))
+        .header("Authorization", "Bearer " + registry.admin().token("repository:" + repository + ":pull")).GET()
+        .build(), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  @Test
+  @Order(11)
+  void aBlobStreamsToTheClientWhileItIsFetchedAndIsStoredEvenWhenTheClientLeaves() throws Exception {
+    UpstreamProxy slow = proxy();
+    createCache("stream", "PT10M", upstream(slow.url(), null));
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    slow.holdBlobs = hold;
+    JsonNode layer = largestLayer("stream/library/alpine",
+        "sha256:8ec6cdfd425c062fd97f0a40ca3ef3bb8038e9cbfb4e3118270e1d407f60f4e2");
+    String digest = layer.get("digest").asText();
+    long size = layer.get("size").asLong();
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    try (java.io.InputStream in = threads.submit(() -> openBlob("stream/library/alpine", digest).body())
+        .get(20, java.util.concurrent.TimeUnit.SECONDS)) {
+      byte[] first = threads.submit(() -> in.readNBytes((int) (size / 4))).get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(first).as("the first bytes arrive while the upstream is still sending").hasSize((int) (size / 4));
+      hold.countDown();
+      byte[] rest = in.readAllBytes();
+      byte[] all = new byte[first.length + rest.length];
+      System.arraycopy(first, 0, all, 0, first.length);
+      System.arraycopy(rest, 0, all, first.length, rest.length);
+      assertThat(RegistryClient.sha256(all)).isEqualTo(digest);
+    }
+
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    slow.holdBlobs = held;
+    JsonNode other = largestLayer("stream/library/alpine",
+        "sha256:f174505384847a69841ae484d40234f7a92b45f2246d7b8ba3090fe6136d073e");
+    String otherDigest = other.get("digest").asText();
+    java.io.InputStream leaving = threads.submit(() -> openBlob("stream/library/alpine", otherDigest).body())
+        .get(20, java.util.concurrent.TimeUnit.SECONDS);
+    threads.submit(() -> leaving.readNBytes(1024)).get(20, java.util.concurrent.TimeUnit.SECONDS);
+    leaving.close();
+    // From now on a fetch would be refused: only the copy in flight can store the blob.
+    slow.refuseWith = 503;
+    held.countDown();
+    int blobGets = slow.blobGets.get();
+    HttpResponse<byte[]> stored = null;
+    for (int i = 0; i < 100; i++) {
+      stored = client.send("HEAD", "/v2/stream/library/alpine/blobs/" + otherDigest,
+          "repository:stream/library/alpine:pull", null);
+      if (stored.statusCode() == 200) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(stored.statusCode()).isEqualTo(200);
+    assertThat(slow.blobGets.get()).as("the copy the client left was finished and stored").isEqualTo(blobGets);
+    threads.shutdownNow();
+  }
+
+  @Test
   @Order(20)
   void aKilledUpstreamLeavesTheCachedCopyServedWithAWarning() throws Exception {
     ProcessHandle.of(distributionPid).ifPresent(ProcessHandle::destroy);

@@ -41,6 +41,8 @@ final class UpstreamProxy implements AutoCloseable {
   /** The Range headers of the blob GETs passed on. */
   final java.util.List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
   final AtomicInteger manifestGets = new AtomicInteger();
+  /** When set, blob bodies stop half-way until it is counted down, as a slow upstream. */
+  volatile java.util.concurrent.CountDownLatch holdBlobs;
   /** Every request received, whatever became of it. */
   final AtomicInteger requests = new AtomicInteger();
   /** A status (429, 503) to answer every request with instead of passing it on, as an upstream refusing all; 0 to pass. */
@@ -137,6 +139,21 @@ final class UpstreamProxy implements AutoCloseable {
         out.write(body, 0, BREAK_AT);
         out.flush();
         // Closing the exchange short of its Content-Length drops the connection mid-body.
+        return;
+      }
+      java.util.concurrent.CountDownLatch hold = holdBlobs;
+      if (blob && hold != null && body.length > 1) {
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException(e);
+        }
+        try (out) {
+          out.write(body, body.length / 2, body.length - body.length / 2);
+        }
         return;
       }
       try (out) {
