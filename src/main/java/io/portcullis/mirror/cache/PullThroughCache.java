@@ -428,7 +428,7 @@ public final class PullThroughCache {
    * Hands staged bytes to the client once each (a resumed chunk comes again), holding the last byte
    * back until the blob is stored. A client that fails is dropped; its failure is thrown at the end.
    */
-  private static final class Tee implements BlobCopy.Tap {
+  static final class Tee implements BlobCopy.Tap {
     private final Receiver receiver;
     private final long size;
     long sent;
