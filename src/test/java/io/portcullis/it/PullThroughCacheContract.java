@@ -4,25 +4,18 @@ import static io.portcullis.it.IdentityApiContract.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.portcullis.app.Setting;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -31,52 +24,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  * (429), or flip a byte of every blob. Images are pulled through Portcullis with skopeo and compared
  * byte for byte; the freshness window is crossed by moving the server's clock.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-abstract class PullThroughCacheContract {
+abstract class PullThroughCacheContract extends UpstreamWorld {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  TestRegistry registry;
-  RegistryClient client;
-  String basic;
-  Path work;
-  String distribution;
   UpstreamProxy proxy;
-  private long distributionPid;
-  private final List<AutoCloseable> closing = new ArrayList<>();
-
-  abstract TestRegistry.Backend backend();
-
-  /** A port of 5600-5699 per backend, so the two ITs never share a distribution. */
-  abstract int distributionPort();
 
   @BeforeAll
-  void start() throws Exception {
-    registry = TestRegistry.start(backend(), Map.of(Setting.MIRROR_ALLOWED_NETWORKS, "127.0.0.1/32"));
-    client = registry.admin();
-    basic = "Basic " + Base64.getEncoder().encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD)
-        .getBytes(StandardCharsets.UTF_8));
-    work = Files.createTempDirectory("portcullis-cache-it-");
-    ProcessBuilder start = new ProcessBuilder(Processes.shared().resolve("scripts/start-distribution.sh").toString());
-    start.environment().put("PORT", String.valueOf(distributionPort()));
-    start.environment().put("ROOT", work.resolve("distribution").toString());
-    Process process = start.redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(process.waitFor()).as(output).isZero();
-    distributionPid = Long.parseLong(output.lines().reduce((a, b) -> b).orElseThrow().strip());
-    distribution = "127.0.0.1:" + distributionPort();
-    pushUpstream("alpine-3.16", "library/alpine:3.16.9");
-    pushUpstream("alpine-3.16-multiarch", "library/alpine:3.16");
-    pushUpstream("clean-tiny", "library/alpine:1.0");
+  void startProxy() throws Exception {
     proxy = proxy();
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    for (AutoCloseable c : closing) {
-      c.close();
-    }
-    registry.close();
-    ProcessHandle.of(distributionPid).ifPresent(ProcessHandle::destroy);
   }
 
   private UpstreamProxy proxy() throws Exception {
@@ -85,20 +40,8 @@ abstract class PullThroughCacheContract {
     return p;
   }
 
-  void pushUpstream(String fixture, String reference) throws Exception {
-    Path layout = fixture(fixture);
-    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false",
-        "--dest-no-creds", "oci:" + layout + ":" + RealClientsContract.refName(layout),
-        "docker://" + distribution + "/" + reference)).requireSuccess();
-  }
-
   static Path fixture(String name) {
     return Processes.shared().resolve("fixtures/images/" + name);
-  }
-
-  HttpResponse<byte[]> api(String method, String path, String body) throws Exception {
-    return client.send(method, "/api/v1" + path, null, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
-        "Authorization", basic, "Content-Type", "application/json");
   }
 
   JsonNode createCache(String namespace, String freshness, String... upstreams) throws Exception {
@@ -115,13 +58,6 @@ abstract class PullThroughCacheContract {
     return Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--src-tls-verify=false",
         "--src-creds", Skopeo.adminCreds(), "docker://" + registry.host + "/" + source, "oci:" + out + ":pulled"),
         null, 300);
-  }
-
-  String raw(String reference, String creds) throws Exception {
-    List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
-    command.addAll(creds == null ? List.of("--no-creds") : List.of("--creds", creds));
-    command.add(reference);
-    return Processes.run(command).requireSuccess().output();
   }
 
   /** A GET as the administrator, with a token newer than any move of the server's clock. */
@@ -404,8 +340,7 @@ abstract class PullThroughCacheContract {
   @Test
   @Order(20)
   void aKilledUpstreamLeavesTheCachedCopyServedWithAWarning() throws Exception {
-    ProcessHandle.of(distributionPid).ifPresent(ProcessHandle::destroy);
-    ProcessHandle.of(distributionPid).ifPresent(p -> p.onExit().join());
+    upstream.kill();
     registry.advanceClock(Duration.ofMinutes(11));
     HttpResponse<byte[]> response = manifest("dockerhub/library/alpine", "1.0");
     assertThat(response.statusCode()).isEqualTo(200);

@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.auth.Principal;
 import io.portcullis.identity.Identity;
-import io.portcullis.mirror.MirrorException;
 import io.portcullis.mirror.cache.Cache;
 import io.portcullis.mirror.cache.CacheChange;
 import io.portcullis.mirror.cache.CacheService;
 import io.portcullis.mirror.cache.CacheUpstream;
 import io.portcullis.mirror.upstream.UpstreamClient;
 import io.portcullis.shared.Caller;
-import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -43,16 +41,7 @@ final class CacheApi {
 
   /** The caller must be signed in; cache and argument failures become problems. */
   private Router.Handler op(ApiAuthentication.Operation operation) {
-    return authentication.handler((ex, p, who) -> {
-      if (who.kind() == Principal.Kind.ANONYMOUS) {
-        throw ApiAuthentication.unauthorized(ex, "sign in to use caches");
-      }
-      operation.run(ex, p, who);
-    }, (ex, e, who) -> switch (e) {
-      case MirrorException refused -> Problem.of(ErrorModel.status(refused), refused.getMessage()).failure();
-      case IllegalArgumentException invalid -> Problem.badRequest(invalid.getMessage()).failure();
-      default -> null;
-    });
+    return MirrorApi.signedIn(authentication, "caches", operation);
   }
 
   void addRoutes(Router r) {

@@ -57,9 +57,17 @@ final class MirrorApi {
 
   /** The caller must be signed in; mirror and argument failures become problems. */
   private Router.Handler op(ApiAuthentication.Operation operation) {
+    return signedIn(authentication, "mirrors", operation);
+  }
+
+  /**
+   * The handler of a mirroring operation ({@code what}: mirrors, caches): signed-in callers only,
+   * {@link MirrorException}s and bad arguments answered as problems.
+   */
+  static Router.Handler signedIn(ApiAuthentication authentication, String what, ApiAuthentication.Operation operation) {
     return authentication.handler((ex, p, who) -> {
       if (who.kind() == Principal.Kind.ANONYMOUS) {
-        throw ApiAuthentication.unauthorized(ex, "sign in to use mirrors");
+        throw ApiAuthentication.unauthorized(ex, "sign in to use " + what);
       }
       operation.run(ex, p, who);
     }, (ex, e, who) -> switch (e) {
