@@ -41,6 +41,8 @@ import io.portcullis.mirror.MirrorService;
 import io.portcullis.mirror.jdbc.JdbcMirrorStore;
 import io.portcullis.mirror.upstream.UpstreamConnector;
 import io.portcullis.mirror.upstream.UpstreamSettings;
+import io.portcullis.quota.QuotaService;
+import io.portcullis.quota.jdbc.JdbcQuotaStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
@@ -92,6 +94,8 @@ import org.slf4j.LoggerFactory;
 /** The composition root: builds every component from the configuration and runs them. */
 public final class Portcullis implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Portcullis.class);
+  /** Namespaces with a quota whose usage the metrics report (each scrape reads them; see quotas.md). */
+  private static final int QUOTAS_WATCHED = 1000;
 
   private final Database db;
   private final EventLog events;
@@ -218,6 +222,9 @@ public final class Portcullis implements AutoCloseable {
     metrics.watchWebhooks(webhooks::backlog, webhooks::inFlight);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
+    QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
+    blobs.addLinkGuard(quotas);
+    metrics.watchQuotas(() -> quotas.list(null, QUOTAS_WATCHED));
     NetworkPolicy upstreams = config.networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
     MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobs, events, box,
         upstreams, clock);
@@ -226,7 +233,8 @@ public final class Portcullis implements AutoCloseable {
         UpstreamSettings.defaults().maxAttempts(), UpstreamSettings.defaults().backoff(),
         UpstreamSettings.defaults().maxBackoff()),
         manifests, blobs, uploads, events, clock,
-        (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts())));
+        (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts()),
+        (int) config.longValue(Setting.MIRROR_TRANSFERS)));
     JdbcCacheStore cacheStore = new JdbcCacheStore();
     CacheService caches = new CacheService(db, cacheStore, events, box, upstreams, clock);
     repositories.addDeletionParticipant(caches);
@@ -235,7 +243,7 @@ public final class Portcullis implements AutoCloseable {
         new BlobCopy(uploads), events, clock, metrics.cacheListener());
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, pullThrough, authorizer, json);
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, caches, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
+        identity, webhooks, mirrors, caches, quotas, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
 
     Portcullis[] self = new Portcullis[1];

@@ -31,6 +31,10 @@ public enum EventType {
   /** A pull mirror run copied an image (a tag new or changed upstream) into its target repository. */
   IMAGE_MIRRORED("image.mirrored"),
   MIRROR_RUN_FAILED("mirror.run_failed"),
+  /** A push took a namespace's stored bytes past its quota's warning threshold. */
+  QUOTA_WARNING("quota.warning"),
+  QUOTA_SET("quota.set"),
+  QUOTA_REMOVED("quota.removed"),
   CACHE_CREATED("cache.created"),
   CACHE_UPDATED("cache.updated"),
   CACHE_DELETED("cache.deleted"),
@@ -43,8 +47,6 @@ public enum EventType {
   IMAGE_PROMOTED("image.promoted"),
   /** Not emitted yet: a retention policy removed a tag. */
   TAG_PRUNED("tag.pruned"),
-  /** Not emitted yet: a repository or namespace neared its storage quota. */
-  QUOTA_WARNING("quota.warning"),
 
   USER_CREATED("user.created"),
   USER_UPDATED("user.updated"),

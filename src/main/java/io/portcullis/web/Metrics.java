@@ -5,6 +5,7 @@ import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.mirror.MirrorRun;
 import io.portcullis.mirror.cache.PullThroughCache;
+import io.portcullis.quota.NamespaceUsage;
 import io.portcullis.registry.BlobService;
 import io.portcullis.scan.VulnerabilityDatabase;
 import io.portcullis.webhooks.WebhookStore;
@@ -50,6 +51,7 @@ public final class Metrics {
   private final Counter cacheMisses;
   private final Counter cacheFetches;
   private final Counter cacheStale;
+  private final Counter quotaRefusals;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -100,6 +102,9 @@ public final class Metrics {
     cacheStale = Counter.builder().name("portcullis_cache_stale_served_total")
         .help("Cached tags served unconfirmed because no upstream answered (down, 429, tag gone), by cache namespace")
         .labelNames("cache").register(registry);
+    quotaRefusals = Counter.builder().name("portcullis_quota_refusals_total")
+        .help("Blobs refused because they would take a namespace past its storage quota, by namespace")
+        .labelNames("namespace").register(registry);
   }
 
   /** The pull-through caches' counters. */
@@ -125,6 +130,25 @@ public final class Metrics {
         cacheStale.labelValues(namespace).inc();
       }
     };
+  }
+
+  /** A blob refused by a namespace's quota (the quotas' listener). */
+  public void quotaRefused(String namespace) {
+    quotaRefusals.labelValues(namespace).inc();
+  }
+
+  /** Usage and limit of every namespace with a quota, from {@code usages}. */
+  public void watchQuotas(Supplier<List<NamespaceUsage>> usages) {
+    Reading<List<NamespaceUsage>> reading = new Reading<>("quota usage", usages);
+    GaugeWithCallback.builder().name("portcullis_quota_used_bytes")
+        .help("Bytes a namespace with a quota stores, each blob counted once per namespace").labelNames("namespace")
+        .callback(gauge -> reading.get().ifPresent(all -> all.forEach(u -> gauge.call(u.usedBytes(), u.namespace()))))
+        .register(registry);
+    GaugeWithCallback.builder().name("portcullis_quota_limit_bytes")
+        .help("A namespace's storage quota").labelNames("namespace")
+        .callback(gauge -> reading.get().ifPresent(all -> all.forEach(u -> u.quota()
+            .ifPresent(q -> gauge.call(q.limitBytes(), u.namespace())))))
+        .register(registry);
   }
 
   /** Everything in the Prometheus text format. */
@@ -175,7 +199,6 @@ public final class Metrics {
         .register(registry);
   }
 
-  /** Job queue depth and wait by kind, from {@code depths} (a query of the jobs table). */
   /** A finished mirror run, counted under its target repository. */
   public void mirrorRun(String mirror, String outcome, MirrorRun.Counts counts) {
     mirrorRuns.labelValues(mirror, outcome).inc();
@@ -187,6 +210,7 @@ public final class Metrics {
     mirrorRequests.labelValues(mirror).inc(counts.requests());
   }
 
+  /** Job queue depth and wait by kind, from {@code depths} (a query of the jobs table). */
   public void watchJobs(Supplier<List<JobQueue.Depth>> depths) {
     Reading<List<JobQueue.Depth>> reading = new Reading<>("job queue depth", depths);
     GaugeWithCallback.builder().name("portcullis_jobs")

@@ -21,6 +21,7 @@ import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.mirror.MirrorService;
 import io.portcullis.mirror.cache.CacheService;
+import io.portcullis.quota.QuotaService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -89,11 +90,12 @@ public final class ApiV1 {
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
    * @param caches   pull-through caches behind {@code /caches} ({@link CacheApi})
+   * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, CacheService caches, OidcSignIn oidc,
-      ObjectMapper json) {
+      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, CacheService caches,
+      QuotaService quotas, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -109,7 +111,7 @@ public final class ApiV1 {
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
         new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json),
-        new CacheApi(caches, authentication, identity, json));
+        new CacheApi(caches, authentication, identity, json), new QuotaApi(quotas, authentication, identity, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -137,7 +139,7 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      CacheApi cacheApi) {
+      CacheApi cacheApi, QuotaApi quotaApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -199,6 +201,7 @@ public final class ApiV1 {
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
     cacheApi.addRoutes(r);
+    quotaApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }

@@ -41,7 +41,7 @@ final class CacheApi {
 
   /** The caller must be signed in; cache and argument failures become problems. */
   private Router.Handler op(ApiAuthentication.Operation operation) {
-    return MirrorApi.signedIn(authentication, "caches", operation);
+    return authentication.signedInHandler("use caches", operation, MirrorApi::refusal);
   }
 
   void addRoutes(Router r) {

@@ -57,24 +57,16 @@ final class MirrorApi {
 
   /** The caller must be signed in; mirror and argument failures become problems. */
   private Router.Handler op(ApiAuthentication.Operation operation) {
-    return signedIn(authentication, "mirrors", operation);
+    return authentication.signedInHandler("use mirrors", operation, MirrorApi::refusal);
   }
 
-  /**
-   * The handler of a mirroring operation ({@code what}: mirrors, caches): signed-in callers only,
-   * {@link MirrorException}s and bad arguments answered as problems.
-   */
-  static Router.Handler signedIn(ApiAuthentication authentication, String what, ApiAuthentication.Operation operation) {
-    return authentication.handler((ex, p, who) -> {
-      if (who.kind() == Principal.Kind.ANONYMOUS) {
-        throw ApiAuthentication.unauthorized(ex, "sign in to use " + what);
-      }
-      operation.run(ex, p, who);
-    }, (ex, e, who) -> switch (e) {
+  /** Mirroring refusals (of mirrors and caches) and bad arguments as problems; null for anything else. */
+  static Problem.Failure refusal(Exchange ex, RuntimeException e, Principal who) {
+    return switch (e) {
       case MirrorException refused -> Problem.of(ErrorModel.status(refused), refused.getMessage()).failure();
       case IllegalArgumentException invalid -> Problem.badRequest(invalid.getMessage()).failure();
       default -> null;
-    });
+    };
   }
 
   void addRoutes(Router r) {
