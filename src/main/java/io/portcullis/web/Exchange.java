@@ -280,6 +280,14 @@ public final class Exchange {
     bytesOut += n;
   }
 
+  /**
+   * Ends a body begun with {@link #startBody} short, dropping the connection, so the client sees a
+   * broken transfer rather than a complete one; the request is logged with its {@link #failure}.
+   */
+  public void abort(Throwable cause) {
+    fail(cause);
+  }
+
   /** Sends headers only, declaring {@code length} as the Content-Length (HEAD and empty answers). */
   public void sendEmpty(int status, long length) throws IOException {
     response.setStatus(status);

@@ -186,18 +186,17 @@ public final class PullThroughCache {
         }
         Optional<Digest> digest = head.get().digest();
         if (digest.isPresent() && digest.get().equals(row.get().digest())) {
-          db.inTransaction(tx -> {
-            store.putTag(tx, cache.id(), name, tag.value(), digest.get(), clock.instant());
-            return null;
-          });
-          listener.hit(cache.namespace());
-          return new Served(cached.get(), null);
+          return confirmed(cache, name, tag, row.get().digest(), cached.get());
         }
         Optional<UpstreamClient.Manifest> manifest = client.manifest(digest.map(Digest::toString).orElse(tag.value()));
         listener.fetched(cache.namespace(), "manifest");
         if (manifest.isEmpty()) {
           problems.add(client.upstream() + " has no tag " + tag);
           continue;
+        }
+        if (manifest.get().digest().equals(row.get().digest())) {
+          // An upstream whose HEAD names no digest: the GET showed the tag unchanged.
+          return confirmed(cache, name, tag, row.get().digest(), cached.get());
         }
         listener.miss(cache.namespace());
         return new Served(keep(cache, name, new Fetched(position, manifest.get()), tag, caller), null);
@@ -210,6 +209,16 @@ public final class PullThroughCache {
     log.warn("cache {}: serving {}:{} as cached at {}, unconfirmed: {}", cache.namespace(), name, tag,
         row.get().checkedAt(), why);
     return new Served(cached.get(), "cached copy of " + row.get().checkedAt() + ", not confirmed upstream: " + why);
+  }
+
+  /** An upstream confirmed the cached tag: its freshness window starts again. */
+  private Served confirmed(Cache cache, RepositoryName name, Tag tag, Digest digest, ManifestService.Manifest cached) {
+    db.inTransaction(tx -> {
+      store.putTag(tx, cache.id(), name, tag.value(), digest, clock.instant());
+      return null;
+    });
+    listener.hit(cache.namespace());
+    return new Served(cached, null);
   }
 
   /** The manifest as stored in the registry or pending here; empty when neither. */

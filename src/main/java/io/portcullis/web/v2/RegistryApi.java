@@ -192,7 +192,7 @@ public final class RegistryApi {
 
   /**
    * Sends a blob as the cache fetches it. Once bytes are on their way a failure cannot become an error
-   * answer: it is thrown as an I/O failure, which aborts the connection, so the client sees a short body.
+   * answer: the connection is dropped instead, so the client sees a short body.
    */
   private void streamCached(Exchange ex, Cache covering, RepositoryName name, Digest digest, Caller caller)
       throws IOException {
@@ -216,11 +216,11 @@ public final class RegistryApi {
         }
       });
     } catch (RegistryException e) {
-      if (started[0]) {
-        ex.failure(e.error().code() + ": " + e.getMessage());
-        throw new IOException("blob " + digest + " broke off: " + e.getMessage(), e);
+      if (!started[0]) {
+        throw e;
       }
-      throw e;
+      ex.failure(e.error().code() + ": " + e.getMessage());
+      ex.abort(e);
     }
   }
 
