@@ -338,6 +338,18 @@ abstract class PullThroughCacheContract extends UpstreamWorld {
   }
 
   @Test
+  @Order(12)
+  void aTagGoneUpstreamLeavesTheCachedCopyServedWithAWarning() throws Exception {
+    Processes.run(List.of("skopeo", "delete", "--tls-verify=false", "--no-creds",
+        "docker://" + distribution + "/library/alpine:3.16")).requireSuccess();
+    registry.advanceClock(Duration.ofMinutes(11));
+    HttpResponse<byte[]> response = manifest("dockerhub/library/alpine", "3.16");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Warning").orElseThrow()).contains("has no tag 3.16");
+    assertThat(RegistryClient.json(response).get("manifests")).hasSize(2);
+  }
+
+  @Test
   @Order(20)
   void aKilledUpstreamLeavesTheCachedCopyServedWithAWarning() throws Exception {
     upstream.kill();
