@@ -43,6 +43,8 @@ import io.portcullis.mirror.upstream.UpstreamConnector;
 import io.portcullis.mirror.upstream.UpstreamSettings;
 import io.portcullis.quota.QuotaService;
 import io.portcullis.quota.jdbc.JdbcQuotaStore;
+import io.portcullis.retention.RetentionService;
+import io.portcullis.retention.jdbc.JdbcRetentionStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
@@ -225,15 +227,22 @@ public final class Portcullis implements AutoCloseable {
     QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
     blobs.addLinkGuard(quotas);
     metrics.watchQuotas(() -> quotas.list(null, QUOTAS_WATCHED));
+    RetentionService retention = new RetentionService(db, new JdbcRetentionStore(), manifests, repositories, scheduler,
+        jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
+    repositories.addDeletionParticipant(retention);
+    jobs.register(RetentionService.JOB_KIND, retention);
+    events.subscribe(retention.afterPush());
     NetworkPolicy upstreams = config.networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
     MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobs, events, box,
         upstreams, clock);
     repositories.addDeletionParticipant(mirrors);
+    events.subscribe(mirrors.pushTrigger());
     jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock,
         UpstreamSettings.defaults().maxAttempts(), UpstreamSettings.defaults().backoff(),
         UpstreamSettings.defaults().maxBackoff()),
         manifests, blobs, uploads, events, clock,
-        (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts()),
+        (mirror, run) -> metrics.mirrorRun(mirror.isPush() ? mirror.target() + " -> " + mirror.upstream()
+            : mirror.target().value(), mirror.direction().wireName(), run.state(), run.counts()),
         (int) config.longValue(Setting.MIRROR_TRANSFERS)));
     JdbcCacheStore cacheStore = new JdbcCacheStore();
     CacheService caches = new CacheService(db, cacheStore, events, box, upstreams, clock);
@@ -243,7 +252,7 @@ public final class Portcullis implements AutoCloseable {
         new BlobCopy(uploads), events, clock, metrics.cacheListener());
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, pullThrough, authorizer, json);
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, caches, quotas, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
+        identity, webhooks, mirrors, caches, quotas, retention, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
 
     Portcullis[] self = new Portcullis[1];

@@ -22,6 +22,7 @@ import io.portcullis.jobs.Scheduler;
 import io.portcullis.mirror.MirrorService;
 import io.portcullis.mirror.cache.CacheService;
 import io.portcullis.quota.QuotaService;
+import io.portcullis.retention.RetentionService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -91,11 +92,12 @@ public final class ApiV1 {
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
    * @param caches   pull-through caches behind {@code /caches} ({@link CacheApi})
    * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
+   * @param retention pruning policies behind {@code /repositories/{name}/retention} ({@link RetentionApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
       Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, CacheService caches,
-      QuotaService quotas, OidcSignIn oidc, ObjectMapper json) {
+      QuotaService quotas, RetentionService retention, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -110,8 +112,10 @@ public final class ApiV1 {
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
-        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json),
-        new CacheApi(caches, authentication, identity, json), new QuotaApi(quotas, authentication, identity, json));
+        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
+            (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
+        new CacheApi(caches, authentication, identity, json), new QuotaApi(quotas, authentication, identity, json),
+        new RetentionApi(retention, authentication, access, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -139,7 +143,7 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      CacheApi cacheApi, QuotaApi quotaApi) {
+      CacheApi cacheApi, QuotaApi quotaApi, RetentionApi retentionApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -202,6 +206,7 @@ public final class ApiV1 {
     mirrorApi.addRoutes(r);
     cacheApi.addRoutes(r);
     quotaApi.addRoutes(r);
+    retentionApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }
