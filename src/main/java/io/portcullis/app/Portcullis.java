@@ -31,6 +31,12 @@ import io.portcullis.jobs.Scheduler;
 import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.jobs.jdbc.JdbcScheduleStore;
 import io.portcullis.metadata.Database;
+import io.portcullis.policy.PolicyPermissions;
+import io.portcullis.policy.PolicyService;
+import io.portcullis.policy.jdbc.JdbcPolicyStore;
+import io.portcullis.auth.Principal;
+import io.portcullis.shared.RepositoryName;
+import io.portcullis.shared.RepositoryScope;
 import io.portcullis.metadata.JdbcSecretStore;
 import io.portcullis.mirror.MirrorRunner;
 import io.portcullis.mirror.MirrorService;
@@ -222,9 +228,13 @@ public final class Portcullis implements AutoCloseable {
     jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock),
         manifests, blobs, uploads, events, clock,
         (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts())));
+    PolicyPermissions policyPermissions = policyPermissions(accessController);
+    PolicyService policies = new PolicyService(db, new JdbcPolicyStore(json), manifests, blobs, repositories, scans,
+        events, policyPermissions, json, clock, metrics::policyEvaluated);
+    events.subscribe(policies.subscriber());
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
-        json);
+        identity, webhooks, mirrors, policies, repositories, policyPermissions,
+        oidcSignIn(config, box, publicUrl, credentials, tokens, json), json);
 
     Portcullis[] self = new Portcullis[1];
     Health health = new Health(db, blobStore, () -> self[0] != null && self[0].ready, json);
@@ -301,6 +311,30 @@ public final class Portcullis implements AutoCloseable {
           ? WebhookPermissions.Access.MANAGE : WebhookPermissions.Access.NONE;
       case REPOSITORY -> access.canManage(principal, scope.name()) ? WebhookPermissions.Access.MANAGE
           : access.canPull(principal, scope.name()) ? WebhookPermissions.Access.SEE : WebhookPermissions.Access.NONE;
+    };
+  }
+
+  /**
+   * Who may manage policies and immutability rules (a repository's admins; a namespace pattern's owner,
+   * organization admins and system administrators), and the read and write a promotion needs of its owner.
+   */
+  private static PolicyPermissions policyPermissions(IdentityAccessController access) {
+    return new PolicyPermissions() {
+      @Override
+      public boolean mayManage(Principal principal, RepositoryScope scope) {
+        return scope.isPattern() ? access.canManageNamespace(principal, scope.path())
+            : access.canManage(principal, scope.value());
+      }
+
+      @Override
+      public boolean mayRead(Principal principal, RepositoryName repository) {
+        return access.canPull(principal, repository.value());
+      }
+
+      @Override
+      public boolean mayWrite(Principal principal, RepositoryName repository) {
+        return access.canPush(principal, repository.value());
+      }
     };
   }
 

@@ -80,6 +80,7 @@ class LayeringTest {
         .layer("registry").definedBy("io.portcullis.registry..")
         .layer("scan").definedBy("io.portcullis.scan..")
         .layer("mirror").definedBy("io.portcullis.mirror..")
+        .layer("policy").definedBy("io.portcullis.policy..")
         .layer("identity").definedBy("io.portcullis.identity..")
         .layer("repository").definedBy("io.portcullis.repository..")
         .layer("webhooks").definedBy("io.portcullis.webhooks..")
@@ -90,12 +91,14 @@ class LayeringTest {
         .layer("auth").definedBy("io.portcullis.auth..")
         .layer("shared").definedBy("io.portcullis.shared..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "identity", "repository", "webhooks",
-            "events", "jobs", "storage", "metadata", "auth", "shared")
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "policy", "identity", "repository",
+            "webhooks", "events", "jobs", "storage", "metadata", "auth", "shared")
         .whereLayer("cli").mayOnlyAccessLayers("shared")
         .whereLayer("registry").mayOnlyAccessLayers("repository", "storage", "metadata", "events", "shared")
         .whereLayer("mirror").mayOnlyAccessLayers("registry", "repository", "jobs", "events", "metadata", "auth",
             "shared")
+        .whereLayer("policy").mayOnlyAccessLayers("registry", "scan", "repository", "storage", "events", "metadata",
+            "auth", "shared")
         .whereLayer("scan").mayOnlyAccessLayers("repository", "metadata", "storage", "events", "jobs", "shared")
         .whereLayer("identity").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")
         .whereLayer("repository").mayOnlyAccessLayers("metadata", "events", "shared")

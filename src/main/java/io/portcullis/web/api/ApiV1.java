@@ -20,6 +20,9 @@ import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.mirror.MirrorService;
+import io.portcullis.policy.PolicyPermissions;
+import io.portcullis.policy.PolicyService;
+import io.portcullis.repository.RepositoryService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -87,11 +90,13 @@ public final class ApiV1 {
    *                 repository management resources ({@link IdentityApi})
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
+   * @param policies promotion policies behind {@code /policies}, with the repository domain's immutability
+   *                 rules behind {@code /immutability-rules} ({@link PolicyApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, OidcSignIn oidc,
-      ObjectMapper json) {
+      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, PolicyService policies,
+      RepositoryService repositories, PolicyPermissions policyPermissions, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -106,7 +111,8 @@ public final class ApiV1 {
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
-        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json));
+        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json),
+        new PolicyApi(policies, repositories, policyPermissions, authentication, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -133,7 +139,8 @@ public final class ApiV1 {
     }
   }
 
-  private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi) {
+  private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
+      PolicyApi policyApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -194,6 +201,7 @@ public final class ApiV1 {
     r.add("GET", manifest + "/sbom", "api.sbom", (ex, p) -> sbom(ex, manifest(ex, p, Action.PULL)));
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
+    policyApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }
