@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * image, {@code multi} for an index) and {@code {n}} (the policy's promotion count, from 1).
  */
 public record TagTemplate(String template) {
-  public static final TagTemplate SAME = new TagTemplate("{tag}");
+  // Before SAME: constructing it uses the pattern.
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)(?::([^}]*))?}");
+  public static final TagTemplate SAME = new TagTemplate("{tag}");
 
   /** What a template is filled with. */
   public record Values(String tag, String digestHex, Instant at, String platform, long n) {}
