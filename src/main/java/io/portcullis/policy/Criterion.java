@@ -26,7 +26,9 @@ public sealed interface Criterion {
   record Check(boolean passed, String reason) {}
 
   /** Whether the criterion reads scan results: a policy with none such can promote on push. */
-  boolean needsScan();
+  default boolean needsScan() {
+    return true;
+  }
 
   Check check(Candidate candidate);
 
@@ -99,11 +101,6 @@ public sealed interface Criterion {
     }
 
     @Override
-    public boolean needsScan() {
-      return true;
-    }
-
-    @Override
     public Check check(Candidate c) {
       String wanted = severity.wireName() + " " + op.ascii() + " " + count;
       return everyImage(c, image -> {
@@ -124,16 +121,11 @@ public sealed interface Criterion {
     }
 
     @Override
-    public boolean needsScan() {
-      return true;
-    }
-
-    @Override
     public Check check(Candidate c) {
       String what = "package " + name + (versions == null ? "" : " " + versions);
       return everyImage(c, image -> {
         List<String> found = new ArrayList<>();
-        for (InstalledPackage pkg : image.noSoftware() ? List.<InstalledPackage>of() : image.packages().get()) {
+        for (InstalledPackage pkg : image.installed()) {
           if (pkg.name().equals(name) && (versions == null || versions.contains(pkg.ecosystem(), pkg.version()))) {
             found.add(pkg.version());
           }
@@ -161,15 +153,10 @@ public sealed interface Criterion {
     }
 
     @Override
-    public boolean needsScan() {
-      return true;
-    }
-
-    @Override
     public Check check(Candidate c) {
       return everyImage(c, image -> {
         Set<String> offending = new TreeSet<>();
-        for (InstalledPackage pkg : image.noSoftware() ? List.<InstalledPackage>of() : image.packages().get()) {
+        for (InstalledPackage pkg : image.installed()) {
           for (String declared : pkg.licenses()) {
             for (String id : ids(declared)) {
               if (allowed.isEmpty() ? denied.contains(id) : !allowed.contains(id)) {
@@ -202,11 +189,6 @@ public sealed interface Criterion {
       if (max == null || max.isNegative() || max.isZero()) {
         throw new IllegalArgumentException("scan age must be a positive ISO-8601 duration such as P7D");
       }
-    }
-
-    @Override
-    public boolean needsScan() {
-      return true;
     }
 
     @Override

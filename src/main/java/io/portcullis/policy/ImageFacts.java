@@ -21,6 +21,11 @@ public record ImageFacts(String digest, String platform, ImageScan scan, Supplie
     return scan != null && !scan.status().equals(ImageScan.FAILED);
   }
 
+  /** The installed packages; none in a manifest that is no image. */
+  List<InstalledPackage> installed() {
+    return noSoftware() ? List.of() : packages.get();
+  }
+
   /** Unsupported manifests (attestations, artifacts) carry no software: nothing to find in them. */
   boolean noSoftware() {
     return scan != null && scan.status().equals(ImageScan.UNSUPPORTED);
