@@ -3,13 +3,17 @@ package io.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.auth.Principal;
+import io.portcullis.identity.RepositoryLevel;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -296,5 +300,49 @@ abstract class PolicyContract extends AdminApiContract {
           .get("items").size();
     }
     assertThat(events).as("one image.promoted per promotion").isEqualTo(20);
+  }
+
+  @Test
+  void theOwnerNeedsReadOnTheSourceAndWriteOnTheTargetAtCreationAndAtEachPromotion() throws Exception {
+    Principal root = new Principal(TestRegistry.ADMIN, Principal.Kind.ADMIN, Set.of(Principal.Flag.BOOTSTRAP));
+    registry.identity().users().create(root, "carol", "carol-password-for-policies", null, null, false);
+    String carol = "Basic " + Base64.getEncoder().encodeToString("carol:carol-password-for-policies".getBytes());
+    String body = "{\"name\":\"out\",\"source\":\"carol/src\",\"target\":\"shared/out\",\"criteria\":[]}";
+    HttpResponse<byte[]> refused = client.send("POST", "/api/v1/policies", null, body.getBytes(StandardCharsets.UTF_8),
+        "Authorization", carol, "Content-Type", "application/json");
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("you may not push to shared/out");
+
+    registry.identity().repositories().grantUser(root, "shared/out", "carol", RepositoryLevel.READ_WRITE);
+    HttpResponse<byte[]> created = client.send("POST", "/api/v1/policies", null, body.getBytes(StandardCharsets.UTF_8),
+        "Authorization", carol, "Content-Type", "application/json");
+    assertThat(created.statusCode()).as(new String(created.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+    long id = RegistryClient.json(created).get("id").asLong();
+    assertThat(RegistryClient.json(created).get("owner").asText()).isEqualTo("carol");
+    push(image("clean-tiny"), "carol/src:1").requireSuccess();
+    await("carol/src:1 promoted", unchecked(() -> digest("shared/out", "1") != null));
+
+    // Without write on the target any more, the owner's policy promotes nothing and says why.
+    registry.identity().repositories().revokeUser(root, "shared/out", "carol");
+    push(image("clean-tiny"), "carol/src:2").requireSuccess();
+    await("the refusal", unchecked(() -> call("GET", "/api/v1/policies/" + id + "/promotions", null).get("items").size() == 2));
+    JsonNode latest = call("GET", "/api/v1/policies/" + id + "/promotions", null).get("items").get(0);
+    assertThat(latest.get("state").asText()).isEqualTo("refused");
+    assertThat(latest.get("reason").asText()).isEqualTo("owner carol may not push to shared/out");
+    assertThat(digest("shared/out", "2")).isNull();
+
+    // The command line: the same dry run, as text.
+    Processes.Result dryRun = registry.cli("policies", "apply", Long.toString(id), "--dry-run");
+    assertThat(dryRun.exitCode()).as(dryRun.output()).isZero();
+    assertThat(dryRun.output()).contains("dry run of policy " + id).contains("already-promoted carol/src:1")
+        .contains("refuse").contains("owner carol may not push to shared/out");
+    Processes.Result made = registry.cli("policies", "create", "cli/*", "--target", "cli-out/{name}", "--tag-template",
+        "{tag}-{date}", "--vulnerabilities", "critical=0", "--vulnerabilities", "major<=0", "--output", "json");
+    assertThat(made.exitCode()).as(made.output()).isZero();
+    JsonNode policy = RegistryClient.JSON.readTree(made.output());
+    assertThat(policy.get("criteria").toString()).isEqualTo("[{\"type\":\"vulnerabilities\",\"severity\":\"critical\","
+        + "\"op\":\"=\",\"count\":0},{\"type\":\"vulnerabilities\",\"severity\":\"major\",\"op\":\"<=\",\"count\":0}]");
+    Processes.Result listed = registry.cli("policies", "list", "--source", "cli/*");
+    assertThat(listed.output()).contains("critical = 0 and major <= 0");
   }
 }
