@@ -117,6 +117,7 @@ public final class Configuration {
     duration(Setting.WEBHOOKS_SECRET_OVERLAP);
     duration(Setting.WEBHOOKS_RETENTION);
     positive(Setting.WEBHOOKS_CONCURRENCY);
+    positive(Setting.MIRROR_TRANSFERS);
     networkPolicy(Setting.WEBHOOKS_ALLOWED_NETWORKS);
     networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
     duration(Setting.MIRROR_CONNECT_TIMEOUT);

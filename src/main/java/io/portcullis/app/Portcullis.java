@@ -43,6 +43,8 @@ import io.portcullis.mirror.MirrorService;
 import io.portcullis.mirror.jdbc.JdbcMirrorStore;
 import io.portcullis.mirror.upstream.UpstreamConnector;
 import io.portcullis.mirror.upstream.UpstreamSettings;
+import io.portcullis.quota.QuotaService;
+import io.portcullis.quota.jdbc.JdbcQuotaStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
@@ -94,6 +96,8 @@ import org.slf4j.LoggerFactory;
 /** The composition root: builds every component from the configuration and runs them. */
 public final class Portcullis implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Portcullis.class);
+  /** Namespaces with a quota whose usage the metrics report (each scrape reads them; see quotas.md). */
+  private static final int QUOTAS_WATCHED = 1000;
 
   private final Database db;
   private final EventLog events;
@@ -170,7 +174,7 @@ public final class Portcullis implements AutoCloseable {
     JdbcSecretStore secrets = new JdbcSecretStore(db, clock);
     UploadService uploads = new UploadService(blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES),
         sealedRandomKey(secrets, box, "upload-state-key"));
-    ManifestService manifests = new ManifestService(db, new JdbcManifestStore(), blobLinks, repositories, events,
+    ManifestService manifests = new ManifestService(db, new JdbcManifestStore(), blobs, repositories, events,
         clock);
     JobQueue jobQueue = new JobQueue(db, new JdbcJobStore(), clock);
     JobRunner jobs = new JobRunner(jobQueue, (int) config.longValue(Setting.JOBS_CONCURRENCY), Duration.ofSeconds(2));
@@ -221,19 +225,23 @@ public final class Portcullis implements AutoCloseable {
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, authorizer, json);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
+    QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
+    blobs.addLinkGuard(quotas);
+    metrics.watchQuotas(() -> quotas.list(null, QUOTAS_WATCHED));
     NetworkPolicy upstreams = config.networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
     MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobs, events, box,
         upstreams, clock);
     repositories.addDeletionParticipant(mirrors);
     jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock),
         manifests, blobs, uploads, events, clock,
-        (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts())));
+        (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts()),
+        (int) config.longValue(Setting.MIRROR_TRANSFERS)));
     PolicyPermissions policyPermissions = policyPermissions(accessController);
     PolicyService policies = new PolicyService(db, new JdbcPolicyStore(json), manifests, blobs, repositories, scans,
         events, policyPermissions, json, clock, metrics::policyEvaluated);
     events.subscribe(policies.subscriber());
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, policies, repositories, policyPermissions,
+        identity, webhooks, mirrors, policies, repositories, policyPermissions, quotas,
         oidcSignIn(config, box, publicUrl, credentials, tokens, json), json);
 
     Portcullis[] self = new Portcullis[1];

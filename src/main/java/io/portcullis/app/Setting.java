@@ -38,6 +38,7 @@ public enum Setting {
   MIRROR_CA_FILE("mirror.ca-file", "", "PEM file of CA certificates trusted for upstreams besides the JDK's"),
   MIRROR_CONNECT_TIMEOUT("mirror.connect-timeout", "PT10S", "longest wait for a connection to an upstream"),
   MIRROR_READ_TIMEOUT("mirror.read-timeout", "PT60S", "longest wait for an upstream's response headers"),
+  MIRROR_TRANSFERS("mirror.transfers", "4", "tags a mirror run copies at once, and blobs it downloads at once"),
   MIRROR_ALLOWED_NETWORKS("mirror.allowed-networks", "", "networks (addresses or CIDR, comma separated) mirrors may reach although loopback, private, link-local or metadata addresses"),
   JOBS_CONCURRENCY("jobs.concurrency", "2", "background jobs (scans, imports) run at once per replica"),
   WEBHOOKS_ALLOWED_NETWORKS("webhooks.allowed-networks", "", "networks (addresses or CIDR, comma separated) webhooks may reach although loopback, private, link-local or metadata addresses"),

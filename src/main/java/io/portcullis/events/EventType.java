@@ -31,6 +31,10 @@ public enum EventType {
   /** A pull mirror run copied an image (a tag new or changed upstream) into its target repository. */
   IMAGE_MIRRORED("image.mirrored"),
   MIRROR_RUN_FAILED("mirror.run_failed"),
+  /** A push took a namespace's stored bytes past its quota's warning threshold. */
+  QUOTA_WARNING("quota.warning"),
+  QUOTA_SET("quota.set"),
+  QUOTA_REMOVED("quota.removed"),
   /** A re-match found vulnerabilities new to a stored image; the detail names them ({@code found}). */
   VULNERABILITY_FOUND("vulnerability.found"),
   /** A promotion policy copied an image into its target repository; the detail names the policy. */
@@ -45,8 +49,6 @@ public enum EventType {
   // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.
   /** Not emitted yet: a retention policy removed a tag. */
   TAG_PRUNED("tag.pruned"),
-  /** Not emitted yet: a repository or namespace neared its storage quota. */
-  QUOTA_WARNING("quota.warning"),
 
   USER_CREATED("user.created"),
   USER_UPDATED("user.updated"),

@@ -1,6 +1,8 @@
 package io.portcullis.mirror;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,12 +27,21 @@ import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.Tag;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,10 +81,17 @@ public final class MirrorRunner implements JobHandler {
   private final EventLog events;
   private final Clock clock;
   private final Listener listener;
+  private final int transfers;
+  /**
+   * Each mirror's last tag listing, by mirror and upstream, asked for again with its validator.
+   * Kept in memory only: a restart or another replica costs one full listing, no more.
+   */
+  private final Cache<String, UpstreamClient.TagList> listings = Caffeine.newBuilder().maximumSize(10_000).build();
 
+  /** @param transfers tags, and separately blobs, a run copies at once */
   public MirrorRunner(MirrorService mirrors, MirrorStore store, Database db, UpstreamConnector connector,
       ManifestService manifests, BlobService blobs, UploadService uploads, EventLog events, Clock clock,
-      Listener listener) {
+      Listener listener, int transfers) {
     this.mirrors = mirrors;
     this.store = store;
     this.db = db;
@@ -84,6 +102,7 @@ public final class MirrorRunner implements JobHandler {
     this.events = events;
     this.clock = clock;
     this.listener = listener;
+    this.transfers = transfers;
   }
 
   @Override
@@ -122,29 +141,74 @@ public final class MirrorRunner implements JobHandler {
         + " unchanged");
   }
 
-  private void copy(Run run) {
+  private void copy(Run run) throws InterruptedException {
     Mirror mirror = run.mirror;
     run.message = "listing tags";
     run.report();
-    java.util.List<String> tags = run.client.tags();
+    String listed = mirror.id() + " " + mirror.upstream();
+    UpstreamClient.TagList listing = run.client.tags(listings.getIfPresent(listed));
+    listings.put(listed, listing);
+    java.util.List<String> tags = listing.tags();
     java.util.List<String> selected = mirror.tags().apply(tags);
     run.seen = tags.size();
     run.selected = selected.size();
     Map<String, MirrorStore.Copied> copied = db.readOnly(tx -> store.copied(tx, mirror.id()));
-    for (String tag : selected) {
-      run.message = "tag " + tag;
-      run.report();
-      try {
-        copyTag(run, tag, copied.get(tag));
-      } catch (UpstreamException.Corrupt e) {
-        throw e;
-      } catch (UpstreamException | RegistryException | IOException e) {
-        run.failed++;
-        if (run.firstFailure == null) {
-          run.firstFailure = tag + ": " + e.getMessage();
-        }
-        log.warn("mirror {}: tag {} failed: {}", mirror.target(), tag, e.getMessage());
+    Semaphore tagsAtOnce = new Semaphore(transfers);
+    try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+      java.util.List<Future<?>> running = new java.util.ArrayList<>();
+      for (String tag : selected) {
+        running.add(workers.submit(() -> {
+          tagsAtOnce.acquire();
+          try {
+            copyCounted(run, tag, copied.get(tag));
+          } finally {
+            tagsAtOnce.release();
+          }
+          return null;
+        }));
       }
+      awaitAll(running);
+    }
+  }
+
+  /** Copies a tag, counting it as failed (the run goes on) unless its failure must end the run. */
+  private void copyCounted(Run run, String tag, MirrorStore.Copied previous) {
+    run.started(tag);
+    try {
+      copyTag(run, tag, previous);
+    } catch (UpstreamException.Corrupt e) {
+      throw e;
+    } catch (UpstreamException | RegistryException | IOException e) {
+      run.failed(tag, e.getMessage());
+      log.warn("mirror {}: tag {} failed: {}", run.mirror.target(), tag, e.getMessage());
+    }
+  }
+
+  /**
+   * Waits for every task; the first that fails cancels the others (interrupting their transfers,
+   * whose upload sessions are then discarded) and its failure is the caller's.
+   */
+  private static void awaitAll(java.util.List<? extends Future<?>> tasks) throws InterruptedException {
+    try {
+      for (Future<?> task : tasks) {
+        try {
+          task.get();
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          if (cause instanceof Error error) {
+            throw error;
+          }
+          if (cause instanceof IOException io) {
+            throw new UncheckedIOException(io);
+          }
+          throw new UpstreamException(cause.toString(), cause);
+        }
+      }
+    } finally {
+      tasks.forEach(task -> task.cancel(true));
     }
   }
 
@@ -156,7 +220,7 @@ public final class MirrorRunner implements JobHandler {
         .orElseThrow(() -> new UpstreamException("tag " + tag + " is gone upstream", 404)).digest();
     if (head.isPresent() && previous != null && previous.upstream().equals(head.get())
         && localTag(run, local).filter(previous.local()::equals).isPresent()) {
-      run.unchanged++;
+      run.done(Outcome.UNCHANGED);
       return;
     }
     UpstreamClient.Manifest manifest = run.client.manifest(head.map(Digest::toString).orElse(tag))
@@ -170,11 +234,7 @@ public final class MirrorRunner implements JobHandler {
               "upstreamDigest", manifest.digest().toString())));
       return null;
     });
-    if (previous == null) {
-      run.added++;
-    } else {
-      run.updated++;
-    }
+    run.done(previous == null ? Outcome.ADDED : Outcome.UPDATED);
   }
 
   private Optional<Digest> localTag(Run run, Tag tag) {
@@ -221,10 +281,10 @@ public final class MirrorRunner implements JobHandler {
         payload = JSON.writeValueAsBytes(filtered);
       }
     } else {
-      copyBlob(run, json.path("config"));
-      for (JsonNode layer : json.path("layers")) {
-        copyBlob(run, layer);
-      }
+      java.util.List<JsonNode> descriptors = new java.util.ArrayList<>();
+      descriptors.add(json.path("config"));
+      json.path("layers").forEach(descriptors::add);
+      copyBlobs(run, descriptors);
     }
     return manifests.put(run.mirror.target(), reference, manifest.mediaType(), payload, run.caller).digest();
   }
@@ -234,17 +294,60 @@ public final class MirrorRunner implements JobHandler {
   }
 
   /**
+   * Copies the blobs, up to {@code transfers} of the run's at once. A blob another tag of the run is
+   * already copying is waited for, not downloaded twice (tags often share their base layers).
+   */
+  private void copyBlobs(Run run, java.util.List<JsonNode> descriptors) throws IOException {
+    try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+      java.util.List<Future<?>> copies = new java.util.ArrayList<>();
+      for (JsonNode descriptor : descriptors) {
+        if (descriptor.isMissingNode() || descriptor.has("urls")) {
+          // No config (an artifact) or a foreign layer, which registries do not serve.
+          continue;
+        }
+        Digest digest = Digest.parse(descriptor.path("digest").asText());
+        long size = descriptor.path("size").asLong(-1);
+        copies.add(workers.submit(() -> {
+          CompletableFuture<Void> mine = new CompletableFuture<>();
+          for (CompletableFuture<Void> copying; (copying = run.blobsInFlight.putIfAbsent(digest, mine)) != null; ) {
+            try {
+              return copying.get();
+            } catch (ExecutionException othersFailed) {
+              // Its tag counts that failure; this tag tries for itself.
+            }
+          }
+          try {
+            run.blobsAtOnce.acquire();
+            try {
+              copyBlob(run, digest, size);
+            } finally {
+              run.blobsAtOnce.release();
+            }
+            mine.complete(null);
+          } catch (Throwable e) {
+            mine.completeExceptionally(e);
+            // Another tag may succeed where this one failed (a broken connection): let it try again.
+            run.blobsInFlight.remove(digest, mine);
+            throw e;
+          }
+          return null;
+        }));
+      }
+      awaitAll(copies);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UpstreamException("interrupted while copying blobs", e);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
    * Copies one blob unless the target has it: streamed into an upload session in chunks, resumed with
    * a Range request after a broken connection, and committed only when the registry's own hash of
    * every byte matches the descriptor.
    */
-  private void copyBlob(Run run, JsonNode descriptor) throws IOException {
-    if (descriptor.isMissingNode() || descriptor.has("urls")) {
-      // No config (an artifact) or a foreign layer, which registries do not serve.
-      return;
-    }
-    Digest digest = Digest.parse(descriptor.path("digest").asText());
-    long size = descriptor.path("size").asLong(-1);
+  private void copyBlob(Run run, Digest digest, long size) throws IOException {
     if (blobs.size(run.mirror.target(), digest).isPresent()) {
       return;
     }
@@ -257,7 +360,7 @@ public final class MirrorRunner implements JobHandler {
           while (true) {
             Chunk chunk = new Chunk(body.stream(), size < 0 ? Long.MAX_VALUE : size - offset + 1);
             status = uploads.append(run.mirror.target(), status.id(), status.state(), null, -1, chunk);
-            run.bytes += chunk.read;
+            run.bytes.addAndGet(chunk.read);
             offset = status.offset();
             if (size >= 0 && offset > size) {
               throw new UpstreamException.Corrupt("blob " + digest + " from " + run.client.upstream()
@@ -334,7 +437,13 @@ public final class MirrorRunner implements JobHandler {
     }
   }
 
-  /** A run as it goes: counts, its row in mirror_runs and its job's progress. */
+  private enum Outcome { ADDED, UPDATED, UNCHANGED }
+
+  /**
+   * A run as it goes: counts, its row in mirror_runs and its job's progress. Its tags are copied
+   * by several threads at once, so counts change under its lock and every write of its row is a
+   * snapshot taken under the same lock.
+   */
   private final class Run {
     final Mirror mirror;
     final long id;
@@ -342,6 +451,9 @@ public final class MirrorRunner implements JobHandler {
     final Instant started;
     final Progress progress;
     final Caller caller;
+    final Map<Digest, CompletableFuture<Void>> blobsInFlight = new ConcurrentHashMap<>();
+    final Semaphore blobsAtOnce = new Semaphore(transfers);
+    final AtomicLong bytes = new AtomicLong();
     UpstreamClient client;
     int seen;
     int selected;
@@ -349,7 +461,6 @@ public final class MirrorRunner implements JobHandler {
     int updated;
     int unchanged;
     int failed;
-    long bytes;
     String message;
     String firstFailure;
 
@@ -362,36 +473,63 @@ public final class MirrorRunner implements JobHandler {
       this.caller = new Caller("mirror:" + mirror.id(), "local", "job-" + jobId);
     }
 
-    MirrorRun snapshot(String state, Instant finished, Instant waitingUntil) {
+    synchronized void started(String tag) {
+      message = "tag " + tag;
+      report();
+    }
+
+    synchronized void done(Outcome outcome) {
+      switch (outcome) {
+        case ADDED -> added++;
+        case UPDATED -> updated++;
+        case UNCHANGED -> unchanged++;
+      }
+    }
+
+    synchronized void failed(String tag, String reason) {
+      failed++;
+      if (firstFailure == null) {
+        firstFailure = tag + ": " + reason;
+      }
+    }
+
+    synchronized MirrorRun snapshot(String state, Instant finished, Instant waitingUntil) {
       MirrorRun.Budget budget = client == null ? null : client.budget()
           .map(b -> new MirrorRun.Budget(b.limit(), b.remaining())).orElse(null);
       return new MirrorRun(id, mirror.id(), jobId, state, started, finished, waitingUntil,
-          new MirrorRun.Counts(seen, selected, added, updated, unchanged, failed, bytes,
+          new MirrorRun.Counts(seen, selected, added, updated, unchanged, failed, bytes.get(),
               client == null ? 0 : client.requests()), budget, message);
     }
 
-    void report() {
+    synchronized void report() {
       write(snapshot(MirrorRun.RUNNING, null, null));
       progress.update(added + updated + unchanged + failed, selected, message);
     }
 
+    /** Called by each copying thread the budget stops; the run is {@code waiting} while any is. */
     void pause(Instant until, String why) throws InterruptedException {
-      message = "waiting for the rate limit until " + until + ": " + why;
-      write(snapshot(MirrorRun.WAITING, null, until));
-      log.info("mirror {}: {}", mirror.target(), message);
+      synchronized (this) {
+        message = "waiting for the rate limit until " + until + ": " + why;
+        write(snapshot(MirrorRun.WAITING, null, until));
+        log.info("mirror {}: {}", mirror.target(), message);
+      }
       while (true) {
         long left = Duration.between(clock.instant(), until).toMillis();
         if (left <= 0) {
           break;
         }
-        progress.update(added + updated + unchanged + failed, selected, message);
+        synchronized (this) {
+          progress.update(added + updated + unchanged + failed, selected, message);
+        }
         Thread.sleep(Math.min(left, HEARTBEAT.toMillis()));
       }
-      message = "resumed after waiting for the rate limit";
-      report();
+      synchronized (this) {
+        message = "resumed after waiting for the rate limit";
+        report();
+      }
     }
 
-    void fail(String reason) {
+    synchronized void fail(String reason) {
       message = reason;
       MirrorRun ended = finish(MirrorRun.FAILED, reason);
       db.inTransaction(tx -> {
@@ -402,7 +540,7 @@ public final class MirrorRunner implements JobHandler {
       });
     }
 
-    MirrorRun finish(String state, String summary) {
+    synchronized MirrorRun finish(String state, String summary) {
       message = summary;
       MirrorRun ended = snapshot(state, clock.instant(), null);
       write(ended);

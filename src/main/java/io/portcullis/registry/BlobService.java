@@ -21,7 +21,9 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Blobs as seen through repositories: a blob is readable in a repository once linked to it. As a
@@ -34,6 +36,7 @@ public final class BlobService implements RepositoryDeletionParticipant {
   private final RepositoryService repositories;
   private final EventLog events;
   private final Clock clock;
+  private final List<BlobLinkGuard> guards = new CopyOnWriteArrayList<>();
   /**
    * Sizes of blobs known to be linked, by repository and digest: a pull asks for the same ones again
    * and again. Unlinking here drops the entry at once; another replica's unlink shows within the TTL.
@@ -99,16 +102,34 @@ public final class BlobService implements RepositoryDeletionParticipant {
    * the blob is not in {@code from}; the caller then falls back to a normal upload.
    */
   public boolean mount(RepositoryName target, RepositoryName from, Digest digest, Caller caller) {
-    return db.inTransaction(tx -> {
-      if (links.holdLinked(tx, from, digest).isEmpty()) {
-        return false;
-      }
-      Instant at = clock.instant();
-      repositories.ensure(tx, target, caller);
-      links.link(tx, target, digest, at.toEpochMilli());
-      events.append(tx, Event.of(EventType.BLOB_MOUNTED, at, caller, target, digest, null, null));
-      return true;
-    });
+    return db.inTransaction(tx -> mount(tx, target, from, digest, caller));
+  }
+
+  /**
+   * {@link #mount} in the caller's transaction, for a copy of a whole manifest (a promotion): the link
+   * guards (quotas) decide as for any other link.
+   */
+  boolean mount(Tx tx, RepositoryName target, RepositoryName from, Digest digest, Caller caller) {
+    OptionalLong size = links.holdLinked(tx, from, digest);
+    if (size.isEmpty()) {
+      return false;
+    }
+    Instant at = clock.instant();
+    guard(tx, target, digest, size.getAsLong(), caller);
+    repositories.ensure(tx, target, caller);
+    links.link(tx, target, digest, at.toEpochMilli());
+    events.append(tx, Event.of(EventType.BLOB_MOUNTED, at, caller, target, digest, null, null));
+    return true;
+  }
+
+  /** The size of the blob if linked to the repository, as {@code tx} sees it. */
+  OptionalLong linkedSize(Tx tx, RepositoryName repository, Digest digest) {
+    return links.linkedSize(tx, repository, digest);
+  }
+
+  /** The size of the blob if linked to the repository, kept from deletion until commit (a manifest needs it). */
+  OptionalLong holdLinked(Tx tx, RepositoryName repository, Digest digest) {
+    return links.holdLinked(tx, repository, digest);
   }
 
   /**
@@ -118,6 +139,7 @@ public final class BlobService implements RepositoryDeletionParticipant {
   void commit(RepositoryName repository, StagedUpload staged, Digest digest, long size, Caller caller) {
     long now = clock.millis();
     db.inTransaction(tx -> {
+      guard(tx, repository, digest, size, caller);
       repositories.ensure(tx, repository, caller);
       // The upsert takes the blob row's lock: the collector cannot remove these bytes until commit.
       links.upsertBlob(tx, digest, size, now);
@@ -129,6 +151,17 @@ public final class BlobService implements RepositoryDeletionParticipant {
       links.link(tx, repository, digest, now);
       return null;
     });
+  }
+
+  /** Adds a check every new link must pass (wired at start-up, before the first request). */
+  public void addLinkGuard(BlobLinkGuard guard) {
+    guards.add(guard);
+  }
+
+  private void guard(Tx tx, RepositoryName repository, Digest digest, long size, Caller caller) {
+    for (BlobLinkGuard guard : guards) {
+      guard.beforeLink(tx, repository, digest, size, caller);
+    }
   }
 
   /** A deleted repository's blob links; the blobs stay until garbage collection finds them unreferenced. */

@@ -38,7 +38,7 @@ public final class ManifestService implements RepositoryDeletionParticipant {
 
   private final Database db;
   private final ManifestStore store;
-  private final BlobLinkStore blobs;
+  private final BlobService blobs;
   private final RepositoryService repositories;
   private final EventLog events;
   private final Clock clock;
@@ -56,7 +56,7 @@ public final class ManifestService implements RepositoryDeletionParticipant {
   private final Cache<String, Digest> tagDigests = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterWrite(Duration.ofSeconds(2)).build();
 
-  public ManifestService(Database db, ManifestStore store, BlobLinkStore blobs, RepositoryService repositories,
+  public ManifestService(Database db, ManifestStore store, BlobService blobs, RepositoryService repositories,
       EventLog events, Clock clock) {
     this.db = db;
     this.store = store;
@@ -189,7 +189,7 @@ public final class ManifestService implements RepositoryDeletionParticipant {
   /**
    * Copies a manifest from one repository to another in the caller's transaction, as a promotion does:
    * an index with every child manifest, optionally with the manifests that refer to it (signatures,
-   * SBOMs), the blobs linked to the target rather than stored again, so every digest stays what it was;
+   * SBOMs), the blobs mounted into the target (linked, not stored again; quotas judge each new link), so every digest stays what it was;
    * then points {@code tag} at it. The target tag is checked first ({@link RepositoryService#requireTagMutable});
    * a refusal throws, so the caller's transaction rolls back whatever was written. Records {@code manifest.pushed} for each manifest new to the target and
    * {@code tag.pushed} unless the tag already pointed at it. Returns whether the tag changed.
@@ -244,10 +244,10 @@ public final class ManifestService implements RepositoryDeletionParticipant {
       if (blob.foreign()) {
         continue;
       }
-      if (blobs.holdLinked(tx, source, blob.digest()).isEmpty()) {
+      if (blobs.linkedSize(tx, target, blob.digest()).isEmpty()
+          && !blobs.mount(tx, target, source, blob.digest(), caller)) {
         throw RegistryError.MANIFEST_BLOB_UNKNOWN.exception(blob.digest() + " of " + source + "@" + digest);
       }
-      blobs.link(tx, target, blob.digest(), at.toEpochMilli());
     }
     store.insertManifest(tx, target, parsed, at.toEpochMilli());
     events.append(tx, Event.of(EventType.MANIFEST_PUSHED, at, caller, target, digest, null, parsed.mediaType()));

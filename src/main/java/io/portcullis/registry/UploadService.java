@@ -111,7 +111,15 @@ public final class UploadService {
         }
         long size = session.offset;
         staged.sync();
-        blobs.commit(repository, staged, expected, size, caller);
+        try {
+          blobs.commit(repository, staged, expected, size, caller);
+        } catch (RegistryException refused) {
+          if (refused.error() == RegistryError.DENIED) {
+            // A guard (a quota) refused the blob: its bytes go too, or they would stay until purged.
+            discard(id);
+          }
+          throw refused;
+        }
         sessions.remove(id);
         return size;
       } finally {

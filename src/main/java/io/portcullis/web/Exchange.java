@@ -2,6 +2,7 @@ package io.portcullis.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.shared.ByteSource;
+import io.portcullis.shared.Digest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -271,6 +272,25 @@ public final class Exchange {
 
   public void sendJson(int status, ObjectMapper mapper, Object body) throws IOException {
     send(status, "application/json", mapper.writeValueAsBytes(body));
+  }
+
+  /**
+   * Sends a listing with a strong {@code ETag} of its bytes, or {@code 304} without a body when the
+   * request's {@code If-None-Match} names that tag: a mirror polling an unchanged listing then
+   * transfers nothing.
+   */
+  public void sendJsonListing(ObjectMapper mapper, Object body) throws IOException {
+    byte[] bytes = mapper.writeValueAsBytes(body);
+    String etag = "\"" + Digest.sha256(bytes).hex() + "\"";
+    response.getHeaders().put(HttpHeader.ETAG, etag);
+    String ifNoneMatch = header(HttpHeader.IF_NONE_MATCH);
+    if (ifNoneMatch != null && java.util.Arrays.stream(ifNoneMatch.split(","))
+        .map(String::strip).anyMatch(candidate -> candidate.equals(etag) || candidate.equals("W/" + etag))) {
+      response.setStatus(304);
+      write(ByteBuffer.allocate(0), true);
+      return;
+    }
+    send(200, "application/json", bytes);
   }
 
   public void sendText(int status, String contentType, String body) throws IOException {

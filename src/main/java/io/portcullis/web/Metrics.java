@@ -4,6 +4,7 @@ import io.portcullis.events.EventLog;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.mirror.MirrorRun;
+import io.portcullis.quota.NamespaceUsage;
 import io.portcullis.registry.BlobService;
 import io.portcullis.scan.VulnerabilityDatabase;
 import io.portcullis.webhooks.WebhookStore;
@@ -47,6 +48,7 @@ public final class Metrics {
   private final Counter mirrorTags;
   private final Counter mirrorBytes;
   private final Counter mirrorRequests;
+  private final Counter quotaRefusals;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -89,6 +91,28 @@ public final class Metrics {
         .register(registry);
     mirrorRequests = Counter.builder().name("portcullis_mirror_upstream_requests_total")
         .help("HTTP requests mirror runs sent to upstreams, by target repository").labelNames("mirror")
+        .register(registry);
+    quotaRefusals = Counter.builder().name("portcullis_quota_refusals_total")
+        .help("Blobs refused because they would take a namespace past its storage quota, by namespace")
+        .labelNames("namespace").register(registry);
+  }
+
+  /** A blob refused by a namespace's quota (the quotas' listener). */
+  public void quotaRefused(String namespace) {
+    quotaRefusals.labelValues(namespace).inc();
+  }
+
+  /** Usage and limit of every namespace with a quota, from {@code usages}. */
+  public void watchQuotas(Supplier<List<NamespaceUsage>> usages) {
+    Reading<List<NamespaceUsage>> reading = new Reading<>("quota usage", usages);
+    GaugeWithCallback.builder().name("portcullis_quota_used_bytes")
+        .help("Bytes a namespace with a quota stores, each blob counted once per namespace").labelNames("namespace")
+        .callback(gauge -> reading.get().ifPresent(all -> all.forEach(u -> gauge.call(u.usedBytes(), u.namespace()))))
+        .register(registry);
+    GaugeWithCallback.builder().name("portcullis_quota_limit_bytes")
+        .help("A namespace's storage quota").labelNames("namespace")
+        .callback(gauge -> reading.get().ifPresent(all -> all.forEach(u -> u.quota()
+            .ifPresent(q -> gauge.call(q.limitBytes(), u.namespace())))))
         .register(registry);
   }
 
@@ -140,7 +164,6 @@ public final class Metrics {
         .register(registry);
   }
 
-  /** Job queue depth and wait by kind, from {@code depths} (a query of the jobs table). */
   /** A promotion policy decision carried out (the policy service's listener). */
   public void policyEvaluated(String outcome) {
     policyEvaluations.labelValues(outcome).inc();
@@ -162,6 +185,7 @@ public final class Metrics {
     mirrorRequests.labelValues(mirror).inc(counts.requests());
   }
 
+  /** Job queue depth and wait by kind, from {@code depths} (a query of the jobs table). */
   public void watchJobs(Supplier<List<JobQueue.Depth>> depths) {
     Reading<List<JobQueue.Depth>> reading = new Reading<>("job queue depth", depths);
     GaugeWithCallback.builder().name("portcullis_jobs")

@@ -81,6 +81,7 @@ class LayeringTest {
         .layer("scan").definedBy("io.portcullis.scan..")
         .layer("mirror").definedBy("io.portcullis.mirror..")
         .layer("policy").definedBy("io.portcullis.policy..")
+        .layer("quota").definedBy("io.portcullis.quota..")
         .layer("identity").definedBy("io.portcullis.identity..")
         .layer("repository").definedBy("io.portcullis.repository..")
         .layer("webhooks").definedBy("io.portcullis.webhooks..")
@@ -91,8 +92,8 @@ class LayeringTest {
         .layer("auth").definedBy("io.portcullis.auth..")
         .layer("shared").definedBy("io.portcullis.shared..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "policy", "identity", "repository",
-            "webhooks", "events", "jobs", "storage", "metadata", "auth", "shared")
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "policy", "quota", "identity",
+            "repository", "webhooks", "events", "jobs", "storage", "metadata", "auth", "shared")
         .whereLayer("cli").mayOnlyAccessLayers("shared")
         .whereLayer("registry").mayOnlyAccessLayers("repository", "storage", "metadata", "events", "shared")
         .whereLayer("mirror").mayOnlyAccessLayers("registry", "repository", "jobs", "events", "metadata", "auth",
@@ -100,6 +101,7 @@ class LayeringTest {
         .whereLayer("policy").mayOnlyAccessLayers("registry", "scan", "repository", "storage", "events", "metadata",
             "auth", "shared")
         .whereLayer("scan").mayOnlyAccessLayers("repository", "metadata", "storage", "events", "jobs", "shared")
+        .whereLayer("quota").mayOnlyAccessLayers("registry", "metadata", "events", "shared")
         .whereLayer("identity").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")
         .whereLayer("repository").mayOnlyAccessLayers("metadata", "events", "shared")
         .whereLayer("webhooks").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")

@@ -322,6 +322,18 @@ abstract class DistributionApiContract {
     HttpResponse<byte[]> last = client.send("GET", "/v2/" + repo + "/tags/list?n=2&last=t3", scope, null);
     assertThat(json(last).get("tags").toString()).isEqualTo("[\"t4\"]");
     assertThat(last.headers().firstValue("Link")).isEmpty();
+    String etag = last.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<byte[]> unchanged = client.send("GET", "/v2/" + repo + "/tags/list?n=2&last=t3", scope, null,
+        "If-None-Match", etag);
+    assertThat(unchanged.statusCode()).isEqualTo(304);
+    assertThat(unchanged.body()).isEmpty();
+    assertThat(client.send("PUT", "/v2/" + repo + "/manifests/t5", push(repo), manifest,
+        "Content-Type", "application/vnd.oci.image.manifest.v1+json").statusCode()).isEqualTo(201);
+    HttpResponse<byte[]> changed = client.send("GET", "/v2/" + repo + "/tags/list?n=2&last=t3", scope, null,
+        "If-None-Match", etag);
+    assertThat(changed.statusCode()).isEqualTo(200);
+    assertThat(json(changed).get("tags").toString()).isEqualTo("[\"t4\",\"t5\"]");
+    assertThat(changed.headers().firstValue("ETag")).isPresent().isNotEqualTo(java.util.Optional.of(etag));
     HttpResponse<byte[]> unknown = client.send("GET", "/v2/contract/none/tags/list", "repository:contract/none:pull", null);
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(errorCode(unknown)).isEqualTo("NAME_UNKNOWN");

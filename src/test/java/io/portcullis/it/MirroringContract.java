@@ -322,6 +322,15 @@ abstract class MirroringContract {
     for (String answer : answers) {
       assertThat(answer).doesNotContain(PASSWORD_MARK);
     }
+    // Nothing changed upstream: the listing is asked for with its validator and answered 304.
+    JsonNode again = runNow(id);
+    assertThat(again.get("state").asText()).as(again.toString()).isEqualTo("succeeded");
+    assertThat(again.at("/tags/unchanged").asInt()).isEqualTo(1);
+    String upstreamMetrics = new String(upstream.admin().send("GET", "/metrics", null, null).body(),
+        StandardCharsets.UTF_8);
+    assertThat(upstreamMetrics.lines().filter(line -> line.startsWith("portcullis_http_requests_total{")
+        && line.contains("method=\"GET\"") && line.contains("status=\"304\""))).as(upstreamMetrics).hasSize(1)
+        .allSatisfy(line -> assertThat(line).endsWith(" 1.0"));
     // Wrong credentials: the run fails and says where.
     expect(200, api("PATCH", "/mirrors/" + id, "{\"username\":\"admin\",\"password\":\"wrong-password\"}"));
     JsonNode refused = runNow(id);

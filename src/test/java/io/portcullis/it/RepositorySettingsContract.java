@@ -203,4 +203,48 @@ abstract class RepositorySettingsContract {
     assertThat(scanJobSubjects().stream().filter(javaDigest::equals)).as("its result went with the repository")
         .hasSize(2);
   }
+
+  @Test
+  void aNamespaceQuotaRefusesThePushPastItCountingSharedLayersOnce() throws Exception {
+    Skopeo.copy(image("clean-tiny"), Skopeo.adminCreds(), destination("quota/tiny", "1"));
+    long tiny = expect(200, api("GET", "/quotas/quota", null)).get("usedBytes").asLong();
+    assertThat(tiny).isPositive();
+    Processes.Result set = registry.cli("quotas", "set", "quota", "--limit", "1MB", "--warn", "90");
+    assertThat(set.exitCode()).as(set.output()).isZero();
+    assertThat(set.output()).contains("quota").contains("of 1000000");
+    Skopeo.copy(image("clean-tiny"), Skopeo.adminCreds(), destination("quota/tiny-again", "1"));
+    JsonNode usage = expect(200, api("GET", "/quotas/quota", null));
+    assertThat(usage.get("usedBytes").asLong()).as("the same blobs again cost nothing").isEqualTo(tiny);
+    assertThat(usage.get("state").asText()).isEqualTo("ok");
+
+    // Not scanned: no other test's scan counts may see this image.
+    expect(201, api("POST", "/repositories", "{\"name\":\"quota/big\",\"scanOnPush\":false}"));
+    Path big = image("debian-bookworm-minimal");
+    Processes.Result refused = Skopeo.copyIn(big, Skopeo.adminCreds(), destination("quota/big", "1"));
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.output()).containsIgnoringCase("denied").contains("storage quota of namespace quota exceeded");
+    assertThat(expect(200, api("GET", "/quotas/quota", null)).get("usedBytes").asLong()).isEqualTo(tiny);
+    JsonNode nothing = RegistryClient.json(client.send("GET", "/v2/quota/big/tags/list", "repository:quota/big:pull", null));
+    assertThat(nothing.get("tags")).as("no tag, and no blob counted").isEmpty();
+    String metrics = new String(client.send("GET", "/metrics", null, null).body(), StandardCharsets.UTF_8);
+    assertThat(metrics).contains("portcullis_quota_limit_bytes{namespace=\"quota\"} 1000000.0")
+        .contains("portcullis_quota_used_bytes{namespace=\"quota\"} " + tiny + ".0")
+        .containsPattern("portcullis_quota_refusals_total\\{namespace=\"quota\"} [1-9]");
+
+    // Only system administrators set quotas; a namespace's owner sees its own usage, nobody else's.
+    expect(201, api("POST", "/users", "{\"name\":\"quser\",\"password\":\"quser-password-1\"}"));
+    String quser = "Basic " + Base64.getEncoder().encodeToString("quser:quser-password-1".getBytes(StandardCharsets.UTF_8));
+    assertThat(client.send("PUT", "/api/v1/quotas/quser", null, "{\"limitBytes\":10}".getBytes(StandardCharsets.UTF_8),
+        "Authorization", quser, "Content-Type", "application/json").statusCode()).isEqualTo(403);
+    assertThat(client.send("GET", "/api/v1/quotas/quser", null, null, "Authorization", quser).statusCode()).isEqualTo(200);
+    assertThat(client.send("GET", "/api/v1/quotas/quota", null, null, "Authorization", quser).statusCode()).isEqualTo(404);
+    JsonNode bad = RegistryClient.json(api("PUT", "/quotas/quota", "{\"limitBytes\":-1}"));
+    assertThat(bad.get("status").asInt()).isEqualTo(400);
+    assertThat(bad.get("detail").asText()).contains("limitBytes must be positive");
+    assertThat(expect(200, api("GET", "/quotas", null)).get("items")).extracting(i -> i.get("namespace").asText())
+        .contains("quota");
+    assertThat(registry.cli("quotas", "remove", "quota").exitCode()).isZero();
+    Skopeo.copy(big, Skopeo.adminCreds(), destination("quota/big", "1"));
+    assertThat(expect(200, api("GET", "/quotas/quota", null)).get("usedBytes").asLong()).isGreaterThan(1_000_000);
+  }
 }

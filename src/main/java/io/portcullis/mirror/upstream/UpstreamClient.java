@@ -126,12 +126,34 @@ public final class UpstreamClient {
     return requests.get();
   }
 
-  /** Every tag, following the {@code Link} pages. */
-  public List<String> tags() {
+  /**
+   * An upstream's tags as listed; {@code etag} is the validator of a listing that fit one page
+   * (null otherwise: a page's validator says nothing of the pages after it).
+   */
+  public record TagList(List<String> tags, String etag) {
+    public TagList {
+      tags = List.copyOf(tags);
+    }
+  }
+
+  /**
+   * Every tag, following the {@code Link} pages. Given the previous listing's validator, asks with
+   * {@code If-None-Match} and answers {@code previous} itself when the upstream says it has not
+   * changed ({@code 304}), which costs it no listing.
+   */
+  public TagList tags(TagList previous) {
     List<String> tags = new ArrayList<>();
-    URI page = upstream.api("tags/list?n=" + PAGE);
+    URI first = upstream.api("tags/list?n=" + PAGE);
+    URI page = first;
+    String etag = null;
     while (page != null) {
-      HttpResponse<InputStream> response = send(page, "GET", Map.of(), true);
+      Map<String, String> headers = page == first && previous != null && previous.etag() != null
+          ? Map.of("If-None-Match", previous.etag()) : Map.of();
+      HttpResponse<InputStream> response = send(page, "GET", headers, true);
+      if (response.statusCode() == 304 && !headers.isEmpty()) {
+        close(response);
+        return previous;
+      }
       if (response.statusCode() != 200) {
         throw failure(response, "listing the tags of " + upstream);
       }
@@ -139,9 +161,13 @@ public final class UpstreamClient {
       for (JsonNode tag : list.path("tags")) {
         tags.add(tag.asText());
       }
-      page = LinkHeader.next(response.headers().firstValue("Link").orElse(null), page).orElse(null);
+      URI next = LinkHeader.next(response.headers().firstValue("Link").orElse(null), page).orElse(null);
+      if (page == first && next == null) {
+        etag = response.headers().firstValue("ETag").filter(v -> !v.isBlank()).orElse(null);
+      }
+      page = next;
     }
-    return tags;
+    return new TagList(tags, etag);
   }
 
   /** HEAD of a manifest by tag or digest; empty when the upstream has no such manifest. */

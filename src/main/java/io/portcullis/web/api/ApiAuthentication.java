@@ -52,6 +52,16 @@ final class ApiAuthentication {
     };
   }
 
+  /** {@link #handler} for operations only signed-in callers have: others get a 401 asking them to sign in to {@code purpose}. */
+  Router.Handler signedInHandler(String purpose, Operation operation, Refusals refusals) {
+    return handler((ex, p, who) -> {
+      if (who.kind() == Principal.Kind.ANONYMOUS) {
+        throw unauthorized(ex, "sign in to " + purpose);
+      }
+      operation.run(ex, p, who);
+    }, refusals);
+  }
+
   /** A refusal's problem; "forbidden" to a caller who did not sign in is a 401 asking to. */
   static Problem.Failure refused(Exchange ex, int status, String message, Principal who) {
     if (status == 403 && who.kind() == Principal.Kind.ANONYMOUS) {

@@ -23,6 +23,7 @@ import io.portcullis.mirror.MirrorService;
 import io.portcullis.policy.PolicyPermissions;
 import io.portcullis.policy.PolicyService;
 import io.portcullis.repository.RepositoryService;
+import io.portcullis.quota.QuotaService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -92,11 +93,13 @@ public final class ApiV1 {
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
    * @param policies promotion policies behind {@code /policies}, with the repository domain's immutability
    *                 rules behind {@code /immutability-rules} ({@link PolicyApi})
+   * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
       Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, PolicyService policies,
-      RepositoryService repositories, PolicyPermissions policyPermissions, OidcSignIn oidc, ObjectMapper json) {
+      RepositoryService repositories, PolicyPermissions policyPermissions, QuotaService quotas, OidcSignIn oidc,
+      ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -112,7 +115,8 @@ public final class ApiV1 {
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
         new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json),
-        new PolicyApi(policies, repositories, policyPermissions, authentication, json));
+        new PolicyApi(policies, repositories, policyPermissions, authentication, json),
+        new QuotaApi(quotas, authentication, identity, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -140,7 +144,7 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      PolicyApi policyApi) {
+      PolicyApi policyApi, QuotaApi quotaApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -202,6 +206,7 @@ public final class ApiV1 {
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
     policyApi.addRoutes(r);
+    quotaApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }

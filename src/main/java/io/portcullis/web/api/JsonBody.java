@@ -150,6 +150,18 @@ final class JsonBody {
     return value.intValue();
   }
 
+  /** A whole-number field within a long; null when absent or null. */
+  Long longValue(String name) {
+    JsonNode value = fields.get(name);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw Problem.badRequest("field '" + name + "' must be an integer").failure();
+    }
+    return value.longValue();
+  }
+
   /** An array of strings; empty when absent. */
   List<String> strings(String name, int max) {
     JsonNode value = fields.get(name);

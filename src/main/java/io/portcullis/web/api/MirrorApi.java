@@ -57,12 +57,7 @@ final class MirrorApi {
 
   /** The caller must be signed in; mirror and argument failures become problems. */
   private Router.Handler op(ApiAuthentication.Operation operation) {
-    return authentication.handler((ex, p, who) -> {
-      if (who.kind() == Principal.Kind.ANONYMOUS) {
-        throw ApiAuthentication.unauthorized(ex, "sign in to use mirrors");
-      }
-      operation.run(ex, p, who);
-    }, (ex, e, who) -> switch (e) {
+    return authentication.signedInHandler("use mirrors", operation, (ex, e, who) -> switch (e) {
       case MirrorException refused -> Problem.of(ErrorModel.status(refused), refused.getMessage()).failure();
       case IllegalArgumentException invalid -> Problem.badRequest(invalid.getMessage()).failure();
       default -> null;

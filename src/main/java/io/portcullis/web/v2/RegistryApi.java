@@ -343,7 +343,7 @@ public final class RegistryApi {
     if (page.size() > n) {
       linkNext(ex, "/v2/" + name + "/tags/list", n, page.get(n - 1));
     }
-    ex.sendJson(200, json, body);
+    ex.sendJsonListing(json, body);
   }
 
   private void catalog(Exchange ex) throws IOException {
@@ -359,7 +359,7 @@ public final class RegistryApi {
     if (page.size() > n) {
       linkNext(ex, "/v2/_catalog", n, page.get(n - 1));
     }
-    ex.sendJson(200, json, body);
+    ex.sendJsonListing(json, body);
   }
 
   private static void linkNext(Exchange ex, String path, int n, String last) {

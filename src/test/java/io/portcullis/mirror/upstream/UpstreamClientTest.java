@@ -40,6 +40,8 @@ class UpstreamClientTest {
   private final AtomicInteger spentBudgets = new AtomicInteger();
   private volatile String realmHost = "127.0.0.1";
   private volatile String blobRedirect;
+  /** The tag list fits one page, with a validator. */
+  private volatile boolean onePage;
   private NetworkPolicy policy = new NetworkPolicy("mirror.allowed-networks", IpNetwork.parseList("127.0.0.1/32"));
   private final UpstreamSettings settings = new UpstreamSettings(null, null, Duration.ofSeconds(2),
       Duration.ofSeconds(5), 3, Duration.ofMillis(10), Duration.ofMillis(200));
@@ -82,7 +84,13 @@ class UpstreamClientTest {
       }
       if (path.endsWith("/tags/list")) {
         String query = ex.getRequestURI().getQuery();
-        if (query.contains("last=b")) {
+        if (onePage) {
+          ex.getResponseHeaders().add("ETag", "\"v1\"");
+          boolean unchanged = "\"v1\"".equals(ex.getRequestHeaders().getFirst("If-None-Match"));
+          log.add("tags " + (unchanged ? "304" : "200"));
+          send(ex, unchanged ? 304 : 200, unchanged ? null : "{\"tags\":[\"a\",\"b\",\"c\"]}".getBytes(StandardCharsets.UTF_8),
+              "application/json");
+        } else if (query.contains("last=b")) {
           send(ex, 200, "{\"tags\":[\"c\"]}".getBytes(StandardCharsets.UTF_8), "application/json");
         } else {
           ex.getResponseHeaders().add("Link", "</v2/library/alpine/tags/list?n=1000&last=b>; rel=\"next\"");
@@ -135,7 +143,7 @@ class UpstreamClientTest {
   @Test
   void anUpstreamOutsideTheAllowlistIsRefusedBeforeAnythingIsSent() {
     policy = new NetworkPolicy("mirror.allowed-networks", List.of());
-    assertThatThrownBy(() -> client(null).tags()).isInstanceOf(UpstreamException.class)
+    assertThatThrownBy(() -> client(null).tags(null)).isInstanceOf(UpstreamException.class)
         .hasMessage("GET http://127.0.0.1:" + port() + "/v2/library/alpine/tags/list?n=1000 refused: 127.0.0.1, "
             + "a loopback address outside mirror.allowed-networks");
     assertThat(log).isEmpty();
@@ -144,7 +152,7 @@ class UpstreamClientTest {
   @Test
   void aTokenRealmOutsideTheAllowlistIsRefused() {
     realmHost = "127.0.0.2";
-    assertThatThrownBy(() -> client(null).tags()).isInstanceOf(UpstreamException.class)
+    assertThatThrownBy(() -> client(null).tags(null)).isInstanceOf(UpstreamException.class)
         .hasMessageStartingWith("GET http://127.0.0.2:" + port() + "/token?")
         .hasMessageEndingWith(" refused: 127.0.0.2, a loopback address outside mirror.allowed-networks");
     assertThat(tokensIssued).hasValue(0);
@@ -163,7 +171,7 @@ class UpstreamClientTest {
     policy = new NetworkPolicy("mirror.allowed-networks", IpNetwork.parseList("127.0.0.1/32"), host -> new java.net.InetAddress[] {
         java.net.InetAddress.getByName("127.0.0.1"), java.net.InetAddress.getByName("10.0.0.7")});
     assertThatThrownBy(() -> new UpstreamConnector(settings, policy, Clock.systemUTC())
-        .connect(Upstream.of("http://upstream.example:" + port(), "library/alpine"), null, null).tags())
+        .connect(Upstream.of("http://upstream.example:" + port(), "library/alpine"), null, null).tags(null))
         .hasMessageEndingWith(" refused: upstream.example resolves to 10.0.0.7, a private address outside "
             + "mirror.allowed-networks");
     assertThat(log).isEmpty();
@@ -173,18 +181,18 @@ class UpstreamClientTest {
   void a429WithALongRetryAfterIsASpentBudget() {
     List<Instant> pauses = new ArrayList<>();
     UpstreamClient paused = client(null, (until, why) -> pauses.add(until));
-    paused.tags();
+    paused.tags(null);
     failureStatus = 429;
     retryAfter = "60";
     failuresLeft.set(1);
     Instant before = Instant.now();
-    assertThat(paused.tags()).as("sent again after the pause").hasSize(3);
+    assertThat(paused.tags(null).tags()).as("sent again after the pause").hasSize(3);
     assertThat(pauses).singleElement().satisfies(until -> assertThat(until).isAfter(before.plusSeconds(59)));
 
     UpstreamClient failing = client(null);
-    failing.tags();
+    failing.tags(null);
     failuresLeft.set(1);
-    assertThatThrownBy(failing::tags).isInstanceOfSatisfying(UpstreamException.RateLimited.class,
+    assertThatThrownBy(() -> failing.tags(null)).isInstanceOfSatisfying(UpstreamException.RateLimited.class,
         e -> assertThat(e.until()).isAfter(before.plusSeconds(59))).hasMessageContaining("429");
   }
 
@@ -192,7 +200,7 @@ class UpstreamClientTest {
   void aBudgetAnnouncedSpentPausesTheNextGetButNotAHead() {
     List<String> pauses = new ArrayList<>();
     UpstreamClient client = client(null, (until, why) -> pauses.add(why));
-    client.tags();
+    client.tags(null);
     spentBudgets.set(2);
     client.head("a");
     assertThat(client.budget().orElseThrow().spent()).isTrue();
@@ -206,7 +214,7 @@ class UpstreamClientTest {
   @Test
   void answersTheChallengeOnceAndReusesTheTokenForTheScope() {
     UpstreamClient client = client(new UpstreamClient.Credentials("me", "secret"));
-    assertThat(client.tags()).containsExactly("a", "b", "c");
+    assertThat(client.tags(null).tags()).containsExactly("a", "b", "c");
     assertThat(client.head("a").orElseThrow().digest()).contains(Digest.sha256(MANIFEST));
     assertThat(tokensIssued).hasValue(1);
     String token = log.stream().filter(l -> l.startsWith("token")).findFirst().orElseThrow();
@@ -220,19 +228,39 @@ class UpstreamClientTest {
   void basicRegistriesGetTheCredentialsOnEveryRequestAfterTheFirstChallenge() {
     basicAuth = true;
     UpstreamClient client = client(new UpstreamClient.Credentials("me", "secret"));
-    assertThat(client.tags()).hasSize(3);
+    assertThat(client.tags(null).tags()).hasSize(3);
     long afterFirst = client.requests();
     client.head("a");
     assertThat(client.requests()).as("no second challenge").isEqualTo(afterFirst + 1);
     assertThat(tokensIssued).hasValue(0);
-    assertThatThrownBy(() -> client(null).tags()).hasMessageContaining("requires credentials (Basic)");
-    assertThatThrownBy(() -> client(new UpstreamClient.Credentials("me", "wrong")).tags())
+    assertThatThrownBy(() -> client(null).tags(null)).hasMessageContaining("requires credentials (Basic)");
+    assertThatThrownBy(() -> client(new UpstreamClient.Credentials("me", "wrong")).tags(null))
         .isInstanceOf(UpstreamException.class).hasMessageContaining("as me").hasMessageContaining("401");
   }
 
   @Test
+  void anUnchangedOnePageListingIsAskedForConditionallyAndReused() {
+    onePage = true;
+    UpstreamClient client = client(null);
+    UpstreamClient.TagList first = client.tags(null);
+    assertThat(first.tags()).containsExactly("a", "b", "c");
+    assertThat(first.etag()).isEqualTo("\"v1\"");
+    assertThat(client.tags(first)).isSameAs(first);
+    assertThat(log.stream().filter(l -> l.startsWith("tags "))).containsExactly("tags 200", "tags 304");
+    UpstreamClient.TagList stale = new UpstreamClient.TagList(List.of("a"), "\"v0\"");
+    assertThat(client.tags(stale).tags()).as("a changed listing is read anew").containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void aListingOfSeveralPagesHasNoValidator() {
+    UpstreamClient.TagList listing = client(null).tags(null);
+    assertThat(listing.tags()).containsExactly("a", "b", "c");
+    assertThat(listing.etag()).isNull();
+  }
+
+  @Test
   void anonymousTokensCarryNoCredentials() {
-    client(null).tags();
+    client(null).tags(null);
     assertThat(log.stream().filter(l -> l.startsWith("token")).findFirst().orElseThrow()).endsWith(" null");
   }
 
@@ -251,21 +279,21 @@ class UpstreamClientTest {
   @Test
   void serverErrorsAreRetriedWithinTheAttempts() {
     UpstreamClient client = client(null);
-    client.tags();
+    client.tags(null);
     failuresLeft.set(2);
-    assertThat(client.tags()).hasSize(3);
+    assertThat(client.tags(null).tags()).hasSize(3);
     failuresLeft.set(5);
-    assertThatThrownBy(client::tags).isInstanceOf(UpstreamException.class).hasMessageContaining("503 3 times");
+    assertThatThrownBy(() -> client.tags(null)).isInstanceOf(UpstreamException.class).hasMessageContaining("503 3 times");
   }
 
   @Test
   void aRetryAfterLongerThanTheBackoffLimitIsASpentBudgetWithoutAPause() {
     UpstreamClient client = client(null);
-    client.tags();
+    client.tags(null);
     failuresLeft.set(1);
     retryAfter = "3600";
     // A 503 with a long Retry-After is waited for at most the backoff limit; only 429 is a budget.
-    assertThat(client.tags()).hasSize(3);
+    assertThat(client.tags(null).tags()).hasSize(3);
   }
 
   @Test
