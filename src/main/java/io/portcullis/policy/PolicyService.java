@@ -8,6 +8,7 @@ import io.portcullis.events.EventLog;
 import io.portcullis.events.EventType;
 import io.portcullis.events.Subscriber;
 import io.portcullis.metadata.Database;
+import io.portcullis.metadata.Tx;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.repository.Repository;
@@ -18,6 +19,7 @@ import io.portcullis.scan.inventory.InstalledPackage;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
+import io.portcullis.shared.RegistryError;
 import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.RepositoryScope;
@@ -276,9 +278,10 @@ public final class PolicyService {
     long promoted = db.readOnly(tx -> store.promotedCount(tx, policy.id()));
     List<Decision> decisions = new ArrayList<>();
     for (Tag tag : tags) {
-      Decision decision = decide(policy, repository, tag, promoted + 1);
+      Plan plan = decide(policy, repository, tag, promoted + 1);
+      Decision decision = plan.decision();
       if (!dryRun) {
-        decision = carryOut(policy, decision);
+        decision = carryOut(policy, plan);
         listener.evaluated(decision.outcome().wireName());
       }
       if (decision.outcome() == Decision.Outcome.PROMOTE) {
@@ -289,13 +292,16 @@ public final class PolicyService {
     return decisions;
   }
 
+  /** A decision with what its target tag was made of, should {@code {n}} have moved on by the time it is carried out. */
+  private record Plan(Decision decision, TagTemplate.Values values) {}
+
   /** What the policy does with the tag as it is now, {@code n} being the number the next promotion gets. */
-  Decision decide(PromotionPolicy policy, RepositoryName repository, Tag tag, long n) {
+  private Plan decide(PromotionPolicy policy, RepositoryName repository, Tag tag, long n) {
     PolicyDefinition definition = policy.definition();
     Optional<Candidate> loaded = load(repository, tag, definition.needsScan());
     if (loaded.isEmpty()) {
-      return new Decision(policy.id(), policy.name(), repository, tag, null, null, null, Decision.Outcome.SKIP,
-          List.of("tag no longer exists"));
+      return plan(new Decision(policy.id(), policy.name(), repository, tag, null, null, null, Decision.Outcome.SKIP,
+          List.of("tag no longer exists")));
     }
     Candidate candidate = loaded.get();
     List<String> reasons = new ArrayList<>();
@@ -306,28 +312,36 @@ public final class PolicyService {
       reasons.add((check.passed() ? "pass: " : "fail: ") + check.reason());
     }
     if (!holds) {
-      return new Decision(policy.id(), policy.name(), repository, tag, candidate.digest(), null, null,
-          Decision.Outcome.SKIP, reasons);
+      return plan(new Decision(policy.id(), policy.name(), repository, tag, candidate.digest(), null, null,
+          Decision.Outcome.SKIP, reasons));
     }
     RepositoryName target = definition.targetFor(policy.source(), repository);
     Optional<Promotion> earlier = db.readOnly(tx -> store.promotion(tx, policy.id(), repository, tag, candidate.digest()));
     if (earlier.isPresent() && earlier.get().state() == Promotion.State.PROMOTED) {
       reasons.add("promoted to " + earlier.get().target() + ":" + earlier.get().targetTag().value() + " at "
           + earlier.get().at());
-      return new Decision(policy.id(), policy.name(), repository, tag, candidate.digest(), earlier.get().target(),
-          earlier.get().targetTag(), Decision.Outcome.ALREADY_PROMOTED, reasons);
+      return plan(new Decision(policy.id(), policy.name(), repository, tag, candidate.digest(), earlier.get().target(),
+          earlier.get().targetTag(), Decision.Outcome.ALREADY_PROMOTED, reasons));
     }
-    Optional<Tag> targetTag = targetTag(definition.tagTemplate(), candidate, n);
+    TagTemplate template = definition.tagTemplate();
+    TagTemplate.Values values = new TagTemplate.Values(tag.value(), candidate.digest().hex(), candidate.now(),
+        template.usesPlatform() ? platform(candidate) : "", n);
+    Optional<Tag> targetTag = template.apply(values);
     if (targetTag.isEmpty()) {
-      reasons.add("tag template '" + definition.tagTemplate().template() + "' makes no valid tag for " + tag.value());
-      return new Decision(policy.id(), policy.name(), repository, tag, candidate.digest(), target, null,
-          Decision.Outcome.REFUSE, reasons);
+      reasons.add("tag template '" + template.template() + "' makes no valid tag for " + tag.value());
+      return plan(new Decision(policy.id(), policy.name(), repository, tag, candidate.digest(), target, null,
+          Decision.Outcome.REFUSE, reasons));
     }
     Decision promote = new Decision(policy.id(), policy.name(), repository, tag, candidate.digest(), target,
         targetTag.get(), Decision.Outcome.PROMOTE, reasons);
     Optional<String> refusal = refusal(policy, repository, target, targetTag.get(), candidate.digest());
-    return refusal.map(r -> promote.with(Decision.Outcome.REFUSE, r))
-        .orElseGet(() -> promote.with(Decision.Outcome.PROMOTE, "copy to " + target + ":" + targetTag.get().value()));
+    return new Plan(refusal.map(r -> promote.with(Decision.Outcome.REFUSE, r))
+        .orElseGet(() -> promote.with(Decision.Outcome.PROMOTE, "copy to " + target + ":" + targetTag.get().value())),
+        values);
+  }
+
+  private static Plan plan(Decision decision) {
+    return new Plan(decision, null);
   }
 
   /** Why the owner's copy would be refused now, if it would: permissions, then the target tag's protection. */
@@ -355,9 +369,10 @@ public final class PolicyService {
   }
 
   /** Carries a decision out: a promotion (once), or the record of a refusal; other decisions change nothing. */
-  private Decision carryOut(PromotionPolicy policy, Decision decision) {
+  private Decision carryOut(PromotionPolicy policy, Plan plan) {
+    Decision decision = plan.decision();
     return switch (decision.outcome()) {
-      case PROMOTE -> promote(policy, decision);
+      case PROMOTE -> promote(policy, plan);
       case REFUSE -> {
         recordRefusal(policy, decision, decision.reasons().getLast());
         yield decision;
@@ -366,18 +381,22 @@ public final class PolicyService {
     };
   }
 
-  private Decision promote(PromotionPolicy policy, Decision d) {
+  private Decision promote(PromotionPolicy policy, Plan plan) {
     Caller caller = new Caller(policy.owner().subject(), "local", "policy-" + policy.id());
+    Decision planned = plan.decision();
     try {
       return db.inTransaction(tx -> {
         if (store.lock(tx, policy.id()).filter(PromotionPolicy::enabled).isEmpty()) {
-          return d.with(Decision.Outcome.SKIP, "policy deleted or disabled meanwhile");
+          return planned.with(Decision.Outcome.SKIP, "policy deleted or disabled meanwhile");
         }
-        Optional<Promotion> earlier = store.promotion(tx, policy.id(), d.repository(), d.tag(), d.digest());
+        Optional<Promotion> earlier = store.promotion(tx, policy.id(), planned.repository(), planned.tag(),
+            planned.digest());
         if (earlier.isPresent() && earlier.get().state() == Promotion.State.PROMOTED) {
-          return new Decision(d.policyId(), d.policyName(), d.repository(), d.tag(), d.digest(), earlier.get().target(),
-              earlier.get().targetTag(), Decision.Outcome.ALREADY_PROMOTED, d.reasons());
+          return new Decision(planned.policyId(), planned.policyName(), planned.repository(), planned.tag(),
+              planned.digest(), earlier.get().target(), earlier.get().targetTag(), Decision.Outcome.ALREADY_PROMOTED,
+              planned.reasons());
         }
+        Decision d = numbered(tx, policy, plan);
         manifests.copy(tx, d.repository(), d.digest(), d.target(), d.targetTag(), policy.definition().referrers(),
             caller);
         Instant at = Instant.ofEpochMilli(clock.millis());
@@ -389,7 +408,7 @@ public final class PolicyService {
         return d;
       });
     } catch (RegistryException e) {
-      Decision refused = d.with(Decision.Outcome.REFUSE, e.getMessage());
+      Decision refused = planned.with(Decision.Outcome.REFUSE, e.getMessage());
       recordRefusal(policy, refused, e.getMessage());
       return refused;
     }
@@ -414,9 +433,24 @@ public final class PolicyService {
     });
   }
 
-  private Optional<Tag> targetTag(TagTemplate template, Candidate c, long n) {
-    String platform = template.usesPlatform() ? platform(c) : "";
-    return template.apply(new TagTemplate.Values(c.tag().value(), c.digest().hex(), c.now(), platform, n));
+  /**
+   * The decision with {@code {n}} as it is under the policy's lock: a concurrent evaluation may have
+   * promoted meanwhile, and two promotions must not get one number.
+   */
+  private Decision numbered(Tx tx, PromotionPolicy policy, Plan plan) {
+    Decision d = plan.decision();
+    TagTemplate template = policy.definition().tagTemplate();
+    if (!template.usesCount()) {
+      return d;
+    }
+    TagTemplate.Values v = plan.values();
+    long n = store.promotedCount(tx, policy.id()) + 1;
+    Tag tag = template.apply(new TagTemplate.Values(v.tag(), v.digestHex(), v.at(), v.platform(), n))
+        .orElseThrow(() -> RegistryError.TAG_INVALID.exception("tag template '" + template.template()
+            + "' makes no valid tag for " + d.tag().value() + " with {n} = " + n));
+    return tag.equals(d.targetTag()) ? d : new Decision(d.policyId(), d.policyName(), d.repository(), d.tag(), d.digest(),
+        d.target(), tag, d.outcome(), d.reasons().subList(0, d.reasons().size() - 1))
+        .with(Decision.Outcome.PROMOTE, "copy to " + d.target() + ":" + tag.value());
   }
 
   /** {@code os-arch[-variant]} of an image, from its config; {@code multi} for an index. */
@@ -530,20 +564,30 @@ public final class PolicyService {
         if (event.repository() == null) {
           continue;
         }
-        List<PromotionPolicy> policies = enabled.stream().filter(p -> p.source().contains(event.repository())).toList();
-        if (policies.isEmpty()) {
+        // A scan is one per digest, named after the repository whose push queued it: every repository
+        // holding the image learns of it here (their own pushes found no scan yet).
+        List<RepositoryName> repositories = event.type() == EventType.SCAN_SUCCEEDED
+            ? db.readOnly(tx -> manifests.repositoriesWith(tx, event.digest())) : List.of(event.repository());
+        for (RepositoryName repository : repositories) {
+          run(enabled, event, repository);
+        }
+      }
+    }
+
+    private void run(List<PromotionPolicy> enabled, Event event, RepositoryName repository) {
+      List<PromotionPolicy> policies = enabled.stream().filter(p -> p.source().contains(repository)).toList();
+      if (policies.isEmpty()) {
+        return;
+      }
+      List<Tag> tags = event.type() == EventType.TAG_PUSHED ? List.of(event.tag())
+          : db.readOnly(tx -> manifests.tagsReaching(tx, repository, event.digest()));
+      for (PromotionPolicy policy : policies) {
+        // A push waits for the scan when the policy reads one: the scan's own event brings it back.
+        if (event.type() == EventType.TAG_PUSHED && policy.definition().needsScan()
+            && scans.result(event.digest().toString()).isEmpty()) {
           continue;
         }
-        List<Tag> tags = event.type() == EventType.TAG_PUSHED ? List.of(event.tag())
-            : db.readOnly(tx -> manifests.tagsReaching(tx, event.repository(), event.digest()));
-        for (PromotionPolicy policy : policies) {
-          // A push waits for the scan when the policy reads one: the scan's own event brings it back.
-          if (event.type() == EventType.TAG_PUSHED && policy.definition().needsScan()
-              && scans.result(event.digest().toString()).isEmpty()) {
-            continue;
-          }
-          evaluate(policy, event.repository(), tags, false);
-        }
+        evaluate(policy, repository, tags, false);
       }
     }
   }

@@ -43,6 +43,11 @@ public record TagTemplate(String template) {
     return template.contains("{platform}");
   }
 
+  /** Whether the template numbers promotions ({@code {n}}): the number is then taken under the policy's lock. */
+  public boolean usesCount() {
+    return template.contains("{n}");
+  }
+
   /** The target tag; empty when the filled-in text is not a valid tag (too long, say). */
   public Optional<Tag> apply(Values values) {
     String name = render(template, values);

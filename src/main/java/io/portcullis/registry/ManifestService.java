@@ -259,6 +259,11 @@ public final class ManifestService implements RepositoryDeletionParticipant {
     return store.manifest(tx, repository, digest);
   }
 
+  /** The repositories holding the manifest, as {@code tx} sees them. */
+  public List<RepositoryName> repositoriesWith(Tx tx, Digest digest) {
+    return store.repositoriesWith(tx, digest);
+  }
+
   /** The tags of the repository that point at the manifest or at an index listing it, as {@code tx} sees them. */
   public List<Tag> tagsReaching(Tx tx, RepositoryName repository, Digest digest) {
     return store.tagsReaching(tx, repository, digest);

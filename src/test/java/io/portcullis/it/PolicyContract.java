@@ -265,8 +265,8 @@ abstract class PolicyContract extends AdminApiContract {
   }
 
   @Test
-  void twentyConcurrentPushesRacingApplyNowPromoteEachTagExactlyOnce() throws Exception {
-    long id = policy("burst/*", "burst-out/{name}", "{tag}-{digest:12}", CLEAN_CRITERIA, true);
+  void twentyConcurrentPushesRacingApplyNowPromoteEachTagExactlyOnceWithDistinctNumbers() throws Exception {
+    long id = policy("burst/*", "burst-out/{name}", "{tag}-{n}", CLEAN_CRITERIA, true);
     ExecutorService pool = Executors.newFixedThreadPool(24);
     try {
       List<Future<Processes.Result>> pushes = new ArrayList<>();
@@ -294,6 +294,14 @@ abstract class PolicyContract extends AdminApiContract {
     JsonNode promotions = call("GET", "/api/v1/policies/" + id + "/promotions", null).get("items");
     assertThat(promotions).hasSize(20);
     promotions.forEach(p -> assertThat(p.get("state").asText()).isEqualTo("promoted"));
+    // {n} is taken under the policy's lock: the racing promotions got the numbers 1 to 20, each once.
+    java.util.Set<Integer> numbers = new java.util.TreeSet<>();
+    promotions.forEach(p -> {
+      String tag = p.get("targetTag").asText();
+      assertThat(tag).startsWith(p.get("tag").asText() + "-");
+      numbers.add(Integer.parseInt(tag.substring(tag.lastIndexOf('-') + 1)));
+    });
+    assertThat(numbers).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 20).boxed().toList());
     int events = 0;
     for (int app = 0; app < 4; app++) {
       events += RegistryClient.json(api("GET", "/api/v1/audit?action=image.promoted&repository=burst-out/app" + app, null))

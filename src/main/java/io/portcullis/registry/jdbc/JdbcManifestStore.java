@@ -98,6 +98,12 @@ public final class JdbcManifestStore implements ManifestStore {
   }
 
   @Override
+  public List<RepositoryName> repositoriesWith(Tx tx, Digest digest) {
+    return tx.handle().createQuery("SELECT DISTINCT repository FROM manifests WHERE digest = ? ORDER BY repository")
+        .bind(0, digest.toString()).mapTo(String.class).map(RepositoryName::of).list();
+  }
+
+  @Override
   public List<Tag> tagsReaching(Tx tx, RepositoryName repository, Digest digest) {
     return tx.handle().createQuery("SELECT name FROM tags WHERE repository = :r AND (digest = :d OR digest IN "
             + "(SELECT digest FROM manifest_references WHERE repository = :r AND child = :d AND child_is_manifest))"
