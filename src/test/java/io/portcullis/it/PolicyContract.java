@@ -311,6 +311,19 @@ abstract class PolicyContract extends AdminApiContract {
   }
 
   @Test
+  void aPromotionPastTheTargetNamespacesQuotaIsRefusedAndLeavesNothingThere() throws Exception {
+    call("PUT", "/api/v1/quotas/tight", "{\"limitBytes\":100,\"warnPercent\":80}");
+    long id = policy("roomy/app", "tight/app", "{tag}", "[]", true);
+    push(image("clean-tiny"), "roomy/app:1").requireSuccess();
+    await("the refusal", unchecked(() -> call("GET", "/api/v1/policies/" + id + "/promotions", null).get("items").size() == 1));
+    JsonNode refused = call("GET", "/api/v1/policies/" + id + "/promotions", null).get("items").get(0);
+    assertThat(refused.get("state").asText()).isEqualTo("refused");
+    assertThat(refused.get("reason").asText()).contains("storage quota of namespace tight exceeded");
+    assertThat(digest("tight/app", "1")).isNull();
+    assertThat(call("GET", "/api/v1/quotas/tight", null).get("usedBytes").asLong()).isZero();
+  }
+
+  @Test
   void theOwnerNeedsReadOnTheSourceAndWriteOnTheTargetAtCreationAndAtEachPromotion() throws Exception {
     Principal root = new Principal(TestRegistry.ADMIN, Principal.Kind.ADMIN, Set.of(Principal.Flag.BOOTSTRAP));
     registry.identity().users().create(root, "carol", "carol-password-for-policies", null, null, false);
