@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
         IdentityCommands.Repos.class, io.portcullis.cli.WebhookCommands.Webhooks.class,
         io.portcullis.cli.MirrorCommands.Mirrors.class, io.portcullis.cli.PolicyCommands.Policies.class,
         io.portcullis.cli.PolicyCommands.Rules.class, io.portcullis.cli.QuotaCommands.Quotas.class,
+        io.portcullis.cli.RetentionCommands.Retention.class,
         io.portcullis.cli.Probe.class})
 public final class Main implements Callable<Integer> {
 

@@ -45,6 +45,8 @@ import io.portcullis.mirror.upstream.UpstreamConnector;
 import io.portcullis.mirror.upstream.UpstreamSettings;
 import io.portcullis.quota.QuotaService;
 import io.portcullis.quota.jdbc.JdbcQuotaStore;
+import io.portcullis.retention.RetentionService;
+import io.portcullis.retention.jdbc.JdbcRetentionStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
@@ -228,20 +230,27 @@ public final class Portcullis implements AutoCloseable {
     QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
     blobs.addLinkGuard(quotas);
     metrics.watchQuotas(() -> quotas.list(null, QUOTAS_WATCHED));
+    RetentionService retention = new RetentionService(db, new JdbcRetentionStore(), manifests, repositories, scheduler,
+        jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
+    repositories.addDeletionParticipant(retention);
+    jobs.register(RetentionService.JOB_KIND, retention);
+    events.subscribe(retention.afterPush());
     NetworkPolicy upstreams = config.networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
     MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobs, events, box,
         upstreams, clock);
     repositories.addDeletionParticipant(mirrors);
+    events.subscribe(mirrors.pushTrigger());
     jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock),
         manifests, blobs, uploads, events, clock,
-        (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts()),
+        (mirror, run) -> metrics.mirrorRun(mirror.isPush() ? mirror.target() + " -> " + mirror.upstream()
+            : mirror.target().value(), mirror.direction().wireName(), run.state(), run.counts()),
         (int) config.longValue(Setting.MIRROR_TRANSFERS)));
     PolicyPermissions policyPermissions = policyPermissions(accessController);
     PolicyService policies = new PolicyService(db, new JdbcPolicyStore(json), manifests, blobs, repositories, scans,
         events, policyPermissions, json, clock, metrics::policyEvaluated);
     events.subscribe(policies.subscriber());
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, policies, repositories, policyPermissions, quotas,
+        identity, webhooks, mirrors, policies, repositories, policyPermissions, quotas, retention,
         oidcSignIn(config, box, publicUrl, credentials, tokens, json), json);
 
     Portcullis[] self = new Portcullis[1];

@@ -30,11 +30,17 @@ public enum EventType {
   MIRROR_DELETED("mirror.deleted"),
   /** A pull mirror run copied an image (a tag new or changed upstream) into its target repository. */
   IMAGE_MIRRORED("image.mirrored"),
+  /** A push mirror run copied an image (a local tag new or changed) to its remote registry. */
+  IMAGE_PUSHED_TO_MIRROR("image.pushed_to_mirror"),
   MIRROR_RUN_FAILED("mirror.run_failed"),
   /** A push took a namespace's stored bytes past its quota's warning threshold. */
   QUOTA_WARNING("quota.warning"),
   QUOTA_SET("quota.set"),
   QUOTA_REMOVED("quota.removed"),
+  /** A repository's pruning policy removed a tag (which also records {@code tag.deleted}). */
+  TAG_PRUNED("tag.pruned"),
+  RETENTION_SET("retention.set"),
+  RETENTION_REMOVED("retention.removed"),
   /** A re-match found vulnerabilities new to a stored image; the detail names them ({@code found}). */
   VULNERABILITY_FOUND("vulnerability.found"),
   /** A promotion policy copied an image into its target repository; the detail names the policy. */
@@ -46,9 +52,6 @@ public enum EventType {
   POLICY_DELETED("policy.deleted"),
   IMMUTABILITY_RULE_CREATED("immutability_rule.created"),
   IMMUTABILITY_RULE_DELETED("immutability_rule.deleted"),
-  // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.
-  /** Not emitted yet: a retention policy removed a tag. */
-  TAG_PRUNED("tag.pruned"),
 
   USER_CREATED("user.created"),
   USER_UPDATED("user.updated"),

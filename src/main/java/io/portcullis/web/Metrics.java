@@ -47,8 +47,11 @@ public final class Metrics {
   private final Counter promotions;
   private final Counter mirrorTags;
   private final Counter mirrorBytes;
+  private final Counter mirrorSentBytes;
+  private final Counter mirrorMounts;
   private final Counter mirrorRequests;
   private final Counter quotaRefusals;
+  private final Counter tagsPruned;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -92,9 +95,22 @@ public final class Metrics {
     mirrorRequests = Counter.builder().name("portcullis_mirror_upstream_requests_total")
         .help("HTTP requests mirror runs sent to upstreams, by target repository").labelNames("mirror")
         .register(registry);
+    mirrorSentBytes = Counter.builder().name("portcullis_mirror_sent_bytes_total")
+        .help("Blob bytes push mirror runs uploaded to remote registries, by push mirror").labelNames("mirror")
+        .register(registry);
+    mirrorMounts = Counter.builder().name("portcullis_mirror_blobs_mounted_total")
+        .help("Blobs push mirror runs mounted at remote registries instead of uploading them, by push mirror")
+        .labelNames("mirror").register(registry);
     quotaRefusals = Counter.builder().name("portcullis_quota_refusals_total")
         .help("Blobs refused because they would take a namespace past its storage quota, by namespace")
         .labelNames("namespace").register(registry);
+    tagsPruned = Counter.builder().name("portcullis_retention_pruned_tags_total")
+        .help("Tags pruning policies removed, by repository").labelNames("repository").register(registry);
+  }
+
+  /** Tags a pruning policy removed (the retention listener). */
+  public void tagsPruned(String repository, int tags) {
+    tagsPruned.labelValues(repository).inc(tags);
   }
 
   /** A blob refused by a namespace's quota (the quotas' listener). */
@@ -174,14 +190,22 @@ public final class Metrics {
     }
   }
 
-  /** A finished mirror run, counted under its target repository. */
-  public void mirrorRun(String mirror, String outcome, MirrorRun.Counts counts) {
+  /**
+   * A finished mirror run, counted under its target repository (a push mirror under {@code source ->
+   * remote}); {@code direction} says whether its bytes were received (pull) or sent (push).
+   */
+  public void mirrorRun(String mirror, String direction, String outcome, MirrorRun.Counts counts) {
     mirrorRuns.labelValues(mirror, outcome).inc();
     mirrorTags.labelValues(mirror, "added").inc(counts.added());
     mirrorTags.labelValues(mirror, "updated").inc(counts.updated());
     mirrorTags.labelValues(mirror, "unchanged").inc(counts.unchanged());
     mirrorTags.labelValues(mirror, "failed").inc(counts.failed());
-    mirrorBytes.labelValues(mirror).inc(counts.bytes());
+    if (direction.equals("push")) {
+      mirrorSentBytes.labelValues(mirror).inc(counts.bytes());
+      mirrorMounts.labelValues(mirror).inc(counts.mounted());
+    } else {
+      mirrorBytes.labelValues(mirror).inc(counts.bytes());
+    }
     mirrorRequests.labelValues(mirror).inc(counts.requests());
   }
 

@@ -82,6 +82,7 @@ class LayeringTest {
         .layer("mirror").definedBy("io.portcullis.mirror..")
         .layer("policy").definedBy("io.portcullis.policy..")
         .layer("quota").definedBy("io.portcullis.quota..")
+        .layer("retention").definedBy("io.portcullis.retention..")
         .layer("identity").definedBy("io.portcullis.identity..")
         .layer("repository").definedBy("io.portcullis.repository..")
         .layer("webhooks").definedBy("io.portcullis.webhooks..")
@@ -92,7 +93,7 @@ class LayeringTest {
         .layer("auth").definedBy("io.portcullis.auth..")
         .layer("shared").definedBy("io.portcullis.shared..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "policy", "quota", "identity",
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "policy", "quota", "retention", "identity",
             "repository", "webhooks", "events", "jobs", "storage", "metadata", "auth", "shared")
         .whereLayer("cli").mayOnlyAccessLayers("shared")
         .whereLayer("registry").mayOnlyAccessLayers("repository", "storage", "metadata", "events", "shared")
@@ -102,6 +103,7 @@ class LayeringTest {
             "auth", "shared")
         .whereLayer("scan").mayOnlyAccessLayers("repository", "metadata", "storage", "events", "jobs", "shared")
         .whereLayer("quota").mayOnlyAccessLayers("registry", "metadata", "events", "shared")
+        .whereLayer("retention").mayOnlyAccessLayers("registry", "repository", "jobs", "events", "metadata", "shared")
         .whereLayer("identity").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")
         .whereLayer("repository").mayOnlyAccessLayers("metadata", "events", "shared")
         .whereLayer("webhooks").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")

@@ -24,6 +24,7 @@ import io.portcullis.policy.PolicyPermissions;
 import io.portcullis.policy.PolicyService;
 import io.portcullis.repository.RepositoryService;
 import io.portcullis.quota.QuotaService;
+import io.portcullis.retention.RetentionService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -94,12 +95,13 @@ public final class ApiV1 {
    * @param policies promotion policies behind {@code /policies}, with the repository domain's immutability
    *                 rules behind {@code /immutability-rules} ({@link PolicyApi})
    * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
+   * @param retention pruning policies behind {@code /repositories/{name}/retention} ({@link RetentionApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
       Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, PolicyService policies,
-      RepositoryService repositories, PolicyPermissions policyPermissions, QuotaService quotas, OidcSignIn oidc,
-      ObjectMapper json) {
+      RepositoryService repositories, PolicyPermissions policyPermissions, QuotaService quotas,
+      RetentionService retention, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -114,9 +116,10 @@ public final class ApiV1 {
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
-        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json),
+        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
+            (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
         new PolicyApi(policies, repositories, policyPermissions, authentication, json),
-        new QuotaApi(quotas, authentication, identity, json));
+        new QuotaApi(quotas, authentication, identity, json), new RetentionApi(retention, authentication, access, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -144,7 +147,7 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      PolicyApi policyApi, QuotaApi quotaApi) {
+      PolicyApi policyApi, QuotaApi quotaApi, RetentionApi retentionApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -207,6 +210,7 @@ public final class ApiV1 {
     mirrorApi.addRoutes(r);
     policyApi.addRoutes(r);
     quotaApi.addRoutes(r);
+    retentionApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }

@@ -150,6 +150,19 @@ final class JsonBody {
     return value.intValue();
   }
 
+  /** An ISO-8601 duration ({@code PT15M}, {@code P30D}); null when absent or null. */
+  java.time.Duration duration(String name) {
+    String value = string(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return java.time.Duration.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Problem.badRequest("field '" + name + "' must be an ISO-8601 duration such as PT15M or P30D").failure();
+    }
+  }
+
   /** A whole-number field within a long; null when absent or null. */
   Long longValue(String name) {
     JsonNode value = fields.get(name);
