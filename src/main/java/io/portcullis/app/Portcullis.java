@@ -38,7 +38,11 @@ import io.portcullis.auth.Principal;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.RepositoryScope;
 import io.portcullis.metadata.JdbcSecretStore;
+import io.portcullis.mirror.BlobCopy;
 import io.portcullis.mirror.MirrorRunner;
+import io.portcullis.mirror.cache.CacheService;
+import io.portcullis.mirror.cache.PullThroughCache;
+import io.portcullis.mirror.cache.jdbc.JdbcCacheStore;
 import io.portcullis.mirror.MirrorService;
 import io.portcullis.mirror.jdbc.JdbcMirrorStore;
 import io.portcullis.mirror.upstream.UpstreamConnector;
@@ -224,7 +228,6 @@ public final class Portcullis implements AutoCloseable {
     events.subscribe(webhooks.subscriber());
     repositories.addDeletionParticipant(webhooks::forgetRepository);
     metrics.watchWebhooks(webhooks::backlog, webhooks::inFlight);
-    RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, authorizer, json);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
     QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
@@ -240,17 +243,26 @@ public final class Portcullis implements AutoCloseable {
         upstreams, clock);
     repositories.addDeletionParticipant(mirrors);
     events.subscribe(mirrors.pushTrigger());
-    jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock),
+    jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock,
+        UpstreamSettings.defaults().maxAttempts(), UpstreamSettings.defaults().backoff(),
+        UpstreamSettings.defaults().maxBackoff()),
         manifests, blobs, uploads, events, clock,
         (mirror, run) -> metrics.mirrorRun(mirror.isPush() ? mirror.target() + " -> " + mirror.upstream()
             : mirror.target().value(), mirror.direction().wireName(), run.state(), run.counts()),
         (int) config.longValue(Setting.MIRROR_TRANSFERS)));
+    JdbcCacheStore cacheStore = new JdbcCacheStore();
+    CacheService caches = new CacheService(db, cacheStore, events, box, upstreams, clock);
+    repositories.addDeletionParticipant(caches);
+    PullThroughCache pullThrough = new PullThroughCache(caches, cacheStore, db,
+        upstreamConnector(config, upstreams, clock, CACHE_ATTEMPTS, CACHE_BACKOFF, CACHE_MAX_BACKOFF), manifests, blobs,
+        new BlobCopy(uploads), events, clock, metrics.cacheListener());
+    RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, pullThrough, authorizer, json);
     PolicyPermissions policyPermissions = policyPermissions(accessController);
     PolicyService policies = new PolicyService(db, new JdbcPolicyStore(json), manifests, blobs, repositories, scans,
         events, policyPermissions, json, clock, metrics::policyEvaluated);
     events.subscribe(policies.subscriber());
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, policies, repositories, policyPermissions, quotas, retention,
+        identity, webhooks, mirrors, caches, policies, repositories, policyPermissions, quotas, retention,
         oidcSignIn(config, box, publicUrl, credentials, tokens, json), json);
 
     Portcullis[] self = new Portcullis[1];
@@ -355,15 +367,22 @@ public final class Portcullis implements AutoCloseable {
     };
   }
 
-  private static UpstreamConnector upstreamConnector(Configuration config, NetworkPolicy policy, Clock clock) {
-    UpstreamSettings defaults = UpstreamSettings.defaults();
+  /**
+   * A client pulling through a cache is waiting: an upstream gets one retry, soon, before its cached
+   * copy is served instead (a mirror run has time and retries five times).
+   */
+  private static final int CACHE_ATTEMPTS = 2;
+  private static final Duration CACHE_BACKOFF = Duration.ofMillis(200);
+  private static final Duration CACHE_MAX_BACKOFF = Duration.ofSeconds(2);
+
+  private static UpstreamConnector upstreamConnector(Configuration config, NetworkPolicy policy, Clock clock,
+      int attempts, Duration backoff, Duration maxBackoff) {
     String proxy = config.get(Setting.MIRROR_PROXY);
     String ca = config.get(Setting.MIRROR_CA_FILE);
     try {
       return new UpstreamConnector(new UpstreamSettings(proxy.isEmpty() ? null : URI.create(proxy),
           ca.isEmpty() ? null : Path.of(ca), config.duration(Setting.MIRROR_CONNECT_TIMEOUT),
-          config.duration(Setting.MIRROR_READ_TIMEOUT), defaults.maxAttempts(), defaults.backoff(),
-          defaults.maxBackoff()), policy, clock);
+          config.duration(Setting.MIRROR_READ_TIMEOUT), attempts, backoff, maxBackoff), policy, clock);
     } catch (IllegalArgumentException e) {
       throw new Configuration.InvalidConfiguration(e.getMessage());
     }

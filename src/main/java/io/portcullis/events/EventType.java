@@ -37,6 +37,11 @@ public enum EventType {
   QUOTA_WARNING("quota.warning"),
   QUOTA_SET("quota.set"),
   QUOTA_REMOVED("quota.removed"),
+  CACHE_CREATED("cache.created"),
+  CACHE_UPDATED("cache.updated"),
+  CACHE_DELETED("cache.deleted"),
+  /** A pull-through cache stored an image fetched from an upstream (its manifest and everything it needs). */
+  IMAGE_CACHED("image.cached"),
   /** A repository's pruning policy removed a tag (which also records {@code tag.deleted}). */
   TAG_PRUNED("tag.pruned"),
   RETENTION_SET("retention.set"),

@@ -19,7 +19,6 @@ import io.portcullis.mirror.upstream.UpstreamException;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
-import io.portcullis.shared.ByteSource;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
@@ -28,9 +27,7 @@ import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.Tag;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,9 +60,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MirrorRunner implements JobHandler {
   private static final Logger log = LoggerFactory.getLogger(MirrorRunner.class);
-  /** Blob bytes per upload chunk: a broken connection costs at most this much again. */
-  private static final int CHUNK = 8 * 1024 * 1024;
-  private static final int MAX_RESUMES = 5;
   /** Passes of a push run over the local tags; each after the first only if the one before pushed. */
   private static final int MAX_PUSH_PASSES = 5;
   /** How often a waiting run renews its job's lease. */
@@ -83,7 +77,7 @@ public final class MirrorRunner implements JobHandler {
   private final UpstreamConnector connector;
   private final ManifestService manifests;
   private final BlobService blobs;
-  private final UploadService uploads;
+  private final BlobCopy copier;
   private final EventLog events;
   private final Clock clock;
   private final Listener listener;
@@ -104,7 +98,7 @@ public final class MirrorRunner implements JobHandler {
     this.connector = connector;
     this.manifests = manifests;
     this.blobs = blobs;
-    this.uploads = uploads;
+    this.copier = new BlobCopy(uploads);
     this.events = events;
     this.clock = clock;
     this.listener = listener;
@@ -393,67 +387,14 @@ public final class MirrorRunner implements JobHandler {
     }
   }
 
-  /**
-   * Copies one blob unless the target has it: streamed into an upload session in chunks, resumed with
-   * a Range request after a broken connection, and committed only when the registry's own hash of
-   * every byte matches the descriptor.
-   */
+  /** Copies one blob unless the target has it ({@link BlobCopy}: chunked, resumed, verified). */
   private void copyBlob(Run run, Digest digest, long size) throws IOException {
     if (blobs.size(run.local, digest).isPresent()) {
       return;
     }
-    UploadService.Status status = uploads.start(run.local);
-    boolean committed = false;
-    try {
-      long offset = 0;
-      for (int resumes = 0; ; resumes++) {
-        try (UpstreamClient.BlobBody body = run.client.blob(digest, offset)) {
-          while (true) {
-            Chunk chunk = new Chunk(body.stream(), size < 0 ? Long.MAX_VALUE : size - offset + 1);
-            status = uploads.append(run.local, status.id(), status.state(), null, -1, chunk);
-            run.bytes.addAndGet(chunk.read);
-            offset = status.offset();
-            if (size >= 0 && offset > size) {
-              throw new UpstreamException.Corrupt("blob " + digest + " from " + run.client.upstream()
-                  + " is longer than the " + size + " bytes its descriptor says");
-            }
-            if (chunk.ended) {
-              break;
-            }
-          }
-          break;
-        } catch (IOException e) {
-          if (resumes >= MAX_RESUMES) {
-            throw new UpstreamException("blob " + digest + " from " + run.client.upstream() + " broke off "
-                + (resumes + 1) + " times: " + e.getMessage(), e);
-          }
-          // The chunk that broke was cut back: resume where the session stands.
-          status = uploads.status(run.local, status.id(), status.state());
-          offset = status.offset();
-          log.info("mirror {}: blob {} broke off at byte {}; resuming", run.local, digest, offset);
-        }
-      }
-      if (size >= 0 && offset != size) {
-        throw new UpstreamException.Corrupt("blob " + digest + " from " + run.client.upstream() + " has " + offset
-            + " bytes, not the " + size + " its descriptor says");
-      }
-      try {
-        uploads.complete(run.local, status.id(), status.state(), digest, null, -1, ByteSource.EMPTY,
-            run.caller);
-        committed = true;
-      } catch (RegistryException e) {
-        if (e.error() == RegistryError.DIGEST_INVALID) {
-          committed = true;
-          throw new UpstreamException.Corrupt("blob " + digest + " from " + run.client.upstream()
-              + " does not match its digest (" + e.getMessage() + "); nothing was stored");
-        }
-        throw e;
-      }
-    } finally {
-      if (!committed) {
-        uploads.discard(status.id());
-      }
-    }
+    // Every byte staged counts as it arrives, so a running run shows its progress.
+    copier.copy(run.client, run.local, digest, size, run.caller,
+        (offset, bytes) -> run.bytes.addAndGet(bytes.remaining()));
   }
 
   /**
@@ -614,38 +555,6 @@ public final class MirrorRunner implements JobHandler {
         return all;
       }
       last = all.getLast();
-    }
-  }
-
-  /** Up to {@link #CHUNK} bytes of the upstream body (never more than {@code limit}), as an upload chunk. */
-  private static final class Chunk implements ByteSource {
-    private final InputStream in;
-    private final long limit;
-    long read;
-    boolean ended;
-
-    Chunk(InputStream in, long limit) {
-      this.in = in;
-      this.limit = limit;
-    }
-
-    @Override
-    public void forEach(Sink sink) throws IOException {
-      byte[] buffer = new byte[1 << 16];
-      long max = Math.min(CHUNK, limit);
-      while (read < max) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, max - read));
-        if (n < 0) {
-          ended = true;
-          return;
-        }
-        sink.accept(ByteBuffer.wrap(buffer, 0, n));
-        read += n;
-      }
-      if (read >= limit) {
-        // At the limit the upstream sent too much; the caller sees the offset past the size.
-        ended = true;
-      }
     }
   }
 

@@ -4,6 +4,7 @@ import io.portcullis.events.EventLog;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.mirror.MirrorRun;
+import io.portcullis.mirror.cache.PullThroughCache;
 import io.portcullis.quota.NamespaceUsage;
 import io.portcullis.registry.BlobService;
 import io.portcullis.scan.VulnerabilityDatabase;
@@ -50,6 +51,10 @@ public final class Metrics {
   private final Counter mirrorSentBytes;
   private final Counter mirrorMounts;
   private final Counter mirrorRequests;
+  private final Counter cacheHits;
+  private final Counter cacheMisses;
+  private final Counter cacheFetches;
+  private final Counter cacheStale;
   private final Counter quotaRefusals;
   private final Counter tagsPruned;
 
@@ -95,6 +100,18 @@ public final class Metrics {
     mirrorRequests = Counter.builder().name("portcullis_mirror_upstream_requests_total")
         .help("HTTP requests mirror runs sent to upstreams, by target repository").labelNames("mirror")
         .register(registry);
+    cacheHits = Counter.builder().name("portcullis_cache_hits_total")
+        .help("Pull-through cache reads served from what is stored (or confirmed current by a HEAD), by cache namespace")
+        .labelNames("cache").register(registry);
+    cacheMisses = Counter.builder().name("portcullis_cache_misses_total")
+        .help("Pull-through cache reads of what was not stored, or of a tag moved upstream, by cache namespace")
+        .labelNames("cache").register(registry);
+    cacheFetches = Counter.builder().name("portcullis_cache_upstream_fetches_total")
+        .help("Manifests and blobs pull-through caches fetched from upstreams, by cache namespace and kind")
+        .labelNames("cache", "kind").register(registry);
+    cacheStale = Counter.builder().name("portcullis_cache_stale_served_total")
+        .help("Cached tags served unconfirmed because no upstream answered (down, 429, tag gone), by cache namespace")
+        .labelNames("cache").register(registry);
     mirrorSentBytes = Counter.builder().name("portcullis_mirror_sent_bytes_total")
         .help("Blob bytes push mirror runs uploaded to remote registries, by push mirror").labelNames("mirror")
         .register(registry);
@@ -111,6 +128,31 @@ public final class Metrics {
   /** Tags a pruning policy removed (the retention listener). */
   public void tagsPruned(String repository, int tags) {
     tagsPruned.labelValues(repository).inc(tags);
+  }
+
+  /** The pull-through caches' counters. */
+  public PullThroughCache.Listener cacheListener() {
+    return new PullThroughCache.Listener() {
+      @Override
+      public void hit(String namespace) {
+        cacheHits.labelValues(namespace).inc();
+      }
+
+      @Override
+      public void miss(String namespace) {
+        cacheMisses.labelValues(namespace).inc();
+      }
+
+      @Override
+      public void fetched(String namespace, String kind) {
+        cacheFetches.labelValues(namespace, kind).inc();
+      }
+
+      @Override
+      public void staleServed(String namespace) {
+        cacheStale.labelValues(namespace).inc();
+      }
+    };
   }
 
   /** A blob refused by a namespace's quota (the quotas' listener). */

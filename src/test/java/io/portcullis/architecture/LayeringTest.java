@@ -60,6 +60,18 @@ class LayeringTest {
         .check(CLASSES);
   }
 
+  /**
+   * Pull-through caches build on mirroring (its upstream client, its blob copy), never the other way
+   * round; the registry does not know them at all (the web edge asks the cache for cache namespaces).
+   */
+  @Test
+  void mirroringDoesNotKnowCaches() {
+    noClasses().that().resideInAnyPackage("io.portcullis.mirror", "io.portcullis.mirror.jdbc",
+            "io.portcullis.mirror.upstream..")
+        .should().dependOnClassesThat().resideInAPackage("io.portcullis.mirror.cache..")
+        .check(CLASSES);
+  }
+
   @Test
   void packagesHaveNoCycles() {
     slices().matching("io.portcullis.(*)..").should().beFreeOfCycles().check(CLASSES);

@@ -4,7 +4,6 @@ import static io.portcullis.it.IdentityApiContract.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.portcullis.app.Setting;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,79 +11,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Pull mirrors against real upstreams on 127.0.0.1: the CNCF distribution registry (anonymous), a
  * second Portcullis (token auth with credentials), and a proxy of ours in front of distribution that
  * corrupts blobs or announces a spent rate-limit budget. Fixture images go upstream with skopeo and
- * come out of the mirror with skopeo. The registry allows {@code mirror.allowed-networks=127.0.0.1/32}, as
- * every upstream here is on loopback; other loopback addresses stay refused.
+ * come out of the mirror with skopeo ({@link UpstreamWorld}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-abstract class MirroringContract {
+abstract class MirroringContract extends UpstreamWorld {
   static final String PASSWORD_MARK = TestRegistry.ADMIN_PASSWORD;
-  TestRegistry registry;
-  RegistryClient client;
-  String basic;
-  Path work;
-  String distribution;
-  private long distributionPid;
-  private final List<AutoCloseable> closing = new ArrayList<>();
-
-  abstract TestRegistry.Backend backend();
-
-  /** A port of 5600-5699 per backend, so the two ITs never share a distribution. */
-  abstract int distributionPort();
-
-  @BeforeAll
-  void start() throws Exception {
-    registry = TestRegistry.start(backend(), Map.of(Setting.MIRROR_ALLOWED_NETWORKS, "127.0.0.1/32"));
-    client = registry.admin();
-    basic = "Basic " + Base64.getEncoder().encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD)
-        .getBytes(StandardCharsets.UTF_8));
-    work = Files.createTempDirectory("portcullis-mirror-it-");
-    ProcessBuilder start = new ProcessBuilder(Processes.shared().resolve("scripts/start-distribution.sh").toString());
-    start.environment().put("PORT", String.valueOf(distributionPort()));
-    start.environment().put("ROOT", work.resolve("distribution").toString());
-    Process process = start.redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(process.waitFor()).as(output).isZero();
-    distributionPid = Long.parseLong(output.lines().reduce((a, b) -> b).orElseThrow().strip());
-    distribution = "127.0.0.1:" + distributionPort();
-    pushUpstream("alpine-3.16", "library/alpine:3.16.9");
-    pushUpstream("alpine-3.16-multiarch", "library/alpine:3.16");
-    pushUpstream("clean-tiny", "library/alpine:1.0");
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    for (AutoCloseable c : closing) {
-      c.close();
-    }
-    registry.close();
-    ProcessHandle.of(distributionPid).ifPresent(ProcessHandle::destroy);
-  }
-
-  void pushUpstream(String fixture, String reference) throws Exception {
-    Path layout = Processes.shared().resolve("fixtures/images/" + fixture);
-    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false",
-        "--dest-no-creds", "oci:" + layout + ":" + RealClientsContract.refName(layout),
-        "docker://" + distribution + "/" + reference)).requireSuccess();
-  }
-
-  HttpResponse<byte[]> api(String method, String path, String body) throws Exception {
-    return client.send(method, "/api/v1" + path, null, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
-        "Authorization", basic, "Content-Type", "application/json");
-  }
 
   JsonNode createMirror(String body) throws Exception {
     return expect(201, api("POST", "/mirrors", body));
@@ -107,13 +47,6 @@ abstract class MirroringContract {
   JsonNode runNow(long mirror) throws Exception {
     long job = expect(202, api("POST", "/mirrors/" + mirror + "/runs", null)).get("job").asLong();
     return awaitRun(mirror, job);
-  }
-
-  String raw(String reference, String creds) throws Exception {
-    List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
-    command.addAll(creds == null ? List.of("--no-creds") : List.of("--creds", creds));
-    command.add(reference);
-    return Processes.run(command).requireSuccess().output();
   }
 
   @Test

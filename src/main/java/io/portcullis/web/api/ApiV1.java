@@ -23,6 +23,7 @@ import io.portcullis.mirror.MirrorService;
 import io.portcullis.policy.PolicyPermissions;
 import io.portcullis.policy.PolicyService;
 import io.portcullis.repository.RepositoryService;
+import io.portcullis.mirror.cache.CacheService;
 import io.portcullis.quota.QuotaService;
 import io.portcullis.retention.RetentionService;
 import io.portcullis.registry.ManifestService;
@@ -92,6 +93,7 @@ public final class ApiV1 {
    *                 repository management resources ({@link IdentityApi})
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
+   * @param caches   pull-through caches behind {@code /caches} ({@link CacheApi})
    * @param policies promotion policies behind {@code /policies}, with the repository domain's immutability
    *                 rules behind {@code /immutability-rules} ({@link PolicyApi})
    * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
@@ -99,8 +101,8 @@ public final class ApiV1 {
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, PolicyService policies,
-      RepositoryService repositories, PolicyPermissions policyPermissions, QuotaService quotas,
+      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, CacheService caches,
+      PolicyService policies, RepositoryService repositories, PolicyPermissions policyPermissions, QuotaService quotas,
       RetentionService retention, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
@@ -118,6 +120,7 @@ public final class ApiV1 {
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
         new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
             (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
+        new CacheApi(caches, authentication, identity, json),
         new PolicyApi(policies, repositories, policyPermissions, authentication, json),
         new QuotaApi(quotas, authentication, identity, json), new RetentionApi(retention, authentication, access, json));
   }
@@ -147,7 +150,7 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      PolicyApi policyApi, QuotaApi quotaApi, RetentionApi retentionApi) {
+      CacheApi cacheApi, PolicyApi policyApi, QuotaApi quotaApi, RetentionApi retentionApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -208,6 +211,7 @@ public final class ApiV1 {
     r.add("GET", manifest + "/sbom", "api.sbom", (ex, p) -> sbom(ex, manifest(ex, p, Action.PULL)));
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
+    cacheApi.addRoutes(r);
     policyApi.addRoutes(r);
     quotaApi.addRoutes(r);
     retentionApi.addRoutes(r);

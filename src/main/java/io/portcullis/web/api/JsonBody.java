@@ -193,4 +193,30 @@ final class JsonBody {
     }
     return result;
   }
+
+  /** An array of objects, each held to the fields {@code allowed}; empty when absent. */
+  List<JsonBody> objects(String name, int max, Set<String> allowed) {
+    JsonNode value = fields.get(name);
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray() || value.size() > max) {
+      throw Problem.badRequest("field '" + name + "' must be an array of at most " + max + " objects").failure();
+    }
+    List<JsonBody> result = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!(item instanceof ObjectNode object)) {
+        throw Problem.badRequest("field '" + name + "' must contain objects only").failure();
+      }
+      for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+        String field = names.next();
+        if (!allowed.contains(field)) {
+          throw Problem.badRequest("unknown field '" + field + "' in '" + name + "' (expected " + String.join(", ",
+              allowed.stream().sorted().toList()) + ")").failure();
+        }
+      }
+      result.add(new JsonBody(object));
+    }
+    return result;
+  }
 }

@@ -64,11 +64,16 @@ final class MirrorApi {
 
   /** The caller must be signed in; mirror and argument failures become problems. */
   private Router.Handler op(ApiAuthentication.Operation operation) {
-    return authentication.signedInHandler("use mirrors", operation, (ex, e, who) -> switch (e) {
+    return authentication.signedInHandler("use mirrors", operation, MirrorApi::refusal);
+  }
+
+  /** Mirroring refusals (of mirrors and caches) and bad arguments as problems; null for anything else. */
+  static Problem.Failure refusal(Exchange ex, RuntimeException e, Principal who) {
+    return switch (e) {
       case MirrorException refused -> Problem.of(ErrorModel.status(refused), refused.getMessage()).failure();
       case IllegalArgumentException invalid -> Problem.badRequest(invalid.getMessage()).failure();
       default -> null;
-    });
+    };
   }
 
   void addRoutes(Router r) {
