@@ -49,6 +49,7 @@ import io.portcullis.mirror.upstream.UpstreamConnector;
 import io.portcullis.mirror.upstream.UpstreamSettings;
 import io.portcullis.quota.QuotaService;
 import io.portcullis.quota.jdbc.JdbcQuotaStore;
+import io.portcullis.policy.Candidates;
 import io.portcullis.retention.RetentionService;
 import io.portcullis.retention.jdbc.JdbcRetentionStore;
 import io.portcullis.registry.BlobService;
@@ -233,8 +234,8 @@ public final class Portcullis implements AutoCloseable {
     QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
     blobs.addLinkGuard(quotas);
     metrics.watchQuotas(() -> quotas.list(null, QUOTAS_WATCHED));
-    RetentionService retention = new RetentionService(db, new JdbcRetentionStore(), manifests, repositories, scheduler,
-        jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
+    RetentionService retention = new RetentionService(db, new JdbcRetentionStore(), manifests, repositories,
+        new Candidates(db, manifests, scans, json, clock), scheduler, jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
     repositories.addDeletionParticipant(retention);
     jobs.register(RetentionService.JOB_KIND, retention);
     events.subscribe(retention.afterPush());

@@ -105,8 +105,8 @@ public sealed interface Criterion {
       String wanted = severity.wireName() + " " + op.ascii() + " " + count;
       return everyImage(c, image -> {
         int actual = image.noSoftware() ? 0 : severity.of(image.scan().counts());
-        return new Check(op.test(actual, count), image.label() + ": " + actual + " " + severity.wireName()
-            + (severity == Severity.ALL ? " vulnerabilities" : "") + " (wanted " + wanted + ")");
+        return new Check(op.test(actual, count), image.label() + ": " + actual + " "
+            + (severity == Severity.ALL ? "vulnerabilities" : severity.wireName()) + " (wanted " + wanted + ")");
       });
     }
   }

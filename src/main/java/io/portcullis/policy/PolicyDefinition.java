@@ -167,6 +167,11 @@ public record PolicyDefinition(List<Criterion> criteria, String target, TagTempl
 
   /** The criteria in the JSON form {@link #criteria(JsonNode)} reads. */
   public ArrayNode criteriaJson(ObjectMapper json) {
+    return criteriaJson(criteria, json);
+  }
+
+  /** Criteria in the JSON form {@link #criteria(JsonNode)} reads (pruning policies use them too). */
+  public static ArrayNode criteriaJson(List<Criterion> criteria, ObjectMapper json) {
     ArrayNode array = json.createArrayNode();
     for (Criterion criterion : criteria) {
       ObjectNode c = array.addObject();

@@ -60,6 +60,7 @@ public final class PolicyService {
   private final ObjectMapper json;
   private final Clock clock;
   private final Listener listener;
+  private final Candidates candidates;
 
   /** Told of every decision carried out and every promotion: metrics without this package knowing Prometheus. */
   public interface Listener {
@@ -83,6 +84,7 @@ public final class PolicyService {
     this.json = json;
     this.clock = clock;
     this.listener = listener;
+    this.candidates = new Candidates(db, manifests, scans, json, clock);
   }
 
   // ---- management
@@ -298,7 +300,7 @@ public final class PolicyService {
   /** What the policy does with the tag as it is now, {@code n} being the number the next promotion gets. */
   private Plan decide(PromotionPolicy policy, RepositoryName repository, Tag tag, long n) {
     PolicyDefinition definition = policy.definition();
-    Optional<Candidate> loaded = load(repository, tag, definition.needsScan());
+    Optional<Candidate> loaded = candidates.load(repository, tag, definition.needsScan());
     if (loaded.isEmpty()) {
       return plan(new Decision(policy.id(), policy.name(), repository, tag, null, null, null, Decision.Outcome.SKIP,
           List.of("tag no longer exists")));
@@ -483,52 +485,6 @@ public final class PolicyService {
   }
 
   /** The tag as it is now, with the stored scans of its images when the policy reads them. */
-  private Optional<Candidate> load(RepositoryName repository, Tag tag, boolean withScans) {
-    Optional<ManifestService.Manifest> manifest = db.readOnly(tx -> manifests.tagDigest(tx, repository, tag)
-        .flatMap(d -> manifests.find(tx, repository, d)));
-    if (manifest.isEmpty()) {
-      return Optional.empty();
-    }
-    ManifestService.Manifest m = manifest.get();
-    List<ImageFacts> images = new ArrayList<>();
-    if (MediaTypes.isIndex(m.mediaType())) {
-      JsonNode index;
-      try {
-        index = json.readTree(m.payload());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      for (JsonNode child : index.path("manifests")) {
-        JsonNode p = child.path("platform");
-        String platform = p.isMissingNode() ? "unknown" : p.path("os").asText() + "/" + p.path("architecture").asText()
-            + (p.hasNonNull("variant") ? "/" + p.path("variant").asText() : "");
-        images.add(facts(child.path("digest").asText(), platform, withScans));
-      }
-    } else {
-      images.add(facts(m.digest().toString(), null, withScans));
-    }
-    return Optional.of(new Candidate(repository, tag, m.digest(), m.mediaType(), images, clock.instant()));
-  }
-
-  private ImageFacts facts(String digest, String platform, boolean withScans) {
-    Supplier<List<InstalledPackage>> packages = new Supplier<>() {
-      private List<InstalledPackage> loaded;
-
-      @Override
-      public List<InstalledPackage> get() {
-        if (loaded == null) {
-          try {
-            loaded = scans.inventory(digest).map(ImageInventory::packages).orElse(List.of());
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-        return loaded;
-      }
-    };
-    return new ImageFacts(digest, platform, withScans ? scans.result(digest).orElse(null) : null, packages);
-  }
-
   // ---- triggers
 
   /** The event log subscriber that runs the policies on pushes, finished scans and changed findings. */

@@ -115,7 +115,8 @@ class LayeringTest {
             "auth", "shared")
         .whereLayer("scan").mayOnlyAccessLayers("repository", "metadata", "storage", "events", "jobs", "shared")
         .whereLayer("quota").mayOnlyAccessLayers("registry", "metadata", "events", "shared")
-        .whereLayer("retention").mayOnlyAccessLayers("registry", "repository", "jobs", "events", "metadata", "shared")
+        .whereLayer("retention").mayOnlyAccessLayers("policy", "scan", "registry", "repository", "jobs", "events",
+            "metadata", "shared")
         .whereLayer("identity").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")
         .whereLayer("repository").mayOnlyAccessLayers("metadata", "events", "shared")
         .whereLayer("webhooks").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")

@@ -366,4 +366,30 @@ abstract class PolicyContract extends AdminApiContract {
     Processes.Result listed = registry.cli("policies", "list", "--source", "cli/*");
     assertThat(listed.output()).contains("critical = 0 and major <= 0");
   }
+
+  @Test
+  void aPruningPolicyWithCriteriaPrunesOnlyTheTagsWhoseImagesMeetThem() throws Exception {
+    push(image("clean-tiny"), "prune/mixed:clean").requireSuccess();
+    push(image("java-app"), "prune/mixed:vulnerable").requireSuccess();
+    for (String tag : List.of("clean", "vulnerable")) {
+      await("prune/mixed:" + tag + " scanned", unchecked(() -> call("GET", "/api/v1/repositories/prune/mixed/manifests/"
+          + tag + "/scan", null).get("status").asText().equals("succeeded")));
+    }
+    call("PUT", "/api/v1/repositories/prune/mixed/retention", "{\"afterPush\":false,\"criteria\":"
+        + "[{\"type\":\"vulnerabilities\",\"severity\":\"all\",\"op\":\">=\",\"count\":1}]}");
+    JsonNode dry = call("POST", "/api/v1/repositories/prune/mixed/retention/runs", "{\"dryRun\":true}");
+    JsonNode run = call("POST", "/api/v1/repositories/prune/mixed/retention/runs", "{}");
+    for (JsonNode report : List.of(dry, run)) {
+      JsonNode byTag = report.get("tags");
+      assertThat(byTag).hasSize(2);
+      byTag.forEach(t -> {
+        boolean vulnerable = t.get("tag").asText().equals("vulnerable");
+        assertThat(t.get("outcome").asText()).as(t.toString())
+            .isEqualTo(vulnerable ? (report == dry ? "wouldPrune" : "pruned") : "kept");
+        assertThat(t.get("reason").asText()).contains(vulnerable ? "vulnerabilities (wanted all >= 1)" : "0 vulnerabilities");
+      });
+    }
+    assertThat(digest("prune/mixed", "vulnerable")).isNull();
+    assertThat(digest("prune/mixed", "clean")).isNotNull();
+  }
 }
