@@ -8,13 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pull gates through the running registry, with skopeo as the client: a fixture image with known critical
@@ -23,36 +19,19 @@ import org.junit.jupiter.api.io.TempDir;
  * suppresses the findings it covers, in the gate and in the counts; "refuse unscanned" holds an image
  * back until its scan has succeeded.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class PullGateContract {
+abstract class PullGateContract extends AdminApiContract {
   private static final String EMPTY_CONFIG_DIGEST =
       "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
-  TestRegistry registry;
-  RegistryClient client;
   /** No credentials: the puller gates are for (the test repositories are public). */
   RegistryClient anonymous;
-  String basic;
-
-  @TempDir
-  Path work;
-
-  abstract TestRegistry.Backend backend();
 
   @BeforeAll
-  void start() throws Exception {
-    registry = TestRegistry.start(backend());
-    client = registry.admin();
+  void anonymousClient() {
     anonymous = new RegistryClient(client.baseUrl(), null, null);
-    basic = "Basic " + Base64.getEncoder().encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD)
-        .getBytes(StandardCharsets.UTF_8));
   }
 
-  @AfterAll
-  void stop() throws Exception {
-    registry.close();
-  }
-
-  private HttpResponse<byte[]> api(String method, String path, String body) throws Exception {
+  /** A REST call below /api/v1 as the administrator, with a JSON body (null: none). */
+  private HttpResponse<byte[]> rest(String method, String path, String body) throws Exception {
     return client.api(basic, method, path, body);
   }
 
@@ -70,7 +49,7 @@ abstract class PullGateContract {
   }
 
   private JsonNode summary(String repository, String reference) throws Exception {
-    return expect(200, api("GET", "/repositories/" + repository + "/manifests/" + reference + "/scan", null));
+    return expect(200, rest("GET", "/repositories/" + repository + "/manifests/" + reference + "/scan", null));
   }
 
   private double refusedMetric(String reason) throws Exception {
@@ -80,9 +59,9 @@ abstract class PullGateContract {
 
   @Test
   void refuseUnscannedHoldsAnImageBackUntilItsScanSucceeds() throws Exception {
-    expect(201, api("POST", "/repositories", "{\"name\":\"raw/alpine\",\"scanOnPush\":false,\"visibility\":\"public\"}"));
+    expect(201, rest("POST", "/repositories", "{\"name\":\"raw/alpine\",\"scanOnPush\":false,\"visibility\":\"public\"}"));
     Skopeo.copy(fixture("alpine-3.16"), Skopeo.adminCreds(), "docker://" + registry.host + "/raw/alpine:3.16.9");
-    JsonNode gate = expect(200, api("PUT", "/repositories/raw/alpine/pull-gate", "{\"refuseUnscanned\":true}"));
+    JsonNode gate = expect(200, rest("PUT", "/repositories/raw/alpine/pull-gate", "{\"refuseUnscanned\":true}"));
     assertThat(gate.get("refuseUnscanned").asBoolean()).isTrue();
     assertThat(gate.get("minSeverity").isNull()).isTrue();
     double before = refusedMetric("unscanned");
@@ -99,30 +78,30 @@ abstract class PullGateContract {
     assertThat(anonymous.send("HEAD", "/v2/raw/alpine/manifests/3.16.9", "repository:raw/alpine:pull", null,
         "Accept", "application/vnd.oci.image.manifest.v1+json").statusCode()).as("HEAD is not gated").isEqualTo(200);
     assertThat(pull(Skopeo.adminCreds(), "raw/alpine:3.16.9").exitCode()).as("administrators are never gated").isZero();
-    JsonNode verdict = expect(200, api("GET", "/repositories/raw/alpine/manifests/3.16.9/pull-gate", null));
+    JsonNode verdict = expect(200, rest("GET", "/repositories/raw/alpine/manifests/3.16.9/pull-gate", null));
     assertThat(verdict.get("allowed").asBoolean()).isFalse();
     assertThat(verdict.get("reason").asText()).isEqualTo("unscanned");
 
-    JsonNode job = expect(202, api("POST", "/repositories/raw/alpine/manifests/3.16.9/scan", null));
-    assertThat(ScanningContract.awaitJob(client, basic, job.get("id").asLong()).get("state").asText())
+    JsonNode job = expect(202, rest("POST", "/repositories/raw/alpine/manifests/3.16.9/scan", null));
+    assertThat(awaitJob(job.get("id").asLong()).get("state").asText())
         .isEqualTo("succeeded");
     Processes.Result allowed = pull(null, "raw/alpine:3.16.9");
     assertThat(allowed.exitCode()).as(allowed.output()).isZero();
-    expect(204, api("DELETE", "/repositories/raw/alpine/pull-gate", null));
-    expect(404, api("GET", "/repositories/raw/alpine/pull-gate", null));
+    expect(204, rest("DELETE", "/repositories/raw/alpine/pull-gate", null));
+    expect(404, rest("GET", "/repositories/raw/alpine/pull-gate", null));
   }
 
   @Test
   void aSeverityGateRefusesUntilAllowlistedOrDeclaredNotAffectedInAnOpenVexReferrer() throws Exception {
-    ScanningContract.importFixtureDatabase(client, basic);
-    expect(201, api("POST", "/repositories", "{\"name\":\"hub/java-app\",\"visibility\":\"public\"}"));
+    importFixtureDatabase();
+    expect(201, rest("POST", "/repositories", "{\"name\":\"hub/java-app\",\"visibility\":\"public\"}"));
     Skopeo.copy(fixture("java-app"), Skopeo.adminCreds(), "docker://" + registry.host + "/hub/java-app:1.0.0");
-    ScanningContract.awaitIdleJobs(client, basic);
+    awaitIdleJobs();
     JsonNode before = summary("hub/java-app", "1.0.0");
     int criticals = before.get("counts").get("critical").asInt();
     assertThat(criticals).as("the fixture has critical findings").isPositive();
     List<String> criticalIds = new ArrayList<>();
-    for (JsonNode finding : expect(200, api("GET", "/repositories/hub/java-app/manifests/1.0.0/scan/components"
+    for (JsonNode finding : expect(200, rest("GET", "/repositories/hub/java-app/manifests/1.0.0/scan/components"
         + "?severity=critical&sort=id", null)).get("components")) {
       if (!criticalIds.contains(finding.get("vulnerabilityId").asText())) {
         criticalIds.add(finding.get("vulnerabilityId").asText());
@@ -132,7 +111,7 @@ abstract class PullGateContract {
     String digest = before.get("digest").asText();
     assertThat(pull(null, "hub/java-app:1.0.0").exitCode()).as("no gate yet").isZero();
 
-    expect(200, api("PUT", "/namespaces/hub/pull-gate", "{\"minSeverity\":\"critical\"}"));
+    expect(200, rest("PUT", "/namespaces/hub/pull-gate", "{\"minSeverity\":\"critical\"}"));
     double refusals = refusedMetric("vulnerabilities");
     Processes.Result refused = pull(null, "hub/java-app:1.0.0");
     assertThat(refused.exitCode()).as(refused.output()).isNotZero();
@@ -147,15 +126,15 @@ abstract class PullGateContract {
         "repository:hub/java-app:pull", null)).get("layers").get(0).get("digest").asText();
     assertThat(anonymous.send("GET", "/v2/hub/java-app/blobs/" + layer, "repository:hub/java-app:pull", null).statusCode())
         .as("blobs are not gated: the manifest is the door").isEqualTo(200);
-    expect(400, api("PUT", "/namespaces/hub/pull-gate", "{\"minSeverity\":\"high\"}"));
-    expect(400, api("PUT", "/namespaces/hub/pull-gate", "{}"));
+    expect(400, rest("PUT", "/namespaces/hub/pull-gate", "{\"minSeverity\":\"high\"}"));
+    expect(400, rest("PUT", "/namespaces/hub/pull-gate", "{}"));
     expect(401, client.api(null, "PUT", "/namespaces/hub/pull-gate", "{\"minSeverity\":\"minor\"}"));
 
     // Allowlisted: every critical id, at the namespace, until an hour from now.
     String inAnHour = Instant.now().plusSeconds(3600).toString();
     List<Long> entries = new ArrayList<>();
     for (String id : criticalIds) {
-      JsonNode entry = expect(201, api("POST", "/namespaces/hub/cve-allowlist", "{\"vulnerabilityId\":\"" + id
+      JsonNode entry = expect(201, rest("POST", "/namespaces/hub/cve-allowlist", "{\"vulnerabilityId\":\"" + id
           + "\",\"expiresAt\":\"" + inAnHour + "\",\"justification\":\"the vulnerable code is never loaded\"}"));
       assertThat(entry.get("createdBy").asText()).isEqualTo(TestRegistry.ADMIN);
       assertThat(entry.get("expired").asBoolean()).isFalse();
@@ -166,12 +145,12 @@ abstract class PullGateContract {
     JsonNode counted = summary("hub/java-app", "1.0.0");
     assertThat(counted.get("counts").get("critical").asInt()).isZero();
     assertThat(counted.get("suppressed").asInt()).isEqualTo(criticals);
-    JsonNode marked = expect(200, api("GET", "/repositories/hub/java-app/manifests/1.0.0/scan/components"
+    JsonNode marked = expect(200, rest("GET", "/repositories/hub/java-app/manifests/1.0.0/scan/components"
         + "?severity=critical", null)).get("components").get(0);
     assertThat(marked.get("suppression").get("source").asText()).isEqualTo("allowlist");
     assertThat(marked.get("suppression").get("reason").asText()).contains("namespace hub", "never loaded");
     List<JsonNode> audit = new ArrayList<>();
-    expect(200, api("GET", "/audit?action=allowlist.entry_added", null)).get("items").forEach(e -> {
+    expect(200, rest("GET", "/audit?action=allowlist.entry_added", null)).get("items").forEach(e -> {
       if (e.get("detail").get("scope").asText().equals("namespace hub")) {
         audit.add(e);
       }
@@ -179,29 +158,29 @@ abstract class PullGateContract {
     assertThat(audit).hasSize(criticals);
     assertThat(audit.get(0).get("actor").asText()).isEqualTo(TestRegistry.ADMIN);
     assertThat(audit.get(0).get("detail").get("justification").asText()).isEqualTo("the vulnerable code is never loaded");
-    expect(400, api("POST", "/namespaces/hub/cve-allowlist", "{\"vulnerabilityId\":\"CVE-1\",\"expiresAt\":\""
+    expect(400, rest("POST", "/namespaces/hub/cve-allowlist", "{\"vulnerabilityId\":\"CVE-1\",\"expiresAt\":\""
         + inAnHour + "\",\"justification\":\"x\"}"));
-    expect(400, api("POST", "/namespaces/hub/cve-allowlist", "{\"vulnerabilityId\":\"CVE-2021-44228\",\"expiresAt\":\""
+    expect(400, rest("POST", "/namespaces/hub/cve-allowlist", "{\"vulnerabilityId\":\"CVE-2021-44228\",\"expiresAt\":\""
         + Instant.now().minusSeconds(1) + "\",\"justification\":\"x\"}"));
-    expect(400, api("POST", "/namespaces/hub/cve-allowlist", "{\"vulnerabilityId\":\"CVE-2021-44228\",\"expiresAt\":\""
+    expect(400, rest("POST", "/namespaces/hub/cve-allowlist", "{\"vulnerabilityId\":\"CVE-2021-44228\",\"expiresAt\":\""
         + inAnHour + "\"}"));
 
     // Expiring: the same entries for two seconds only; once expired the gate refuses again.
     for (long id : entries) {
-      expect(204, api("DELETE", "/cve-allowlist/" + id, null));
+      expect(204, rest("DELETE", "/cve-allowlist/" + id, null));
     }
     Instant soon = Instant.now().plusSeconds(2);
     for (String id : criticalIds) {
-      expect(201, api("POST", "/repositories/hub/java-app/cve-allowlist", "{\"vulnerabilityId\":\"" + id
+      expect(201, rest("POST", "/repositories/hub/java-app/cve-allowlist", "{\"vulnerabilityId\":\"" + id
           + "\",\"expiresAt\":\"" + soon + "\",\"justification\":\"until the patch lands\"}"));
     }
-    assertThat(expect(200, api("GET", "/repositories/hub/java-app/manifests/1.0.0/pull-gate", null)).get("allowed")
+    assertThat(expect(200, rest("GET", "/repositories/hub/java-app/manifests/1.0.0/pull-gate", null)).get("allowed")
         .asBoolean()).isTrue();
     Thread.sleep(Math.max(0, soon.toEpochMilli() - System.currentTimeMillis()) + 200);
     Processes.Result expired = pull(null, "hub/java-app:1.0.0");
     assertThat(expired.exitCode()).as("expired entries stop applying: " + expired.output()).isNotZero();
     assertThat(expired.output()).contains(expected);
-    JsonNode listed = expect(200, api("GET", "/repositories/hub/java-app/cve-allowlist", null)).get("items");
+    JsonNode listed = expect(200, rest("GET", "/repositories/hub/java-app/cve-allowlist", null)).get("items");
     assertThat(listed).hasSize(criticals).allSatisfy(e -> assertThat(e.get("expired").asBoolean()).isTrue());
 
     // OpenVEX: a document attached to the image declares the critical vulnerabilities not affecting it.
@@ -222,38 +201,38 @@ abstract class PullGateContract {
     assertThat(afterVex.get("counts").get("critical").asInt()).isZero();
     assertThat(afterVex.get("counts").get("total").asInt())
         .isEqualTo(before.get("counts").get("total").asInt() - criticals);
-    JsonNode suppressed = expect(200, api("GET", "/repositories/hub/java-app/manifests/1.0.0/scan/components"
+    JsonNode suppressed = expect(200, rest("GET", "/repositories/hub/java-app/manifests/1.0.0/scan/components"
         + "?severity=critical", null)).get("components").get(0);
     assertThat(suppressed.get("suppression").get("source").asText()).isEqualTo("openvex");
     assertThat(suppressed.get("suppression").get("reason").asText()).contains(vexDigest,
         "vulnerable_code_not_in_execute_path", "JNDI lookups are disabled");
-    assertThat(expect(200, api("GET", "/repositories/hub/java-app/manifests/1.0.0/pull-gate", null)).get("allowed")
+    assertThat(expect(200, rest("GET", "/repositories/hub/java-app/manifests/1.0.0/pull-gate", null)).get("allowed")
         .asBoolean()).isTrue();
     Processes.Result vexPull = pull(null, "hub/java-app@" + vexDigest);
     assertThat(vexPull.exitCode()).as("the VEX document itself is no image and not gated: " + vexPull.output())
         .isZero();
 
     // The gate still refuses what the document does not cover.
-    expect(200, api("PUT", "/namespaces/hub/pull-gate", "{\"minSeverity\":\"minor\"}"));
+    expect(200, rest("PUT", "/namespaces/hub/pull-gate", "{\"minSeverity\":\"minor\"}"));
     Processes.Result minor = pull(null, "hub/java-app:1.0.0");
     assertThat(minor.exitCode()).isNotZero();
     assertThat(minor.output()).contains("pull refused: the pull gate of namespace hub refuses")
         .contains("at or above minor");
-    expect(204, api("DELETE", "/namespaces/hub/pull-gate", null));
+    expect(204, rest("DELETE", "/namespaces/hub/pull-gate", null));
     assertThat(pull(null, "hub/java-app:1.0.0").exitCode()).isZero();
-    assertThat(expect(200, api("GET", "/audit?action=pull_gate.set", null)).get("items")).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(expect(200, api("GET", "/audit?action=pull_gate.deleted", null)).get("items")).isNotEmpty();
+    assertThat(expect(200, rest("GET", "/audit?action=pull_gate.set", null)).get("items")).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(expect(200, rest("GET", "/audit?action=pull_gate.deleted", null)).get("items")).isNotEmpty();
   }
 
   @Test
   void anIndexIsRefusedForItsPlatformsAndAVexDocumentOnTheIndexCoversThemAll() throws Exception {
-    ScanningContract.importFixtureDatabase(client, basic);
-    expect(201, api("POST", "/repositories", "{\"name\":\"multi/alpine\",\"visibility\":\"public\"}"));
+    importFixtureDatabase();
+    expect(201, rest("POST", "/repositories", "{\"name\":\"multi/alpine\",\"visibility\":\"public\"}"));
     Path layout = fixture("alpine-3.16-multiarch");
     Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false", "--dest-creds",
         Skopeo.adminCreds(), "oci:" + layout + ":" + RealClientsContract.refName(layout),
         "docker://" + registry.host + "/multi/alpine:3.16.9")).requireSuccess();
-    ScanningContract.awaitIdleJobs(client, basic);
+    awaitIdleJobs();
     JsonNode summary = summary("multi/alpine", "3.16.9");
     String index = summary.get("digest").asText();
     assertThat(summary.get("platforms")).hasSize(2);
@@ -265,13 +244,13 @@ abstract class PullGateContract {
         arm = platform.get("digest").asText();
       }
     }
-    for (JsonNode finding : expect(200, api("GET", "/repositories/multi/alpine/manifests/3.16.9/scan/components", null))
+    for (JsonNode finding : expect(200, rest("GET", "/repositories/multi/alpine/manifests/3.16.9/scan/components", null))
         .get("components")) {
       if (!ids.contains(finding.get("vulnerabilityId").asText())) {
         ids.add(finding.get("vulnerabilityId").asText());
       }
     }
-    expect(200, api("PUT", "/namespaces/multi/pull-gate", "{\"minSeverity\":\"minor\"}"));
+    expect(200, rest("PUT", "/namespaces/multi/pull-gate", "{\"minSeverity\":\"minor\"}"));
     Processes.Result refused = pull(null, "multi/alpine:3.16.9");
     assertThat(refused.exitCode()).isNotZero();
     assertThat(refused.output()).contains("pull refused: the pull gate of namespace multi refuses", " in linux/");

@@ -23,6 +23,9 @@ import io.portcullis.mirror.MirrorService;
 import io.portcullis.policy.gate.EffectiveFindings;
 import io.portcullis.policy.gate.Exemptions;
 import io.portcullis.policy.gate.PullGates;
+import io.portcullis.policy.PolicyPermissions;
+import io.portcullis.policy.PolicyService;
+import io.portcullis.repository.RepositoryService;
 import io.portcullis.mirror.cache.CacheService;
 import io.portcullis.quota.QuotaService;
 import io.portcullis.retention.RetentionService;
@@ -97,6 +100,8 @@ public final class ApiV1 {
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
    * @param caches   pull-through caches behind {@code /caches} ({@link CacheApi})
+   * @param policies promotion policies behind {@code /policies}, with the repository domain's immutability
+   *                 rules behind {@code /immutability-rules} ({@link PolicyApi})
    * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
    * @param retention pruning policies behind {@code /repositories/{name}/retention} ({@link RetentionApi})
    * @param gates    pull gates and, with {@code exemptions}, the CVE allowlists ({@link PullGatesApi}); the
@@ -105,8 +110,9 @@ public final class ApiV1 {
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
       Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, CacheService caches,
-      QuotaService quotas, RetentionService retention, PullGates gates, Exemptions exemptions, OidcSignIn oidc,
-      ObjectMapper json, java.time.Clock clock) {
+      PolicyService policies, RepositoryService repositories, PolicyPermissions policyPermissions, QuotaService quotas,
+      RetentionService retention, PullGates gates, Exemptions exemptions, OidcSignIn oidc, ObjectMapper json,
+      java.time.Clock clock) {
     this.gates = gates;
     this.exemptions = exemptions;
     this.oidc = oidc;
@@ -126,8 +132,9 @@ public final class ApiV1 {
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
         new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
             (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
-        new CacheApi(caches, authentication, identity, json), new QuotaApi(quotas, authentication, identity, json),
-        new RetentionApi(retention, authentication, access, json), gatesApi);
+        new CacheApi(caches, authentication, identity, json),
+        new PolicyApi(policies, repositories, policyPermissions, authentication, json),
+        new QuotaApi(quotas, authentication, identity, json), new RetentionApi(retention, authentication, access, json), gatesApi);
   }
 
   private OidcSignIn requireOidc() {
@@ -155,7 +162,7 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      CacheApi cacheApi, QuotaApi quotaApi, RetentionApi retentionApi, PullGatesApi gatesApi) {
+      CacheApi cacheApi, PolicyApi policyApi, QuotaApi quotaApi, RetentionApi retentionApi, PullGatesApi gatesApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -222,6 +229,7 @@ public final class ApiV1 {
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
     cacheApi.addRoutes(r);
+    policyApi.addRoutes(r);
     quotaApi.addRoutes(r);
     retentionApi.addRoutes(r);
     identityApi.addRoutes(r);
