@@ -245,8 +245,9 @@ public final class Portcullis implements AutoCloseable {
     QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
     blobs.addLinkGuard(quotas);
     metrics.watchQuotas(() -> quotas.list(null, QUOTAS_WATCHED));
+    Candidates candidates = new Candidates(db, manifests, scans, exemptions, json, clock);
     RetentionService retention = new RetentionService(db, new JdbcRetentionStore(), manifests, repositories,
-        new Candidates(db, manifests, scans, json, clock), scheduler, jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
+        candidates, scheduler, jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
     repositories.addDeletionParticipant(retention);
     jobs.register(RetentionService.JOB_KIND, retention);
     events.subscribe(retention.afterPush());
@@ -272,7 +273,7 @@ public final class Portcullis implements AutoCloseable {
         json);
     PolicyPermissions policyPermissions = policyPermissions(accessController);
     PolicyService policies = new PolicyService(db, new JdbcPolicyStore(json), manifests, blobs, repositories, scans,
-        events, policyPermissions, json, clock, metrics::policyEvaluated);
+        candidates, events, policyPermissions, json, clock, metrics::policyEvaluated);
     events.subscribe(policies.subscriber());
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
         identity, webhooks, mirrors, caches, policies, repositories, policyPermissions, quotas, retention, gates, exemptions,

@@ -3,7 +3,10 @@ package io.portcullis.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.metadata.Database;
+import io.portcullis.policy.gate.EffectiveFindings;
+import io.portcullis.policy.gate.Exemptions;
 import io.portcullis.registry.ManifestService;
+import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.ScanService;
 import io.portcullis.scan.inventory.ImageInventory;
 import io.portcullis.scan.inventory.InstalledPackage;
@@ -14,25 +17,31 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Loads what criteria judge: a tag's manifest and, per platform image, its stored scan and (when a
- * criterion asks) its inventory. Promotion and pruning policies judge tags through it alike.
+ * Loads what criteria judge: a tag's manifest and, per platform image, its stored scan with the
+ * exemptions applied and (when a criterion asks) its inventory. Promotion and pruning policies judge
+ * tags through it alike.
  */
 public final class Candidates {
   private final Database db;
   private final ManifestService manifests;
   private final ScanService scans;
+  private final Exemptions exemptions;
   private final ObjectMapper json;
   private final Clock clock;
 
-  public Candidates(Database db, ManifestService manifests, ScanService scans, ObjectMapper json, Clock clock) {
+  public Candidates(Database db, ManifestService manifests, ScanService scans, Exemptions exemptions, ObjectMapper json,
+      Clock clock) {
     this.db = db;
     this.manifests = manifests;
     this.scans = scans;
+    this.exemptions = exemptions;
     this.json = json;
     this.clock = clock;
   }
@@ -45,6 +54,7 @@ public final class Candidates {
       return Optional.empty();
     }
     ManifestService.Manifest m = manifest.get();
+    Map<String, ImageScan> effective = withScans ? effectiveScans(repository, m) : Map.of();
     List<ImageFacts> images = new ArrayList<>();
     if (MediaTypes.isIndex(m.mediaType())) {
       JsonNode index;
@@ -57,15 +67,30 @@ public final class Candidates {
         JsonNode p = child.path("platform");
         String platform = p.isMissingNode() ? "unknown" : p.path("os").asText() + "/" + p.path("architecture").asText()
             + (p.hasNonNull("variant") ? "/" + p.path("variant").asText() : "");
-        images.add(facts(child.path("digest").asText(), platform, withScans));
+        images.add(facts(child.path("digest").asText(), platform, effective));
       }
     } else {
-      images.add(facts(m.digest().toString(), null, withScans));
+      images.add(facts(m.digest().toString(), null, effective));
     }
     return Optional.of(new Candidate(repository, tag, m.digest(), m.mediaType(), images, clock.instant()));
   }
 
-  private ImageFacts facts(String digest, String platform, boolean withScans) {
+  /**
+   * Each platform image's stored scan as criteria must see it: with the allowlist entries and OpenVEX
+   * statements that apply to the image in this repository taken out of its findings and counts, as
+   * the pull gates and the scan views see them.
+   */
+  private Map<String, ImageScan> effectiveScans(RepositoryName repository, ManifestService.Manifest manifest) {
+    Map<String, ImageScan> scans = new HashMap<>();
+    for (EffectiveFindings.Image image : exemptions.effectiveFindings(repository, manifest).images()) {
+      image.scan().ifPresent(s -> scans.put(image.digest(), !image.scanned() ? s : new ImageScan(s.digest(), s.status(),
+          s.error(), s.layers(), s.history(), s.os(), s.vulndbVersion(), image.counts(), image.inForce(), s.scannedAt(),
+          s.matchedAt())));
+    }
+    return scans;
+  }
+
+  private ImageFacts facts(String digest, String platform, Map<String, ImageScan> effective) {
     Supplier<List<InstalledPackage>> packages = new Supplier<>() {
       private List<InstalledPackage> loaded;
 
@@ -81,6 +106,6 @@ public final class Candidates {
         return loaded;
       }
     };
-    return new ImageFacts(digest, platform, withScans ? scans.result(digest).orElse(null) : null, packages);
+    return new ImageFacts(digest, platform, effective.get(digest), packages);
   }
 }

@@ -70,9 +70,10 @@ public final class PolicyService {
     Listener NONE = outcome -> {};
   }
 
+  /** @param candidates loads the tags the criteria judge (with allowlist and VEX exemptions applied) */
   public PolicyService(Database db, PolicyStore store, ManifestService manifests, BlobService blobs,
-      RepositoryService repositories, ScanService scans, EventLog events, PolicyPermissions permissions,
-      ObjectMapper json, Clock clock, Listener listener) {
+      RepositoryService repositories, ScanService scans, Candidates candidates, EventLog events,
+      PolicyPermissions permissions, ObjectMapper json, Clock clock, Listener listener) {
     this.db = db;
     this.store = store;
     this.manifests = manifests;
@@ -84,7 +85,7 @@ public final class PolicyService {
     this.json = json;
     this.clock = clock;
     this.listener = listener;
-    this.candidates = new Candidates(db, manifests, scans, json, clock);
+    this.candidates = candidates;
   }
 
   // ---- management

@@ -6,12 +6,16 @@ import io.portcullis.auth.Principal;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.jdbc.JdbcEventStore;
 import io.portcullis.metadata.Database;
+import io.portcullis.policy.Candidates;
 import io.portcullis.policy.Decision;
 import io.portcullis.policy.PolicyDefinition;
 import io.portcullis.policy.PolicyPermissions;
 import io.portcullis.policy.PolicyService;
 import io.portcullis.policy.PromotionPolicy;
 import io.portcullis.policy.TagTemplate;
+import io.portcullis.policy.gate.Exemptions;
+import io.portcullis.policy.gate.GatePermissions;
+import io.portcullis.policy.gate.jdbc.JdbcGateStore;
 import io.portcullis.policy.jdbc.JdbcPolicyStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
@@ -40,6 +44,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,8 +93,11 @@ public final class PolicyBench {
           return true;
         }
       };
-      PolicyService policies = new PolicyService(db, new JdbcPolicyStore(json), manifests, blobs, repos, scans, events,
-          everyone, json, clock, PolicyService.Listener.NONE);
+      Exemptions exemptions = new Exemptions(db, new JdbcGateStore(), scans, manifests, blobs, events,
+          (principal, scope) -> GatePermissions.Access.MANAGE, clock, () -> BENCH, Duration.ofSeconds(5));
+      PolicyService policies = new PolicyService(db, new JdbcPolicyStore(json), manifests, blobs, repos, scans,
+          new Candidates(db, manifests, scans, exemptions, json, clock), events, everyone, json, clock,
+          PolicyService.Listener.NONE);
 
       long setup = System.nanoTime();
       byte[] layer = "one layer for every image".getBytes(StandardCharsets.UTF_8);

@@ -130,6 +130,13 @@ abstract class PullGateContract extends AdminApiContract {
     expect(400, rest("PUT", "/namespaces/hub/pull-gate", "{}"));
     expect(401, client.api(null, "PUT", "/namespaces/hub/pull-gate", "{\"minSeverity\":\"minor\"}"));
 
+    // Promotion judges the same findings the gate does: refused while they are in force...
+    long promotion = expect(201, rest("POST", "/policies", "{\"name\":\"no criticals\",\"source\":\"hub/java-app\","
+        + "\"target\":\"gated/java-app\",\"enabled\":false,\"criteria\":[{\"type\":\"vulnerabilities\","
+        + "\"severity\":\"critical\",\"op\":\"=\",\"count\":0}]}")).get("id").asLong();
+    assertThat(expect(200, rest("POST", "/policies/" + promotion + "/apply?dryRun=true", null)).get("items").get(0)
+        .get("outcome").asText()).isEqualTo("skip");
+
     // Allowlisted: every critical id, at the namespace, until an hour from now.
     String inAnHour = Instant.now().plusSeconds(3600).toString();
     List<Long> entries = new ArrayList<>();
@@ -145,6 +152,9 @@ abstract class PullGateContract extends AdminApiContract {
     JsonNode counted = summary("hub/java-app", "1.0.0");
     assertThat(counted.get("counts").get("critical").asInt()).isZero();
     assertThat(counted.get("suppressed").asInt()).isEqualTo(criticals);
+    // ...and passed once they are allowlisted.
+    assertThat(expect(200, rest("POST", "/policies/" + promotion + "/apply?dryRun=true", null)).get("items").get(0)
+        .get("outcome").asText()).isEqualTo("promote");
     JsonNode marked = expect(200, rest("GET", "/repositories/hub/java-app/manifests/1.0.0/scan/components"
         + "?severity=critical", null)).get("components").get(0);
     assertThat(marked.get("suppression").get("source").asText()).isEqualTo("allowlist");
