@@ -35,6 +35,8 @@ public enum EventType {
   QUOTA_WARNING("quota.warning"),
   QUOTA_SET("quota.set"),
   QUOTA_REMOVED("quota.removed"),
+  /** A garbage collection run (or dry run) finished; the detail has what it freed. */
+  GC_COMPLETED("gc.completed"),
   /** A re-match found vulnerabilities new to a stored image; the detail names them ({@code found}). */
   VULNERABILITY_FOUND("vulnerability.found"),
   // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.

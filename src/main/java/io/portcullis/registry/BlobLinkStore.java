@@ -18,7 +18,10 @@ public interface BlobLinkStore {
   /** Records that the blob's bytes are stored, holding its row's lock until commit. */
   void upsertBlob(Tx tx, Digest digest, long size, long now);
 
-  /** Links the blob to the repository unless it is linked. */
+  /**
+   * Links the blob to the repository, or renews the link's time when it is linked: a link is what an
+   * upload in flight looks like, and garbage collection keeps links younger than its grace window.
+   */
   void link(Tx tx, RepositoryName repository, Digest digest, long now);
 
   /** Unlinks the blob from the repository; false when it was not linked. */

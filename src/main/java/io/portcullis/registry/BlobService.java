@@ -137,6 +137,11 @@ public final class BlobService implements RepositoryDeletionParticipant {
     });
   }
 
+  /** Drops links garbage collection removed from this replica's cache. */
+  void forget(RepositoryName repository, java.util.Collection<Digest> digests) {
+    digests.forEach(digest -> linked.invalidate(key(repository, digest)));
+  }
+
   /** Adds a check every new link must pass (wired at start-up, before the first request). */
   public void addLinkGuard(BlobLinkGuard guard) {
     guards.add(guard);
