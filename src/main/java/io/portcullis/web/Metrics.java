@@ -1,6 +1,8 @@
 package io.portcullis.web;
 
 import io.portcullis.events.EventLog;
+import io.portcullis.gc.GcReport;
+import io.portcullis.gc.GcRun;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.mirror.MirrorRun;
@@ -47,6 +49,10 @@ public final class Metrics {
   private final Counter mirrorBytes;
   private final Counter mirrorRequests;
   private final Counter quotaRefusals;
+  private final Counter gcRuns;
+  private final Counter gcFreedBytes;
+  private final Counter gcDeleted;
+  private final Histogram gcDurations;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -85,6 +91,17 @@ public final class Metrics {
     mirrorRequests = Counter.builder().name("portcullis_mirror_upstream_requests_total")
         .help("HTTP requests mirror runs sent to upstreams, by target repository").labelNames("mirror")
         .register(registry);
+    gcRuns = Counter.builder().name("portcullis_gc_runs_total")
+        .help("Garbage collection runs by outcome (succeeded, failed) and whether they were dry runs")
+        .labelNames("outcome", "dry_run").register(registry);
+    gcFreedBytes = Counter.builder().name("portcullis_gc_freed_bytes_total")
+        .help("Bytes garbage collection deleted from the blob store (blobs and orphaned files)").register(registry);
+    gcDeleted = Counter.builder().name("portcullis_gc_deleted_total")
+        .help("What garbage collection deleted, by kind (manifests, links, blobs, orphan_files, uploads)")
+        .labelNames("kind").register(registry);
+    gcDurations = Histogram.builder().name("portcullis_gc_duration_seconds")
+        .help("Duration of garbage collection runs, dry runs included")
+        .classicUpperBounds(1, 5, 30, 60, 300, 900, 3600, 10800).register(registry);
     quotaRefusals = Counter.builder().name("portcullis_quota_refusals_total")
         .help("Blobs refused because they would take a namespace past its storage quota, by namespace")
         .labelNames("namespace").register(registry);
@@ -155,6 +172,21 @@ public final class Metrics {
         .help("Webhook deliveries this server is sending right now")
         .callback(gauge -> gauge.call(inFlight.getAsInt()))
         .register(registry);
+  }
+
+  /** A finished garbage collection run (the collector's listener); a dry run freed nothing. */
+  public void gcFinished(GcRun run, Duration took) {
+    gcRuns.labelValues(run.state(), String.valueOf(run.dryRun())).inc();
+    gcDurations.observe(took.toNanos() / 1e9);
+    if (!run.dryRun()) {
+      GcReport r = run.report();
+      gcFreedBytes.inc(r.freedBytes());
+      gcDeleted.labelValues("manifests").inc(r.manifests());
+      gcDeleted.labelValues("links").inc(r.links());
+      gcDeleted.labelValues("blobs").inc(r.blobs());
+      gcDeleted.labelValues("orphan_files").inc(r.orphanFiles());
+      gcDeleted.labelValues("uploads").inc(r.uploads());
+    }
   }
 
   /** A finished mirror run, counted under its target repository. */

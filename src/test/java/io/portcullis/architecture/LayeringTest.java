@@ -81,6 +81,7 @@ class LayeringTest {
         .layer("scan").definedBy("io.portcullis.scan..")
         .layer("mirror").definedBy("io.portcullis.mirror..")
         .layer("quota").definedBy("io.portcullis.quota..")
+        .layer("gc").definedBy("io.portcullis.gc..")
         .layer("identity").definedBy("io.portcullis.identity..")
         .layer("repository").definedBy("io.portcullis.repository..")
         .layer("webhooks").definedBy("io.portcullis.webhooks..")
@@ -91,7 +92,7 @@ class LayeringTest {
         .layer("auth").definedBy("io.portcullis.auth..")
         .layer("shared").definedBy("io.portcullis.shared..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "quota", "identity", "repository", "webhooks",
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "quota", "gc", "identity", "repository", "webhooks",
             "events", "jobs", "storage", "metadata", "auth", "shared")
         .whereLayer("cli").mayOnlyAccessLayers("shared")
         .whereLayer("registry").mayOnlyAccessLayers("repository", "storage", "metadata", "events", "shared")
@@ -99,6 +100,7 @@ class LayeringTest {
             "shared")
         .whereLayer("scan").mayOnlyAccessLayers("repository", "metadata", "storage", "events", "jobs", "shared")
         .whereLayer("quota").mayOnlyAccessLayers("registry", "metadata", "events", "shared")
+        .whereLayer("gc").mayOnlyAccessLayers("registry", "storage", "jobs", "metadata", "events", "shared")
         .whereLayer("identity").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")
         .whereLayer("repository").mayOnlyAccessLayers("metadata", "events", "shared")
         .whereLayer("webhooks").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")

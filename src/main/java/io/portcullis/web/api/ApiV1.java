@@ -15,6 +15,7 @@ import io.portcullis.events.Event;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.EventQuery;
 import io.portcullis.events.EventType;
+import io.portcullis.gc.GcService;
 import io.portcullis.identity.Identity;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
@@ -89,11 +90,12 @@ public final class ApiV1 {
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
    * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
+   * @param gc       garbage collection behind {@code /gc/runs} ({@link GcApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
       Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, QuotaService quotas,
-      OidcSignIn oidc, ObjectMapper json) {
+      GcService gc, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -109,7 +111,7 @@ public final class ApiV1 {
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
         new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json),
-        new QuotaApi(quotas, authentication, identity, json));
+        new QuotaApi(quotas, authentication, identity, json), new GcApi(gc, authentication, identity, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -137,7 +139,7 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      QuotaApi quotaApi) {
+      QuotaApi quotaApi, GcApi gcApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -199,6 +201,7 @@ public final class ApiV1 {
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
     quotaApi.addRoutes(r);
+    gcApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }
