@@ -8,6 +8,10 @@ import io.portcullis.events.EventLog;
 import io.portcullis.events.EventQuery;
 import io.portcullis.events.EventType;
 import io.portcullis.events.jdbc.JdbcEventStore;
+import io.portcullis.gc.jdbc.JdbcGcStore;
+import io.portcullis.jobs.JobQueue;
+import io.portcullis.jobs.JobRunner;
+import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.metadata.DatabaseContract;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
@@ -354,6 +358,84 @@ abstract class GcContract extends DatabaseContract {
     assertThat(Files.exists(staging)).isTrue();
     assertThat(collect(false, false).uploads()).isEqualTo(1);
     assertThat(Files.exists(staging)).isFalse();
+  }
+
+  // ---- runs
+
+  @Test
+  void aRunIsAJobOneAtATimeWithItsHistoryProgressAndEvent() throws Exception {
+    byte[] unique = bytes(2500);
+    pushImage(APP, "v1", unique);
+    repositories.delete(APP, ALICE);
+    JobQueue queue = new JobQueue(database.db, new JdbcJobStore(), clock);
+    JobRunner runner = new JobRunner(queue, 2, Duration.ofMillis(50));
+    List<GcRun> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+    GcService gc = new GcService(database.db, new JdbcGcStore(new ObjectMapper()), collector, runner, events, clock,
+        false, (run, took) -> finished.add(run));
+    runner.register(GcService.JOB_KIND, gc);
+
+    GcService.Requested dry = gc.request(true, null, ALICE);
+    GcService.Requested again = gc.request(false, true, ALICE);
+    assertThat(dry.created()).isTrue();
+    assertThat(dry.run().state()).isEqualTo(GcRun.QUEUED);
+    assertThat(again.created()).as("one run at a time: the queued one is answered").isFalse();
+    assertThat(again.run().id()).isEqualTo(dry.run().id());
+    try {
+      runner.start();
+      assertThat(queue.awaitFinished(dry.run().jobId(), Duration.ofSeconds(20)).orElseThrow().state())
+          .isEqualTo("succeeded");
+      GcRun done = gc.find(dry.run().id()).orElseThrow();
+      assertThat(done.state()).isEqualTo(GcRun.SUCCEEDED);
+      assertThat(done.dryRun()).isTrue();
+      assertThat(done.requestedBy()).isEqualTo("alice");
+      assertThat(done.phase()).isEqualTo("orphans");
+      assertThat(done.report().blobs()).isEqualTo(2);
+      assertThat(done.startedAt()).isNotNull();
+      assertThat(done.finishedAt()).isNotNull();
+      assertThat(stored(unique)).as("a dry run").isTrue();
+
+      GcService.Requested real = gc.request(false, null, ALICE);
+      assertThat(real.created()).isTrue();
+      queue.awaitFinished(real.run().jobId(), Duration.ofSeconds(20));
+      GcRun freed = gc.find(real.run().id()).orElseThrow();
+      assertThat(freed.report()).usingRecursiveComparison().isEqualTo(done.report());
+      assertThat(freed.message()).startsWith("freed " + done.report().freedBytes() + " bytes");
+      assertThat(stored(unique)).isFalse();
+      assertThat(gc.list(0, 10)).extracting(GcRun::id).containsExactly(real.run().id(), dry.run().id());
+      assertThat(finished).extracting(GcRun::dryRun).containsExactly(true, false);
+      assertThat(events.search(new EventQuery(0, 10, null, null, EventType.GC_COMPLETED, null, null)))
+          .hasSize(2).first().satisfies(e -> assertThat(e.detail()).containsEntry("dryRun", "false")
+              .containsEntry("blobs", "2").containsEntry("freedBytes", String.valueOf(done.report().freedBytes())));
+    } finally {
+      runner.close();
+    }
+  }
+
+  @Test
+  void aScheduledRunUsesTheDefaultsAndEndsARunWhoseRunnerDied() throws Exception {
+    JobQueue queue = new JobQueue(database.db, new JdbcJobStore(), clock);
+    JobRunner runner = new JobRunner(queue, 1, Duration.ofMillis(50));
+    JdbcGcStore store = new JdbcGcStore(new ObjectMapper());
+    GcService gc = new GcService(database.db, store, collector, runner, events, clock, true, (run, took) -> {});
+    // A run whose job is no more: its runner died and the job was given up.
+    database.db.inTransaction(tx -> store.insertIfAbsent(tx, 9999, false, false, "alice", clock.instant()));
+    // As the scheduler queues it: the schedule's name as subject, no payload, no run row yet.
+    long scheduled = queue.enqueue(GcService.JOB_KIND, GcService.SUBJECT, null, 1);
+    runner.register(GcService.JOB_KIND, gc);
+    try {
+      runner.start();
+      queue.awaitFinished(scheduled, Duration.ofSeconds(20));
+    } finally {
+      runner.close();
+    }
+    List<GcRun> runs = gc.list(0, 10);
+    assertThat(runs).hasSize(2);
+    assertThat(runs.get(0).jobId()).isEqualTo(scheduled);
+    assertThat(runs.get(0).requestedBy()).isEqualTo("schedule");
+    assertThat(runs.get(0).deleteUntagged()).as("gc.delete-untagged").isTrue();
+    assertThat(runs.get(0).state()).isEqualTo(GcRun.SUCCEEDED);
+    assertThat(runs.get(1).state()).isEqualTo(GcRun.FAILED);
+    assertThat(runs.get(1).message()).startsWith("interrupted");
   }
 
   // ---- races
