@@ -79,23 +79,7 @@ public final class GcCommands {
 
   /** Polls the run until it ends, printing each change; 0 when it succeeded. */
   static int follow(ApiClient client, long id, boolean json, PrintStream out) throws Exception {
-    String last = "";
-    while (true) {
-      JsonNode run = client.get("/gc/runs/" + id);
-      String line = line(run);
-      if (!json && !line.equals(last)) {
-        out.println(line);
-        last = line;
-      }
-      String state = run.path("state").asText();
-      if (state.equals("succeeded") || state.equals("failed")) {
-        if (json) {
-          AdminCommands.print(out, run);
-        }
-        return state.equals("succeeded") ? 0 : 1;
-      }
-      Thread.sleep(500);
-    }
+    return AdminCommands.followUntilEnd(() -> client.get("/gc/runs/" + id), GcCommands::line, json, out);
   }
 
   @Command(name = "runs", mixinStandardHelpOptions = true, description = "Garbage collection runs, newest first.")

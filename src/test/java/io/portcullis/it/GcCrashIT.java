@@ -3,16 +3,11 @@ package io.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +33,7 @@ class GcCrashIT {
 
   @Test
   void aCollectionKilledMidwayLeavesEveryLinkedBlobAndFinishesAfterTheRestart() throws Exception {
-    int port = freePort();
+    int port = ServerProcess.freePort();
     String base = "http://127.0.0.1:" + port;
     RegistryClient client = new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD);
     String admin = "Basic " + Base64.getEncoder().encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD)
@@ -46,9 +41,9 @@ class GcCrashIT {
     Random random = new Random(3);
     Map<String, byte[]> kept = new HashMap<>();
     long runId;
-    Process server = startServer(port);
+    Process server = ServerProcess.start(dataDir, port, Map.of("PORTCULLIS_GC_GRACE", "PT1S", "PORTCULLIS_GC_INTERVAL", ""));
     try {
-      awaitHealthy(base, server);
+      ServerProcess.awaitHealthy(base, server);
       for (int i = 0; i < 3; i++) {
         byte[] layer = new byte[50_000];
         random.nextBytes(layer);
@@ -80,9 +75,9 @@ class GcCrashIT {
     long blobsAtKill = count("SELECT COUNT(*) FROM blobs");
     assertThat(blobsAtKill).as("the kill left work to do").isGreaterThan(6);
 
-    server = startServer(port);
+    server = ServerProcess.start(dataDir, port, Map.of("PORTCULLIS_GC_GRACE", "PT1S", "PORTCULLIS_GC_INTERVAL", ""));
     try {
-      awaitHealthy(base, server);
+      ServerProcess.awaitHealthy(base, server);
       assertLinkedBlobsHaveTheirBytes();
       verify(client, kept);
       JsonNode run = null;
@@ -166,46 +161,5 @@ class GcCrashIT {
       result.next();
       return result.getLong(1);
     }
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private Process startServer(int port) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Path jar = Path.of("target/portcullis.jar").toAbsolutePath();
-    assertThat(jar).as("the packaged jar (integration tests run after package)").exists();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar.toString(), "serve",
-        "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + "-server.log")
-            .toFile()));
-    builder.environment().put("PORTCULLIS_ADMIN_PASSWORD", TestRegistry.ADMIN_PASSWORD);
-    builder.environment().put("PORTCULLIS_LOG_FORMAT", "text");
-    builder.environment().put("PORTCULLIS_GC_GRACE", "PT1S");
-    builder.environment().put("PORTCULLIS_GC_INTERVAL", "");
-    return builder.start();
-  }
-
-  private static void awaitHealthy(String base, Process server) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    for (int i = 0; i < 600; i++) {
-      if (!server.isAlive()) {
-        throw new AssertionError("server exited with " + server.exitValue());
-      }
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("server did not become healthy");
   }
 }
