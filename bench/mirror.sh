@@ -91,7 +91,7 @@ start_portcullis() {
   rm -rf "$PC_ROOT"; mkdir -p "$PC_ROOT"
   if ss -ltnH "sport = :$PC_PORT" | grep -q .; then echo "port $PC_PORT already in use" >&2; exit 1; fi
   PORTCULLIS_JAVA_OPTS=${PORTCULLIS_JAVA_OPTS:--XX:+UseZGC -Xmx1g} PORTCULLIS_ADMIN_PASSWORD=$PC_PASS \
-    PORTCULLIS_MIRROR_READ_TIMEOUT=PT120S \
+    PORTCULLIS_MIRROR_READ_TIMEOUT=PT120S PORTCULLIS_MIRROR_ALLOWED_NETWORKS=127.0.0.1/32 \
     setsid "$REPO_ROOT/bin/portcullis" serve --listen "127.0.0.1:$PC_PORT" --data-dir "$PC_ROOT/data" \
     > "$PC_ROOT/portcullis.log" 2>&1 < /dev/null &
   echo $! > "$PC_ROOT/pid"

@@ -49,7 +49,7 @@ public final class Configuration {
     if (file != null) {
       readFile(file, values);
     }
-    java.util.Set<String> known = new java.util.HashSet<>();
+    java.util.Set<String> known = new java.util.HashSet<>(NOT_SETTINGS);
     for (Setting s : Setting.values()) {
       known.add(s.environmentVariable());
       String env = environment.get(s.environmentVariable());
@@ -66,6 +66,10 @@ public final class Configuration {
     configuration.validate();
     return configuration;
   }
+
+  /** Variables of ours that are no settings: bin/portcullis' JVM options and the CLI's connection. */
+  private static final java.util.Set<String> NOT_SETTINGS = java.util.Set.of("PORTCULLIS_JAVA_OPTS", "PORTCULLIS_URL",
+      "PORTCULLIS_USER", "PORTCULLIS_PASSWORD");
 
   private static void readFile(Path file, Map<Setting, String> values) {
     JsonNode root;

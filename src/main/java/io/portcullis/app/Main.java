@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
         AdminCommands.Scan.class, AdminCommands.Jobs.class, AdminCommands.Schedules.class, AdminCommands.Audit.class, IdentityCommands.Users.class, IdentityCommands.Tokens.class,
         IdentityCommands.Orgs.class, IdentityCommands.Teams.class, IdentityCommands.Robots.class,
         IdentityCommands.Repos.class, io.portcullis.cli.WebhookCommands.Webhooks.class,
-        io.portcullis.cli.MirrorCommands.Mirrors.class, io.portcullis.cli.QuotaCommands.Quotas.class,
+        io.portcullis.cli.MirrorCommands.Mirrors.class, io.portcullis.cli.CacheCommands.Caches.class,
+        io.portcullis.cli.QuotaCommands.Quotas.class, io.portcullis.cli.RetentionCommands.Retention.class,
         io.portcullis.cli.GcCommands.Gc.class,
         io.portcullis.cli.Probe.class})
 public final class Main implements Callable<Integer> {

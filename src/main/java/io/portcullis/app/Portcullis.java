@@ -35,13 +35,19 @@ import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.jobs.jdbc.JdbcScheduleStore;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.JdbcSecretStore;
+import io.portcullis.mirror.BlobCopy;
 import io.portcullis.mirror.MirrorRunner;
+import io.portcullis.mirror.cache.CacheService;
+import io.portcullis.mirror.cache.PullThroughCache;
+import io.portcullis.mirror.cache.jdbc.JdbcCacheStore;
 import io.portcullis.mirror.MirrorService;
 import io.portcullis.mirror.jdbc.JdbcMirrorStore;
 import io.portcullis.mirror.upstream.UpstreamConnector;
 import io.portcullis.mirror.upstream.UpstreamSettings;
 import io.portcullis.quota.QuotaService;
 import io.portcullis.quota.jdbc.JdbcQuotaStore;
+import io.portcullis.retention.RetentionService;
+import io.portcullis.retention.jdbc.JdbcRetentionStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
@@ -221,24 +227,39 @@ public final class Portcullis implements AutoCloseable {
     events.subscribe(webhooks.subscriber());
     repositories.addDeletionParticipant(webhooks::forgetRepository);
     metrics.watchWebhooks(webhooks::backlog, webhooks::inFlight);
-    RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, authorizer, json);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
     QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
     blobs.addLinkGuard(quotas);
     metrics.watchQuotas(() -> quotas.list(null, QUOTAS_WATCHED));
+    RetentionService retention = new RetentionService(db, new JdbcRetentionStore(), manifests, repositories, scheduler,
+        jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
+    repositories.addDeletionParticipant(retention);
+    jobs.register(RetentionService.JOB_KIND, retention);
+    events.subscribe(retention.afterPush());
     NetworkPolicy upstreams = config.networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
     MirrorService mirrors = new MirrorService(db, mirrorStore, repositories, scheduler, jobs, events, box,
         upstreams, clock);
     repositories.addDeletionParticipant(mirrors);
-    jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock),
+    events.subscribe(mirrors.pushTrigger());
+    jobs.register(MirrorService.JOB_KIND, new MirrorRunner(mirrors, mirrorStore, db, upstreamConnector(config, upstreams, clock,
+        UpstreamSettings.defaults().maxAttempts(), UpstreamSettings.defaults().backoff(),
+        UpstreamSettings.defaults().maxBackoff()),
         manifests, blobs, uploads, events, clock,
-        (mirror, run) -> metrics.mirrorRun(mirror.target().value(), run.state(), run.counts()),
+        (mirror, run) -> metrics.mirrorRun(mirror.isPush() ? mirror.target() + " -> " + mirror.upstream()
+            : mirror.target().value(), mirror.direction().wireName(), run.state(), run.counts()),
         (int) config.longValue(Setting.MIRROR_TRANSFERS)));
+    JdbcCacheStore cacheStore = new JdbcCacheStore();
+    CacheService caches = new CacheService(db, cacheStore, events, box, upstreams, clock);
+    repositories.addDeletionParticipant(caches);
+    PullThroughCache pullThrough = new PullThroughCache(caches, cacheStore, db,
+        upstreamConnector(config, upstreams, clock, CACHE_ATTEMPTS, CACHE_BACKOFF, CACHE_MAX_BACKOFF), manifests, blobs,
+        new BlobCopy(uploads), events, clock, metrics.cacheListener());
+    RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, pullThrough, authorizer, json);
     GcService gc = garbageCollection(config, db, json, clock, events, jobs, scheduler, metrics, uploads,
         new RegistrySweep(db, new JdbcSweepStore(), manifestStore, blobStore, manifests, blobs, repositories, events));
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, quotas, gc, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
+        identity, webhooks, mirrors, caches, quotas, retention, gc, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
         json);
 
     Portcullis[] self = new Portcullis[1];
@@ -335,15 +356,22 @@ public final class Portcullis implements AutoCloseable {
     };
   }
 
-  private static UpstreamConnector upstreamConnector(Configuration config, NetworkPolicy policy, Clock clock) {
-    UpstreamSettings defaults = UpstreamSettings.defaults();
+  /**
+   * A client pulling through a cache is waiting: an upstream gets one retry, soon, before its cached
+   * copy is served instead (a mirror run has time and retries five times).
+   */
+  private static final int CACHE_ATTEMPTS = 2;
+  private static final Duration CACHE_BACKOFF = Duration.ofMillis(200);
+  private static final Duration CACHE_MAX_BACKOFF = Duration.ofSeconds(2);
+
+  private static UpstreamConnector upstreamConnector(Configuration config, NetworkPolicy policy, Clock clock,
+      int attempts, Duration backoff, Duration maxBackoff) {
     String proxy = config.get(Setting.MIRROR_PROXY);
     String ca = config.get(Setting.MIRROR_CA_FILE);
     try {
       return new UpstreamConnector(new UpstreamSettings(proxy.isEmpty() ? null : URI.create(proxy),
           ca.isEmpty() ? null : Path.of(ca), config.duration(Setting.MIRROR_CONNECT_TIMEOUT),
-          config.duration(Setting.MIRROR_READ_TIMEOUT), defaults.maxAttempts(), defaults.backoff(),
-          defaults.maxBackoff()), policy, clock);
+          config.duration(Setting.MIRROR_READ_TIMEOUT), attempts, backoff, maxBackoff), policy, clock);
     } catch (IllegalArgumentException e) {
       throw new Configuration.InvalidConfiguration(e.getMessage());
     }

@@ -10,30 +10,38 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code portcullis mirrors …}: pull mirrors and their runs, through the REST API. */
+/** {@code portcullis mirrors …}: pull and push mirrors and their runs, through the REST API. */
 public final class MirrorCommands {
   private MirrorCommands() {}
 
   @Command(name = "mirrors", mixinStandardHelpOptions = true,
-      description = "Pull mirrors: upstream repositories copied into local ones (see docs/mirroring.md).",
+      description = "Mirrors: upstream repositories (or namespaces) copied into local ones, local repositories "
+          + "copied to other registries (see docs/mirroring.md).",
       subcommands = {MirrorsList.class, MirrorsCreate.class, MirrorsGet.class, MirrorsUpdate.class,
           MirrorsDelete.class, MirrorsRun.class, MirrorsRuns.class})
   public static final class Mirrors extends IdentityCommands.Group {}
 
   static String mirrorLine(JsonNode m) {
-    return String.format("%4d %-28s <- %s/%s every %s%s%s", m.path("id").asLong(), m.path("target").asText(),
+    boolean push = m.path("direction").asText().equals("push");
+    boolean namespace = m.has("namespace");
+    return String.format("%4d %-28s %s %s/%s%s every %s%s%s", m.path("id").asLong(),
+        m.path("target").asText() + (namespace ? "/*" : ""), push ? "->" : "<-",
         m.path("upstream").path("url").asText(), m.path("upstream").path("repository").asText(),
+        namespace ? "/" + (m.hasNonNull("repositories") ? m.path("repositories").asText() : "*") : "",
         m.path("interval").asText(), m.path("enabled").asBoolean() ? "" : "  [disabled]",
         m.path("authenticated").asBoolean() ? "  [credentials]" : "");
   }
 
   static String runLine(JsonNode r) {
     JsonNode t = r.path("tags");
-    return String.format("run %d %-9s tags %d/%d: %d added, %d updated, %d unchanged, %d failed; %d bytes, %d requests,"
-            + " %d ms%s%s", r.path("id").asLong(), r.path("state").asText(), t.path("added").asInt()
+    return String.format("run %d %-9s tags %d/%d: %d added, %d updated, %d unchanged, %d failed;%s%s %d bytes, "
+            + "%d requests, %d ms%s%s", r.path("id").asLong(), r.path("state").asText(), t.path("added").asInt()
             + t.path("updated").asInt() + t.path("unchanged").asInt() + t.path("failed").asInt(),
         t.path("selected").asInt(), t.path("added").asInt(), t.path("updated").asInt(), t.path("unchanged").asInt(),
-        t.path("failed").asInt(), r.path("bytes").asLong(), r.path("requests").asLong(), r.path("durationMs").asLong(),
+        t.path("failed").asInt(),
+        r.path("repositories").asInt(1) == 1 ? "" : " " + r.path("repositories").asInt() + " repositories,",
+        r.path("blobsMounted").asInt() == 0 ? "" : " " + r.path("blobsMounted").asInt() + " blobs mounted,",
+        r.path("bytes").asLong(), r.path("requests").asLong(), r.path("durationMs").asLong(),
         r.hasNonNull("waitingUntil") ? " until " + r.path("waitingUntil").asText() : "",
         r.hasNonNull("message") ? " — " + r.path("message").asText() : "");
   }
@@ -43,8 +51,13 @@ public final class MirrorCommands {
     @Option(names = "--registry", description = "Upstream registry: host (HTTPS) or URL; docker.io for Docker Hub.")
     String registry;
 
-    @Option(names = "--repository", description = "Upstream repository (alpine means library/alpine on Docker Hub).")
+    @Option(names = "--repository", description = "Upstream repository (alpine means library/alpine on Docker Hub); "
+        + "for a push mirror, the remote repository.")
     String repository;
+
+    @Option(names = "--repositories", description = "Namespace mirrors: glob over the rest of the upstream names "
+        + "(redis*); empty for all.")
+    String repositories;
 
     @Option(names = "--interval", description = "ISO-8601 duration between runs (default PT15M).")
     String interval;
@@ -84,6 +97,7 @@ public final class MirrorCommands {
       ObjectNode body = body();
       put(body, "registry", registry);
       put(body, "repository", repository);
+      put(body, "repositories", repositories);
       put(body, "interval", interval);
       if (enabled != null) {
         body.put("enabled", enabled);
@@ -134,14 +148,32 @@ public final class MirrorCommands {
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true,
-      description = "Create a mirror into TARGET (created private unless it exists); its first run starts at once.")
+      description = "Create a pull mirror into TARGET (created private unless it exists), a namespace mirror into "
+          + "the local namespace TARGET (--namespace), or a push mirror of TARGET to --registry/--repository "
+          + "(--push); its first run starts at once.")
   static final class MirrorsCreate extends Settings {
-    @Parameters(paramLabel = "TARGET", description = "Local repository, e.g. hub/alpine.")
+    @Parameters(paramLabel = "TARGET", description = "Local repository (e.g. hub/alpine), a namespace mirror's local "
+        + "namespace (hub), or the repository a push mirror copies from.")
     String target;
+
+    @Option(names = "--push", description = "A push mirror: copy TARGET's tags to the remote registry, on every push "
+        + "and on the schedule.")
+    boolean push;
+
+    @Option(names = "--namespace", description = "A namespace mirror of every repository under this upstream "
+        + "namespace (e.g. bitnami), instead of --repository.")
+    String namespace;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.call("POST", "/mirrors", settings().put("target", target));
+      ObjectNode body = settings();
+      if (namespace != null) {
+        body.put("namespace", namespace);
+      }
+      if (push) {
+        return client.call("POST", "/mirrors", body.put("direction", "push").put("source", target));
+      }
+      return client.call("POST", "/mirrors", body.put("target", target));
     }
   }
 

@@ -30,6 +30,8 @@ public enum EventType {
   MIRROR_DELETED("mirror.deleted"),
   /** A pull mirror run copied an image (a tag new or changed upstream) into its target repository. */
   IMAGE_MIRRORED("image.mirrored"),
+  /** A push mirror run copied an image (a local tag new or changed) to its remote registry. */
+  IMAGE_PUSHED_TO_MIRROR("image.pushed_to_mirror"),
   MIRROR_RUN_FAILED("mirror.run_failed"),
   /** A push took a namespace's stored bytes past its quota's warning threshold. */
   QUOTA_WARNING("quota.warning"),
@@ -37,13 +39,20 @@ public enum EventType {
   QUOTA_REMOVED("quota.removed"),
   /** A garbage collection run (or dry run) finished; the detail has what it freed. */
   GC_COMPLETED("gc.completed"),
+  CACHE_CREATED("cache.created"),
+  CACHE_UPDATED("cache.updated"),
+  CACHE_DELETED("cache.deleted"),
+  /** A pull-through cache stored an image fetched from an upstream (its manifest and everything it needs). */
+  IMAGE_CACHED("image.cached"),
+  /** A repository's pruning policy removed a tag (which also records {@code tag.deleted}). */
+  TAG_PRUNED("tag.pruned"),
+  RETENTION_SET("retention.set"),
+  RETENTION_REMOVED("retention.removed"),
   /** A re-match found vulnerabilities new to a stored image; the detail names them ({@code found}). */
   VULNERABILITY_FOUND("vulnerability.found"),
   // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.
   /** Not emitted yet: an image was promoted to another repository. */
   IMAGE_PROMOTED("image.promoted"),
-  /** Not emitted yet: a retention policy removed a tag. */
-  TAG_PRUNED("tag.pruned"),
 
   USER_CREATED("user.created"),
   USER_UPDATED("user.updated"),

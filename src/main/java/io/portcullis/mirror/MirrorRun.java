@@ -22,17 +22,22 @@ public record MirrorRun(long id, long mirrorId, long jobId, String state, Instan
   /**
    * What a run found and did.
    *
-   * @param seen      tags listed upstream
-   * @param selected  of those, the tags the filter keeps
-   * @param added     tags copied that the mirror did not have
-   * @param updated   tags whose upstream manifest changed and were copied again
-   * @param unchanged tags whose upstream manifest is the one already copied (HEAD only, no GET)
-   * @param failed    tags that could not be copied
-   * @param bytes     blob bytes received from the upstream
-   * @param requests  HTTP requests sent to the upstream
+   * <p>A push mirror counts the same from the other side: the local tags it saw and selected, those
+   * it added to the remote, updated there, found unchanged, or failed to push.
+   *
+   * @param seen         tags listed upstream (pull) or in the local repository (push)
+   * @param selected     of those, the tags the filter keeps
+   * @param added        tags copied that the mirror did not have
+   * @param updated      tags whose manifest changed and were copied again
+   * @param unchanged    tags whose manifest is the one already copied (HEAD only, no GET or PUT)
+   * @param failed       tags that could not be copied
+   * @param repositories upstream repositories a namespace mirror copied from (1 for the others)
+   * @param mounted      blobs a push mirror mounted at the remote from another of its repositories
+   * @param bytes        blob bytes received from the upstream (pull) or sent to the remote (push)
+   * @param requests     HTTP requests sent to the remote registry
    */
-  public record Counts(int seen, int selected, int added, int updated, int unchanged, int failed, long bytes,
-      long requests) {}
+  public record Counts(int seen, int selected, int added, int updated, int unchanged, int failed, int repositories,
+      int mounted, long bytes, long requests) {}
 
   /** Requests an upstream allows per window, and how many of them were left when last seen. */
   public record Budget(long limit, long remaining) {}

@@ -12,23 +12,22 @@ import io.portcullis.events.EventType;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobHandler;
 import io.portcullis.metadata.Database;
+import io.portcullis.mirror.upstream.Upstream;
 import io.portcullis.mirror.upstream.UpstreamClient;
 import io.portcullis.mirror.upstream.UpstreamConnector;
 import io.portcullis.mirror.upstream.UpstreamException;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
-import io.portcullis.shared.ByteSource;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
 import io.portcullis.shared.RegistryError;
 import io.portcullis.shared.RegistryException;
+import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.Tag;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +45,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a mirror: lists the upstream's tags, keeps those the filter selects, and for each asks HEAD
- * for its digest; only a tag whose upstream digest differs from the one last copied costs a GET.
+ * Runs a mirror. A pull mirror lists the upstream's tags (a namespace mirror first lists the
+ * registry's repositories under the namespace and does so for each), keeps those the filter selects,
+ * and for each asks HEAD for its digest; only a tag whose upstream digest differs from the one last
+ * copied costs a GET. A push mirror runs the other way ({@link #push}).
  * Content is written through the registry's own push path (uploads, blob commit, manifest put), so
  * it is verified, evented and scanned on push like any push, and a blob the target already has is
  * not downloaded again.
@@ -59,9 +60,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MirrorRunner implements JobHandler {
   private static final Logger log = LoggerFactory.getLogger(MirrorRunner.class);
-  /** Blob bytes per upload chunk: a broken connection costs at most this much again. */
-  private static final int CHUNK = 8 * 1024 * 1024;
-  private static final int MAX_RESUMES = 5;
+  /** Passes of a push run over the local tags; each after the first only if the one before pushed. */
+  private static final int MAX_PUSH_PASSES = 5;
   /** How often a waiting run renews its job's lease. */
   private static final Duration HEARTBEAT = Duration.ofSeconds(20);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,7 +77,7 @@ public final class MirrorRunner implements JobHandler {
   private final UpstreamConnector connector;
   private final ManifestService manifests;
   private final BlobService blobs;
-  private final UploadService uploads;
+  private final BlobCopy copier;
   private final EventLog events;
   private final Clock clock;
   private final Listener listener;
@@ -98,7 +98,7 @@ public final class MirrorRunner implements JobHandler {
     this.connector = connector;
     this.manifests = manifests;
     this.blobs = blobs;
-    this.uploads = uploads;
+    this.copier = new BlobCopy(uploads);
     this.events = events;
     this.clock = clock;
     this.listener = listener;
@@ -121,10 +121,17 @@ public final class MirrorRunner implements JobHandler {
       return store.insertRun(tx, mirror.id(), job.id(), started);
     });
     Run run = new Run(mirror, runId, job.id(), started, progress);
-    UpstreamClient client = connector.connect(mirror.upstream(), mirrors.credentials(mirror).orElse(null), run::pause);
-    run.client = client;
+    UpstreamClient.Credentials credentials = mirrors.credentials(mirror).orElse(null);
     try {
-      copy(run);
+      if (mirror.isPush()) {
+        run.use(connector.connectForPush(mirror.upstream(), credentials, run::pause), mirror.target(), "");
+        push(run);
+      } else if (mirror.namespace()) {
+        copyNamespace(run, credentials);
+      } else {
+        run.use(connector.connect(mirror.upstream(), credentials, run::pause), mirror.target(), "");
+        copy(run);
+      }
     } catch (UpstreamException.Corrupt e) {
       run.fail(e.getMessage());
       throw new Permanent(e.getMessage(), e);
@@ -141,26 +148,64 @@ public final class MirrorRunner implements JobHandler {
         + " unchanged");
   }
 
+  /**
+   * Copies every repository of the upstream namespace that the repository filter keeps into the
+   * local namespace, one after the other, with the same tag filters; counts add up in the one run.
+   */
+  private void copyNamespace(Run run, UpstreamClient.Credentials credentials) throws InterruptedException {
+    Mirror mirror = run.mirror;
+    run.use(connector.connect(mirror.upstream(), credentials, run::pause), mirror.target(), "");
+    run.message = "listing the repositories under " + mirror.upstream();
+    run.report();
+    for (String repository : run.client.catalog(mirror.upstream().repository())) {
+      Optional<RepositoryName> local = mirror.localFor(repository);
+      if (local.isEmpty()) {
+        continue;
+      }
+      run.use(connector.connect(new Upstream(mirror.upstream().registry(), repository), credentials, run::pause),
+          local.get(), repository);
+      run.repositories++;
+      copy(run);
+    }
+  }
+
   private void copy(Run run) throws InterruptedException {
     Mirror mirror = run.mirror;
-    run.message = "listing tags";
+    run.message = "listing tags" + run.where();
     run.report();
-    String listed = mirror.id() + " " + mirror.upstream();
+    String listed = mirror.id() + " " + run.client.upstream();
     UpstreamClient.TagList listing = run.client.tags(listings.getIfPresent(listed));
     listings.put(listed, listing);
     java.util.List<String> tags = listing.tags();
     java.util.List<String> selected = mirror.tags().apply(tags);
-    run.seen = tags.size();
-    run.selected = selected.size();
-    Map<String, MirrorStore.Copied> copied = db.readOnly(tx -> store.copied(tx, mirror.id()));
+    run.seen += tags.size();
+    run.selected += selected.size();
+    Map<String, MirrorStore.Copied> copied = db.readOnly(tx -> store.copied(tx, mirror.id(), run.key));
+    eachTagAtOnce(run, selected, tag -> () -> copyTag(run, tag, copied.get(tag)));
+  }
+
+  /** The copy of one tag (either way), or of one blob. */
+  @FunctionalInterface
+  private interface Transfer {
+    void run() throws IOException;
+  }
+
+  @FunctionalInterface
+  private interface BlobTransfer {
+    void copy(Run run, Digest digest, long size) throws IOException;
+  }
+
+  /** Transfers the tags, up to {@code transfers} at once, each {@linkplain #counted counted}. */
+  private void eachTagAtOnce(Run run, java.util.List<String> tags,
+      java.util.function.Function<String, Transfer> transfer) throws InterruptedException {
     Semaphore tagsAtOnce = new Semaphore(transfers);
     try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
       java.util.List<Future<?>> running = new java.util.ArrayList<>();
-      for (String tag : selected) {
+      for (String tag : tags) {
         running.add(workers.submit(() -> {
           tagsAtOnce.acquire();
           try {
-            copyCounted(run, tag, copied.get(tag));
+            counted(run, tag, transfer.apply(tag));
           } finally {
             tagsAtOnce.release();
           }
@@ -171,16 +216,16 @@ public final class MirrorRunner implements JobHandler {
     }
   }
 
-  /** Copies a tag, counting it as failed (the run goes on) unless its failure must end the run. */
-  private void copyCounted(Run run, String tag, MirrorStore.Copied previous) {
+  /** Transfers a tag, counting it as failed (the run goes on) unless its failure must end the run. */
+  private void counted(Run run, String tag, Transfer transfer) {
     run.started(tag);
     try {
-      copyTag(run, tag, previous);
+      transfer.run();
     } catch (UpstreamException.Corrupt e) {
       throw e;
     } catch (UpstreamException | RegistryException | IOException e) {
-      run.failed(tag, e.getMessage());
-      log.warn("mirror {}: tag {} failed: {}", run.mirror.target(), tag, e.getMessage());
+      run.failed(tag + run.where(), e.getMessage());
+      log.warn("mirror {}: tag {}{} failed: {}", run.mirror.target(), tag, run.where(), e.getMessage());
     }
   }
 
@@ -228,9 +273,9 @@ public final class MirrorRunner implements JobHandler {
     Digest stored = put(run, manifest, new ManifestService.ByTag(local));
     Instant at = clock.instant();
     db.inTransaction(tx -> {
-      store.recordCopied(tx, mirror.id(), tag, new MirrorStore.Copied(manifest.digest(), stored), at);
-      events.append(tx, new Event(0, EventType.IMAGE_MIRRORED, at, run.caller, mirror.target(), stored, local,
-          manifest.mediaType(), "mirror " + mirror.id(), Map.of("upstream", mirror.upstream() + ":" + tag,
+      store.recordCopied(tx, mirror.id(), run.key, tag, new MirrorStore.Copied(manifest.digest(), stored), at);
+      events.append(tx, new Event(0, EventType.IMAGE_MIRRORED, at, run.caller, run.local, stored, local,
+          manifest.mediaType(), "mirror " + mirror.id(), Map.of("upstream", run.client.upstream() + ":" + tag,
               "upstreamDigest", manifest.digest().toString())));
       return null;
     });
@@ -239,7 +284,7 @@ public final class MirrorRunner implements JobHandler {
 
   private Optional<Digest> localTag(Run run, Tag tag) {
     try {
-      return Optional.of(manifests.get(run.mirror.target(), new ManifestService.ByTag(tag), false, run.caller).digest());
+      return Optional.of(manifests.get(run.local, new ManifestService.ByTag(tag), false, run.caller).digest());
     } catch (RegistryException e) {
       if (e.error() == RegistryError.MANIFEST_UNKNOWN) {
         return Optional.empty();
@@ -284,9 +329,9 @@ public final class MirrorRunner implements JobHandler {
       java.util.List<JsonNode> descriptors = new java.util.ArrayList<>();
       descriptors.add(json.path("config"));
       json.path("layers").forEach(descriptors::add);
-      copyBlobs(run, descriptors);
+      copyBlobs(run, descriptors, this::copyBlob);
     }
-    return manifests.put(run.mirror.target(), reference, manifest.mediaType(), payload, run.caller).digest();
+    return manifests.put(run.local, reference, manifest.mediaType(), payload, run.caller).digest();
   }
 
   private static String text(JsonNode node, String field) {
@@ -297,7 +342,7 @@ public final class MirrorRunner implements JobHandler {
    * Copies the blobs, up to {@code transfers} of the run's at once. A blob another tag of the run is
    * already copying is waited for, not downloaded twice (tags often share their base layers).
    */
-  private void copyBlobs(Run run, java.util.List<JsonNode> descriptors) throws IOException {
+  private void copyBlobs(Run run, java.util.List<JsonNode> descriptors, BlobTransfer transfer) throws IOException {
     try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
       java.util.List<Future<?>> copies = new java.util.ArrayList<>();
       for (JsonNode descriptor : descriptors) {
@@ -319,7 +364,7 @@ public final class MirrorRunner implements JobHandler {
           try {
             run.blobsAtOnce.acquire();
             try {
-              copyBlob(run, digest, size);
+              transfer.copy(run, digest, size);
             } finally {
               run.blobsAtOnce.release();
             }
@@ -342,98 +387,174 @@ public final class MirrorRunner implements JobHandler {
     }
   }
 
-  /**
-   * Copies one blob unless the target has it: streamed into an upload session in chunks, resumed with
-   * a Range request after a broken connection, and committed only when the registry's own hash of
-   * every byte matches the descriptor.
-   */
+  /** Copies one blob unless the target has it ({@link BlobCopy}: chunked, resumed, verified). */
   private void copyBlob(Run run, Digest digest, long size) throws IOException {
-    if (blobs.size(run.mirror.target(), digest).isPresent()) {
+    if (blobs.size(run.local, digest).isPresent()) {
       return;
     }
-    UploadService.Status status = uploads.start(run.mirror.target());
-    boolean committed = false;
-    try {
-      long offset = 0;
-      for (int resumes = 0; ; resumes++) {
-        try (UpstreamClient.BlobBody body = run.client.blob(digest, offset)) {
-          while (true) {
-            Chunk chunk = new Chunk(body.stream(), size < 0 ? Long.MAX_VALUE : size - offset + 1);
-            status = uploads.append(run.mirror.target(), status.id(), status.state(), null, -1, chunk);
-            run.bytes.addAndGet(chunk.read);
-            offset = status.offset();
-            if (size >= 0 && offset > size) {
-              throw new UpstreamException.Corrupt("blob " + digest + " from " + run.client.upstream()
-                  + " is longer than the " + size + " bytes its descriptor says");
-            }
-            if (chunk.ended) {
-              break;
-            }
-          }
-          break;
-        } catch (IOException e) {
-          if (resumes >= MAX_RESUMES) {
-            throw new UpstreamException("blob " + digest + " from " + run.client.upstream() + " broke off "
-                + (resumes + 1) + " times: " + e.getMessage(), e);
-          }
-          // The chunk that broke was cut back: resume where the session stands.
-          status = uploads.status(run.mirror.target(), status.id(), status.state());
-          offset = status.offset();
-          log.info("mirror {}: blob {} broke off at byte {}; resuming", run.mirror.target(), digest, offset);
+    // Every byte staged counts as it arrives, so a running run shows its progress.
+    copier.copy(run.client, run.local, digest, size, run.caller,
+        (offset, bytes) -> run.bytes.addAndGet(bytes.remaining()));
+  }
+
+  /**
+   * Pushes the selected tags of the local repository whose manifest is not what was pushed last
+   * (or is no longer at the remote: a HEAD there, which costs no GET) to the remote repository,
+   * children before their index, blobs before their manifest, and the tag last; up to {@code
+   * transfers} tags at once, a blob shared by tags once, as pull runs copy. A tag pushed while
+   * the run goes (its event joins this very job) is taken up by another pass over the local tags,
+   * which costs no request for what is already done.
+   */
+  private void push(Run run) throws IOException, InterruptedException {
+    Mirror mirror = run.mirror;
+    Map<String, Digest> done = new java.util.HashMap<>();
+    for (int pass = 0; pass < MAX_PUSH_PASSES; pass++) {
+      run.message = pass == 0 ? "listing local tags" : "looking for tags pushed meanwhile";
+      run.report();
+      java.util.List<String> tags = localTags(mirror.target());
+      run.seen = Math.max(run.seen, tags.size());
+      Map<String, MirrorStore.Copied> copied = db.readOnly(tx -> store.copied(tx, mirror.id(), ""));
+      Map<String, ManifestService.Manifest> todo = new java.util.LinkedHashMap<>();
+      for (String tag : mirror.tags().apply(tags)) {
+        Optional<ManifestService.Manifest> local = localManifest(run, new ManifestService.ByTag(new Tag(tag)));
+        if (local.isEmpty() || local.get().digest().equals(done.get(tag))) {
+          // Deleted since it was listed, or already dealt with in this run.
+          continue;
         }
-      }
-      if (size >= 0 && offset != size) {
-        throw new UpstreamException.Corrupt("blob " + digest + " from " + run.client.upstream() + " has " + offset
-            + " bytes, not the " + size + " its descriptor says");
-      }
-      try {
-        uploads.complete(run.mirror.target(), status.id(), status.state(), digest, null, -1, ByteSource.EMPTY,
-            run.caller);
-        committed = true;
-      } catch (RegistryException e) {
-        if (e.error() == RegistryError.DIGEST_INVALID) {
-          committed = true;
-          throw new UpstreamException.Corrupt("blob " + digest + " from " + run.client.upstream()
-              + " does not match its digest (" + e.getMessage() + "); nothing was stored");
+        if (done.put(tag, local.get().digest()) == null) {
+          run.selected++;
         }
-        throw e;
+        todo.put(tag, local.get());
       }
-    } finally {
-      if (!committed) {
-        uploads.discard(status.id());
+      boolean checkRemote = pass == 0;
+      java.util.concurrent.atomic.AtomicBoolean pushed = new java.util.concurrent.atomic.AtomicBoolean();
+      eachTagAtOnce(run, java.util.List.copyOf(todo.keySet()), tag -> () -> {
+        if (pushTag(run, tag, todo.get(tag), copied.get(tag), checkRemote)) {
+          pushed.set(true);
+        }
+      });
+      if (!pushed.get()) {
+        return;
       }
     }
   }
 
-  /** Up to {@link #CHUNK} bytes of the upstream body (never more than {@code limit}), as an upload chunk. */
-  private static final class Chunk implements ByteSource {
-    private final InputStream in;
-    private final long limit;
-    long read;
-    boolean ended;
-
-    Chunk(InputStream in, long limit) {
-      this.in = in;
-      this.limit = limit;
+  /** Pushes one tag unless the remote has it as last pushed; returns whether it pushed. */
+  private boolean pushTag(Run run, String tag, ManifestService.Manifest local, MirrorStore.Copied previous,
+      boolean checkRemote) throws IOException {
+    Mirror mirror = run.mirror;
+    Tag remote = mirror.tagTemplate().apply(tag).orElseThrow(() -> new UpstreamException(
+        "the tag template makes no valid tag of " + tag, 0));
+    if (previous != null && previous.local().equals(local.digest())) {
+      if (!checkRemote || run.client.head(remote.value()).flatMap(UpstreamClient.ManifestHead::digest)
+          .filter(previous.upstream()::equals).isPresent()) {
+        run.done(Outcome.UNCHANGED);
+        return false;
+      }
     }
+    pushManifest(run, local);
+    Digest pushed = run.client.putManifest(remote.value(), local.mediaType(), local.payload());
+    Instant at = clock.instant();
+    db.inTransaction(tx -> {
+      store.recordCopied(tx, mirror.id(), "", tag, new MirrorStore.Copied(pushed, local.digest()), at);
+      events.append(tx, new Event(0, EventType.IMAGE_PUSHED_TO_MIRROR, at, run.caller, mirror.target(),
+          local.digest(), new Tag(tag), local.mediaType(), "mirror " + mirror.id(),
+          Map.of("remote", mirror.upstream() + ":" + remote.value(), "remoteDigest", pushed.toString())));
+      return null;
+    });
+    run.done(previous == null ? Outcome.ADDED : Outcome.UPDATED);
+    return true;
+  }
 
-    @Override
-    public void forEach(Sink sink) throws IOException {
-      byte[] buffer = new byte[1 << 16];
-      long max = Math.min(CHUNK, limit);
-      while (read < max) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, max - read));
-        if (n < 0) {
-          ended = true;
-          return;
+  /** Puts what a manifest references at the remote: an index's children (by digest), an image's blobs. */
+  private void pushManifest(Run run, ManifestService.Manifest manifest) throws IOException {
+    JsonNode json = JSON.readTree(manifest.payload());
+    if (MediaTypes.isIndex(manifest.mediaType())) {
+      for (JsonNode child : json.path("manifests")) {
+        Digest digest = Digest.parse(child.path("digest").asText());
+        if (run.client.head(digest.toString()).isPresent()) {
+          continue;
         }
-        sink.accept(ByteBuffer.wrap(buffer, 0, n));
-        read += n;
+        ManifestService.Manifest stored = localManifest(run, new ManifestService.ByDigest(digest))
+            .orElseThrow(() -> new UpstreamException("child manifest " + digest + " is missing locally", 0));
+        pushManifest(run, stored);
+        run.client.putManifest(digest.toString(), stored.mediaType(), stored.payload());
       }
-      if (read >= limit) {
-        // At the limit the upstream sent too much; the caller sees the offset past the size.
-        ended = true;
+      return;
+    }
+    java.util.List<JsonNode> descriptors = new java.util.ArrayList<>();
+    descriptors.add(json.path("config"));
+    json.path("layers").forEach(descriptors::add);
+    copyBlobs(run, descriptors, this::pushBlob);
+  }
+
+  /**
+   * Puts one blob at the remote unless it is there: mounted from another repository of the same
+   * registry that a push mirror put it in, else uploaded whole, streamed from the blob store. The
+   * remote checks the digest of what it receives. The descriptor's {@code size} is not needed: the
+   * stored blob's size, checked when it was pushed here, is what goes up.
+   */
+  private void pushBlob(Run run, Digest digest, long size) throws IOException {
+    String registry = run.mirror.upstream().registry().toString();
+    String repository = run.mirror.upstream().repository();
+    if (!run.client.hasBlob(digest)) {
+      Optional<String> from = db.readOnly(tx -> store.pushedBlob(tx, registry, digest, repository));
+      Optional<java.net.URI> session = from.isPresent() ? run.client.mount(digest, from.get())
+          : Optional.of(run.client.startUpload());
+      if (session.isEmpty()) {
+        run.mounted();
+      } else {
+        long stored = blobs.size(run.local, digest).orElseThrow(() -> new UpstreamException("blob " + digest
+            + " is missing locally", 0));
+        run.client.upload(session.get(), digest, stored, () -> {
+          try {
+            // Each attempt reads anew: a stream of the blob store can be read once only.
+            return blobs.read(run.local, digest);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+        run.bytes.addAndGet(stored);
       }
+    }
+    Instant at = clock.instant();
+    db.inTransaction(tx -> {
+      store.recordPushedBlob(tx, registry, repository, digest, at);
+      return null;
+    });
+  }
+
+  private Optional<ManifestService.Manifest> localManifest(Run run, ManifestService.Reference reference) {
+    try {
+      return Optional.of(manifests.get(run.local, reference, false, run.caller));
+    } catch (RegistryException e) {
+      if (e.error() == RegistryError.MANIFEST_UNKNOWN || e.error() == RegistryError.NAME_UNKNOWN) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Every tag of a local repository (none when it does not exist yet). */
+  private java.util.List<String> localTags(RepositoryName repository) {
+    java.util.List<String> all = new java.util.ArrayList<>();
+    String last = null;
+    while (true) {
+      java.util.List<String> page;
+      try {
+        page = manifests.tags(repository, last, ManifestService.MAX_PAGE);
+      } catch (RegistryException e) {
+        if (e.error() == RegistryError.NAME_UNKNOWN) {
+          return all;
+        }
+        throw e;
+      }
+      boolean more = page.size() > ManifestService.MAX_PAGE;
+      all.addAll(more ? page.subList(0, ManifestService.MAX_PAGE) : page);
+      if (!more) {
+        return all;
+      }
+      last = all.getLast();
     }
   }
 
@@ -454,7 +575,15 @@ public final class MirrorRunner implements JobHandler {
     final Map<Digest, CompletableFuture<Void>> blobsInFlight = new ConcurrentHashMap<>();
     final Semaphore blobsAtOnce = new Semaphore(transfers);
     final AtomicLong bytes = new AtomicLong();
+    /** The remote repository being copied from or to now, and its local counterpart. */
     UpstreamClient client;
+    RepositoryName local;
+    /** The copied-tag records' repository: the upstream repository of a namespace mirror, else "". */
+    String key = "";
+    /** Requests of the clients of repositories done (a namespace mirror has one per repository). */
+    long requestsBefore;
+    int repositories;
+    int mounted;
     int seen;
     int selected;
     int added;
@@ -473,8 +602,27 @@ public final class MirrorRunner implements JobHandler {
       this.caller = new Caller("mirror:" + mirror.id(), "local", "job-" + jobId);
     }
 
+    /**
+     * Moves on to another remote repository (a namespace mirror's next one, or the first); the blobs
+     * copied so far were linked to the previous local repository, not to the next.
+     */
+    synchronized void use(UpstreamClient next, RepositoryName nextLocal, String nextKey) {
+      if (client != null) {
+        requestsBefore += client.requests();
+      }
+      client = next;
+      local = nextLocal;
+      key = nextKey;
+      blobsInFlight.clear();
+    }
+
+    /** Where a namespace mirror is, for messages; nothing for the others. */
+    String where() {
+      return key.isEmpty() ? "" : " of " + key;
+    }
+
     synchronized void started(String tag) {
-      message = "tag " + tag;
+      message = "tag " + tag + where();
       report();
     }
 
@@ -493,12 +641,17 @@ public final class MirrorRunner implements JobHandler {
       }
     }
 
+    synchronized void mounted() {
+      mounted++;
+    }
+
     synchronized MirrorRun snapshot(String state, Instant finished, Instant waitingUntil) {
       MirrorRun.Budget budget = client == null ? null : client.budget()
           .map(b -> new MirrorRun.Budget(b.limit(), b.remaining())).orElse(null);
       return new MirrorRun(id, mirror.id(), jobId, state, started, finished, waitingUntil,
-          new MirrorRun.Counts(seen, selected, added, updated, unchanged, failed, bytes.get(),
-              client == null ? 0 : client.requests()), budget, message);
+          new MirrorRun.Counts(seen, selected, added, updated, unchanged, failed,
+              mirror.namespace() ? repositories : 1, mounted, bytes.get(),
+              requestsBefore + (client == null ? 0 : client.requests())), budget, message);
     }
 
     synchronized void report() {

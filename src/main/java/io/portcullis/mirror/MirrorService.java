@@ -4,6 +4,7 @@ import io.portcullis.auth.secret.SecretBox;
 import io.portcullis.events.Event;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.EventType;
+import io.portcullis.events.Subscriber;
 import io.portcullis.jobs.JobRunner;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.metadata.Database;
@@ -24,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Pull mirrors: their settings, schedules and run history. Each enabled mirror has a schedule of its
+ * Mirrors, pull and push: their settings, schedules and run history. Each enabled mirror has a schedule of its
  * own ({@code mirror:<id>}, a {@linkplain Scheduler#runFamily family}) written in the transaction that
  * writes the mirror, so a mirror and its schedule never disagree, on any replica. A run is a job of
  * kind {@value #JOB_KIND} whose subject is the schedule's name, so "run now" and the schedule join
@@ -70,21 +71,41 @@ public final class MirrorService implements RepositoryDeletionParticipant {
    *                         that resolves to an address outside {@code mirror.allowed-networks}
    */
   public Mirror create(RepositoryName target, MirrorChange settings, Caller caller) {
+    return create(Mirror.Direction.PULL, false, target, settings, caller);
+  }
+
+  /**
+   * Creates a mirror of either direction: a pull mirror (of one repository, or with {@code namespace}
+   * of every repository under an upstream namespace into the local namespace {@code target}) or a
+   * push mirror of the local repository {@code target}. Only a single-repository pull mirror creates
+   * its target; a push mirror's source may come later (it pushes what is there).
+   *
+   * @throws MirrorException as {@link #create(RepositoryName, MirrorChange, Caller)}, and INVALID for
+   *                         settings the kind does not take
+   */
+  public Mirror create(Mirror.Direction direction, boolean namespace, RepositoryName target, MirrorChange settings,
+      Caller caller) {
     if (settings.registry() == null || settings.repository() == null) {
-      throw MirrorException.invalid("a mirror needs an upstream registry and repository");
+      throw MirrorException.invalid(namespace ? "a namespace mirror needs an upstream registry and namespace"
+          : "a mirror needs a remote registry and repository");
     }
     Instant at = clock.instant();
-    Mirror draft = settings.applyTo(new Mirror(0, target, settings.registry(), settings.repository(),
-        Mirror.DEFAULT_INTERVAL, true, TagFilter.ALL, PlatformFilter.ALL, TagTemplate.SAME, null, false, at,
-        caller.actor(), at), at);
+    Mirror draft = settings.applyTo(new Mirror(0, direction, target, settings.registry(), settings.repository(),
+        namespace, null, Mirror.DEFAULT_INTERVAL, true, TagFilter.ALL, PlatformFilter.ALL, TagTemplate.SAME, null,
+        false, at, caller.actor(), at), at);
     Upstream upstream = upstream(draft);
+    validate(draft, upstream);
     checkReachable(upstream);
     return db.inTransaction(tx -> {
-      byte[] sealed = settings.credentials() == null ? null : seal(target, settings.credentials());
+      byte[] sealed = settings.credentials() == null ? null : seal(draft, settings.credentials());
       long id = store.insert(tx, draft, sealed).orElseThrow(() -> new MirrorException(
-          MirrorException.Kind.ALREADY_EXISTS, "repository " + target + " already has a mirror"));
+          MirrorException.Kind.ALREADY_EXISTS, direction == Mirror.Direction.PUSH
+              ? "repository " + target + " already has a push mirror to " + upstream
+              : (namespace ? "namespace " : "repository ") + target + " already has a pull mirror"));
       Mirror created = store.find(tx, id).orElseThrow();
-      repositories.ensure(tx, target, caller);
+      if (!created.isPush() && !created.namespace()) {
+        repositories.ensure(tx, target, caller);
+      }
       if (created.enabled()) {
         scheduler.schedule(tx, created.scheduleName(), JOB_KIND, created.interval());
         jobs.submit(tx, JOB_KIND, created.scheduleName(), null, MAX_ATTEMPTS);
@@ -106,13 +127,14 @@ public final class MirrorService implements RepositoryDeletionParticipant {
       Mirror before = store.find(tx, id).orElseThrow(() -> MirrorException.notFound(id));
       Mirror after = change.applyTo(before, at);
       Upstream upstream = upstream(after);
+      validate(after, upstream);
       if (!upstream.registry().equals(before.upstream().registry())) {
         checkReachable(upstream);
       }
       store.update(tx, after);
       if (change.replacesCredentials()) {
         store.updateCredentials(tx, id, after.username(),
-            change.credentials() == null ? null : seal(after.target(), change.credentials()), at);
+            change.credentials() == null ? null : seal(after, change.credentials()), at);
       }
       if (after.enabled()) {
         scheduler.schedule(tx, after.scheduleName(), JOB_KIND, after.interval());
@@ -139,10 +161,62 @@ public final class MirrorService implements RepositoryDeletionParticipant {
     });
   }
 
-  /** A deleted target takes its mirror with it: there is nothing left to copy into. */
+  /**
+   * A deleted repository takes its mirrors with it: its pull mirror has nothing left to copy into,
+   * its push mirrors nothing to copy from. A namespace mirror stays: the namespace is not deleted.
+   */
   @Override
   public void onDelete(Tx tx, RepositoryName repository) {
-    store.findByTarget(tx, repository).ifPresent(mirror -> remove(tx, mirror));
+    store.withTarget(tx, repository).stream().filter(m -> !m.namespace()).forEach(mirror -> remove(tx, mirror));
+  }
+
+  /**
+   * Queues a run of each enabled push mirror of {@code source} whose tag filter selects one of {@code
+   * tags} (or joins the run queued or going), in the caller's transaction; returns the jobs' ids. A
+   * push into the repository calls it, and so will the promotion policies whose action is a push: a
+   * run pushes every selected tag whose content is not yet at the remote, these among them.
+   */
+  public List<Long> pushTags(Tx tx, RepositoryName source, java.util.Collection<String> tags) {
+    List<Long> jobIds = new java.util.ArrayList<>();
+    for (Mirror mirror : store.withTarget(tx, source)) {
+      if (mirror.isPush() && mirror.enabled() && !mirror.tags().apply(List.copyOf(tags)).isEmpty()) {
+        jobIds.add(jobs.submit(tx, JOB_KIND, mirror.scheduleName(), null, MAX_ATTEMPTS));
+      }
+    }
+    return jobIds;
+  }
+
+  /**
+   * The subscriber that runs push mirrors on push: each {@code tag.pushed} of a repository with push
+   * mirrors queues their runs. Queuing is idempotent (a run queued or going is joined), so an event
+   * handled twice costs nothing.
+   */
+  public Subscriber pushTrigger() {
+    return new Subscriber() {
+      @Override
+      public String name() {
+        return "push-mirrors";
+      }
+
+      @Override
+      public boolean wants(EventType type) {
+        return type == EventType.TAG_PUSHED;
+      }
+
+      @Override
+      public void handle(List<Event> pushed) {
+        Map<RepositoryName, java.util.Set<String>> tags = new LinkedHashMap<>();
+        for (Event event : pushed) {
+          if (event.repository() != null && event.tag() != null) {
+            tags.computeIfAbsent(event.repository(), r -> new java.util.LinkedHashSet<>()).add(event.tag().value());
+          }
+        }
+        db.inTransaction(tx -> {
+          tags.forEach((source, names) -> pushTags(tx, source, names));
+          return null;
+        });
+      }
+    };
   }
 
   private void remove(Tx tx, Mirror mirror) {
@@ -198,16 +272,36 @@ public final class MirrorService implements RepositoryDeletionParticipant {
       return Optional.empty();
     }
     return db.readOnly(tx -> store.sealedPassword(tx, mirror.id())).map(sealed -> new UpstreamClient.Credentials(
-        mirror.username(), new String(box.open(sealName(mirror.target()), sealed), StandardCharsets.UTF_8)));
+        mirror.username(), new String(box.open(sealName(mirror), sealed), StandardCharsets.UTF_8)));
   }
 
-  private byte[] seal(RepositoryName target, UpstreamClient.Credentials credentials) {
-    return box.seal(sealName(target), credentials.password().getBytes(StandardCharsets.UTF_8));
+  private byte[] seal(Mirror mirror, UpstreamClient.Credentials credentials) {
+    return box.seal(sealName(mirror), credentials.password().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Sealed under the target's name, so a sealed value cannot be moved to another mirror's row. */
-  private static String sealName(RepositoryName target) {
-    return "mirror-password:" + target.value();
+  /**
+   * Sealed under the local side's name and the direction, so a sealed value cannot be moved to a
+   * mirror of another repository, nor from a pull mirror to a push mirror of the same one.
+   */
+  private static String sealName(Mirror mirror) {
+    return (mirror.isPush() ? "push-mirror-password:" : "mirror-password:") + mirror.target().value();
+  }
+
+  /** Refuses settings a mirror of its kind does not take. */
+  private static void validate(Mirror mirror, Upstream upstream) {
+    if (mirror.isPush() && mirror.namespace()) {
+      throw MirrorException.invalid("a push mirror copies one repository: namespace mirrors are pull mirrors");
+    }
+    if (mirror.isPush() && !mirror.platforms().platforms().isEmpty()) {
+      throw MirrorException.invalid("platforms apply to pull mirrors: a push mirror copies manifests byte for byte");
+    }
+    if (!mirror.namespace() && mirror.repositoryFilter() != null) {
+      throw MirrorException.invalid("a repository filter applies to namespace mirrors only");
+    }
+    if (mirror.namespace() && upstream.registry().getHost().equals(Upstream.DOCKER_HUB_API)) {
+      throw MirrorException.invalid("Docker Hub serves no repository catalog (GET /v2/_catalog): mirror its "
+          + "repositories one by one");
+    }
   }
 
   private static Upstream upstream(Mirror mirror) {
@@ -235,7 +329,11 @@ public final class MirrorService implements RepositoryDeletionParticipant {
   /** The event detail of a mirror's settings: what an auditor needs, never a secret. */
   private static Map<String, String> describe(Mirror m, Upstream upstream) {
     Map<String, String> detail = new LinkedHashMap<>();
-    detail.put("upstream", upstream.toString());
+    detail.put("direction", m.direction().wireName());
+    detail.put(m.isPush() ? "remote" : m.namespace() ? "namespace" : "upstream", upstream.toString());
+    if (m.repositoryFilter() != null) {
+      detail.put("repositories", m.repositoryFilter());
+    }
     detail.put("interval", m.interval().toString());
     detail.put("enabled", String.valueOf(m.enabled()));
     return detail;

@@ -10,12 +10,16 @@ import java.util.Optional;
 
 /** Where mirrors, their runs and what they copied are kept. */
 public interface MirrorStore {
-  /** Adds a mirror (its id is ignored) and returns its id; empty when the target already has a mirror. */
+  /**
+   * Adds a mirror (its id is ignored) and returns its id; empty when the target already has a pull
+   * mirror (pull), or a push mirror to the same remote repository (push).
+   */
   Optional<Long> insert(Tx tx, Mirror mirror, byte[] sealedPassword);
 
   Optional<Mirror> find(Tx tx, long id);
 
-  Optional<Mirror> findByTarget(Tx tx, RepositoryName target);
+  /** Every mirror whose local side is {@code target}: its pull mirror (or namespace mirror) and push mirrors. */
+  List<Mirror> withTarget(Tx tx, RepositoryName target);
 
   /** Up to {@code limit} mirrors with ids above {@code after}, by id. */
   List<Mirror> page(Tx tx, long after, int limit);
@@ -45,12 +49,27 @@ public interface MirrorStore {
   /** Newest first, ids below {@code before}. */
   List<MirrorRun> runs(Tx tx, long mirrorId, long before, int limit);
 
-  /** What a mirror last copied of each upstream tag. */
-  Map<String, Copied> copied(Tx tx, long mirrorId);
+  /**
+   * What a mirror last copied of each tag of {@code repository}: an upstream repository of a namespace
+   * mirror, {@code ""} for the others.
+   */
+  Map<String, Copied> copied(Tx tx, long mirrorId, String repository);
 
-  /** Records what an upstream tag was copied as. */
-  void recordCopied(Tx tx, long mirrorId, String tag, Copied copied, Instant at);
+  /** Records what a tag was copied as (for a pull mirror the upstream tag, for a push mirror the local one). */
+  void recordCopied(Tx tx, long mirrorId, String repository, String tag, Copied copied, Instant at);
 
-  /** An upstream tag's manifest as last copied, and the manifest the local tag was pointed at. */
+  /**
+   * A tag's manifest on the remote side as last copied (received from upstream or pushed to the
+   * remote), and the local manifest (the local tag was pointed at, or was pushed from).
+   */
   record Copied(Digest upstream, Digest local) {}
+
+  /**
+   * A repository of {@code registry} other than {@code except} that a push mirror put blob {@code
+   * digest} in, to mount it from; empty when there is none.
+   */
+  Optional<String> pushedBlob(Tx tx, String registry, Digest digest, String except);
+
+  /** Records that a push mirror put blob {@code digest} in {@code repository} of {@code registry}. */
+  void recordPushedBlob(Tx tx, String registry, String repository, Digest digest, Instant at);
 }

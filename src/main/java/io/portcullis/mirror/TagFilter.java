@@ -1,5 +1,6 @@
 package io.portcullis.mirror;
 
+import io.portcullis.shared.Glob;
 import io.portcullis.shared.Tag;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,8 +61,8 @@ public record TagFilter(List<String> include, List<String> exclude, String regex
 
   /** The tags to copy, in the order given (newest first when {@code newest} is set); invalid tag names go. */
   public List<String> apply(List<String> tags) {
-    List<Pattern> includes = include.stream().map(TagFilter::glob).toList();
-    List<Pattern> excludes = exclude.stream().map(TagFilter::glob).toList();
+    List<Pattern> includes = include.stream().map(Glob::compile).toList();
+    List<Pattern> excludes = exclude.stream().map(Glob::compile).toList();
     Pattern pattern = regex == null ? null : Pattern.compile(regex);
     Predicate<SemVer> range = semver == null ? null : SemVer.range(semver);
     List<String> kept = new ArrayList<>();
@@ -88,18 +89,6 @@ public record TagFilter(List<String> include, List<String> exclude, String regex
             .thenComparing(Comparator.naturalOrder()))
         .limit(newest)
         .toList();
-  }
-
-  static Pattern glob(String glob) {
-    StringBuilder regex = new StringBuilder();
-    for (char c : glob.toCharArray()) {
-      switch (c) {
-        case '*' -> regex.append(".*");
-        case '?' -> regex.append('.');
-        default -> regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString());
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

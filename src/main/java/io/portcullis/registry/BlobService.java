@@ -17,6 +17,7 @@ import io.portcullis.storage.BlobSource;
 import io.portcullis.storage.BlobStore;
 import io.portcullis.storage.StagedUpload;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +81,14 @@ public final class BlobService implements RepositoryDeletionParticipant {
       throw RegistryError.BLOB_UNKNOWN.exception(digest.toString());
     }
     return store.source(digest, size.getAsLong());
+  }
+
+  /**
+   * The bytes of a linked blob, for a reader inside the server (a push mirror) rather than a client;
+   * BLOB_UNKNOWN when it is not linked.
+   */
+  public InputStream read(RepositoryName repository, Digest digest) throws IOException {
+    return open(repository, digest).openStream();
   }
 
   /** Unlinks the blob from the repository; its bytes go when no repository or manifest needs them. */

@@ -273,6 +273,41 @@ public final class ManifestService implements RepositoryDeletionParticipant {
     digests.forEach(digest -> byDigest.invalidate(manifestKey(repository, digest)));
   }
 
+  /** A tag, the manifest it points at, and when it came to point there (pushed or moved). */
+  public record TaggedManifest(Tag tag, Digest digest, Instant taggedAt) {}
+
+  /** Every tag of the repository, by name. */
+  public List<TaggedManifest> taggedManifests(RepositoryName repository) {
+    return db.readOnly(tx -> store.taggedManifests(tx, repository));
+  }
+
+  /**
+   * Deletes the tag only if it still points at {@code expected} (a decision taken on what the tag
+   * was must not remove what it has become), recording {@code tag.deleted} and the {@code reason}
+   * event with its detail. False when the tag is gone or has moved.
+   *
+   * @throws RegistryException {@link RegistryError#TAG_IMMUTABLE} when the tag is protected
+   */
+  public boolean deleteTagIfAt(RepositoryName repository, Tag tag, Digest expected, Caller caller, EventType reason,
+      Map<String, String> detail) {
+    boolean deleted = db.inTransaction(tx -> {
+      Optional<Digest> current = store.lockTag(tx, repository, tag);
+      if (current.isEmpty() || !current.get().equals(expected)) {
+        return false;
+      }
+      repositories.requireTagMutable(tx, repository, tag);
+      store.deleteTag(tx, repository, tag);
+      Instant at = clock.instant();
+      events.append(tx, Event.of(EventType.TAG_DELETED, at, caller, repository, expected, tag, null));
+      events.append(tx, new Event(0, reason, at, caller, repository, expected, tag, null, null, detail));
+      return true;
+    });
+    if (deleted) {
+      tagDigests.invalidate(tagKey(repository, tag));
+    }
+    return deleted;
+  }
+
   /** One page of a repository's tags in lexical order; one extra element means more follow. */
   public List<String> tags(RepositoryName repository, String last, int n) {
     if (repositories.find(repository).isEmpty()) {

@@ -43,6 +43,9 @@ public interface ManifestStore {
 
   void deleteTag(Tx tx, RepositoryName repository, Tag tag);
 
+  /** Every tag of the repository with what it points at and when it last moved there. */
+  List<ManifestService.TaggedManifest> taggedManifests(Tx tx, RepositoryName repository);
+
   /** Up to {@code limit} tag names after {@code after} ("" for the first), in bytewise order. */
   List<String> tagNames(Tx tx, RepositoryName repository, String after, int limit);
 

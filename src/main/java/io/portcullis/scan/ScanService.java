@@ -22,7 +22,6 @@ import io.portcullis.shared.Caller;
 import io.portcullis.shared.Digest;
 import io.portcullis.shared.MediaTypes;
 import io.portcullis.shared.RepositoryName;
-import io.portcullis.storage.BlobSource;
 import io.portcullis.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -359,11 +358,7 @@ public final class ScanService {
   private InputStream open(String digest) throws IOException {
     long size = db.readOnly(tx -> registry.blobSize(tx, digest))
         .orElseThrow(() -> new JobHandler.Permanent("blob " + digest + " is not stored"));
-    return switch (blobs.source(Digest.parse(digest), size)) {
-      case BlobSource.LocalFile file -> Files.newInputStream(file.path());
-      case BlobSource.Stream stream -> stream.stream();
-      case BlobSource.Redirect redirect -> redirect.location().toURL().openStream();
-    };
+    return blobs.source(Digest.parse(digest), size).openStream();
   }
 
   /** The command that created each non-empty layer, from the image config's history. */

@@ -25,6 +25,8 @@ public enum RegistryError {
   UNAUTHORIZED("UNAUTHORIZED", "authentication required"),
   DENIED("DENIED", "requested access to the resource is denied"),
   TOO_MANY_REQUESTS("TOOMANYREQUESTS", "too many requests"),
+  /** A pull-through cache could reach none of its upstreams for content it does not hold. */
+  UPSTREAM_UNAVAILABLE("UNAVAILABLE", "the upstream registry is unavailable"),
   UNSUPPORTED("UNSUPPORTED", "the operation is unsupported");
 
   private final String code;

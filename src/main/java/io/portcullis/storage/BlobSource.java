@@ -8,6 +8,18 @@ import java.nio.file.Path;
 public sealed interface BlobSource {
   long size();
 
+  /**
+   * The bytes, for a reader inside the server (a scan, a push mirror) rather than a client: a local
+   * file opened, a stream as it is, a redirect followed. A stream can be read once only.
+   */
+  default InputStream openStream() throws java.io.IOException {
+    return switch (this) {
+      case LocalFile file -> java.nio.file.Files.newInputStream(file.path());
+      case Stream stream -> stream.stream();
+      case Redirect redirect -> redirect.location().toURL().openStream();
+    };
+  }
+
   /** A local file: the edge may map or sendfile it. */
   record LocalFile(Path path, long size) implements BlobSource {}
 

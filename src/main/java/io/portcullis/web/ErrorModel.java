@@ -35,6 +35,7 @@ public final class ErrorModel {
       case DENIED -> 403;
       case TAG_IMMUTABLE -> 409;
       case TOO_MANY_REQUESTS -> 429;
+      case UPSTREAM_UNAVAILABLE -> 503;
       case UNSUPPORTED -> 405;
     };
   }

@@ -263,6 +263,31 @@ public final class Exchange {
     bytesOut += head ? 0 : body.length;
   }
 
+  /**
+   * Starts a body of {@code length} bytes that {@link #writeBody} sends piece by piece (a blob as it
+   * arrives from elsewhere). A failure thrown before the last piece aborts the connection.
+   */
+  public void startBody(int status, String contentType, long length) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+  }
+
+  /** One piece of a body begun with {@link #startBody}; {@code last} ends it. */
+  public void writeBody(ByteBuffer buffer, boolean last) throws IOException {
+    int n = buffer.remaining();
+    write(buffer, last);
+    bytesOut += n;
+  }
+
+  /**
+   * Ends a body begun with {@link #startBody} short, dropping the connection, so the client sees a
+   * broken transfer rather than a complete one; the request is logged with its {@link #failure}.
+   */
+  public void abort(Throwable cause) {
+    fail(cause);
+  }
+
   /** Sends headers only, declaring {@code length} as the Content-Length (HEAD and empty answers). */
   public void sendEmpty(int status, long length) throws IOException {
     response.setStatus(status);

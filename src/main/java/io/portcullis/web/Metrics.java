@@ -6,6 +6,7 @@ import io.portcullis.gc.GcRun;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.mirror.MirrorRun;
+import io.portcullis.mirror.cache.PullThroughCache;
 import io.portcullis.quota.NamespaceUsage;
 import io.portcullis.registry.BlobService;
 import io.portcullis.scan.VulnerabilityDatabase;
@@ -47,12 +48,19 @@ public final class Metrics {
   private final Counter mirrorRuns;
   private final Counter mirrorTags;
   private final Counter mirrorBytes;
+  private final Counter mirrorSentBytes;
+  private final Counter mirrorMounts;
   private final Counter mirrorRequests;
+  private final Counter cacheHits;
+  private final Counter cacheMisses;
+  private final Counter cacheFetches;
+  private final Counter cacheStale;
   private final Counter quotaRefusals;
   private final Counter gcRuns;
   private final Counter gcFreedBytes;
   private final Counter gcDeleted;
   private final Histogram gcDurations;
+  private final Counter tagsPruned;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -102,9 +110,59 @@ public final class Metrics {
     gcDurations = Histogram.builder().name("portcullis_gc_duration_seconds")
         .help("Duration of garbage collection runs, dry runs included")
         .classicUpperBounds(1, 5, 30, 60, 300, 900, 3600, 10800).register(registry);
+    cacheHits = Counter.builder().name("portcullis_cache_hits_total")
+        .help("Pull-through cache reads served from what is stored (or confirmed current by a HEAD), by cache namespace")
+        .labelNames("cache").register(registry);
+    cacheMisses = Counter.builder().name("portcullis_cache_misses_total")
+        .help("Pull-through cache reads of what was not stored, or of a tag moved upstream, by cache namespace")
+        .labelNames("cache").register(registry);
+    cacheFetches = Counter.builder().name("portcullis_cache_upstream_fetches_total")
+        .help("Manifests and blobs pull-through caches fetched from upstreams, by cache namespace and kind")
+        .labelNames("cache", "kind").register(registry);
+    cacheStale = Counter.builder().name("portcullis_cache_stale_served_total")
+        .help("Cached tags served unconfirmed because no upstream answered (down, 429, tag gone), by cache namespace")
+        .labelNames("cache").register(registry);
+    mirrorSentBytes = Counter.builder().name("portcullis_mirror_sent_bytes_total")
+        .help("Blob bytes push mirror runs uploaded to remote registries, by push mirror").labelNames("mirror")
+        .register(registry);
+    mirrorMounts = Counter.builder().name("portcullis_mirror_blobs_mounted_total")
+        .help("Blobs push mirror runs mounted at remote registries instead of uploading them, by push mirror")
+        .labelNames("mirror").register(registry);
     quotaRefusals = Counter.builder().name("portcullis_quota_refusals_total")
         .help("Blobs refused because they would take a namespace past its storage quota, by namespace")
         .labelNames("namespace").register(registry);
+    tagsPruned = Counter.builder().name("portcullis_retention_pruned_tags_total")
+        .help("Tags pruning policies removed, by repository").labelNames("repository").register(registry);
+  }
+
+  /** Tags a pruning policy removed (the retention listener). */
+  public void tagsPruned(String repository, int tags) {
+    tagsPruned.labelValues(repository).inc(tags);
+  }
+
+  /** The pull-through caches' counters. */
+  public PullThroughCache.Listener cacheListener() {
+    return new PullThroughCache.Listener() {
+      @Override
+      public void hit(String namespace) {
+        cacheHits.labelValues(namespace).inc();
+      }
+
+      @Override
+      public void miss(String namespace) {
+        cacheMisses.labelValues(namespace).inc();
+      }
+
+      @Override
+      public void fetched(String namespace, String kind) {
+        cacheFetches.labelValues(namespace, kind).inc();
+      }
+
+      @Override
+      public void staleServed(String namespace) {
+        cacheStale.labelValues(namespace).inc();
+      }
+    };
   }
 
   /** A blob refused by a namespace's quota (the quotas' listener). */
@@ -189,14 +247,22 @@ public final class Metrics {
     }
   }
 
-  /** A finished mirror run, counted under its target repository. */
-  public void mirrorRun(String mirror, String outcome, MirrorRun.Counts counts) {
+  /**
+   * A finished mirror run, counted under its target repository (a push mirror under {@code source ->
+   * remote}); {@code direction} says whether its bytes were received (pull) or sent (push).
+   */
+  public void mirrorRun(String mirror, String direction, String outcome, MirrorRun.Counts counts) {
     mirrorRuns.labelValues(mirror, outcome).inc();
     mirrorTags.labelValues(mirror, "added").inc(counts.added());
     mirrorTags.labelValues(mirror, "updated").inc(counts.updated());
     mirrorTags.labelValues(mirror, "unchanged").inc(counts.unchanged());
     mirrorTags.labelValues(mirror, "failed").inc(counts.failed());
-    mirrorBytes.labelValues(mirror).inc(counts.bytes());
+    if (direction.equals("push")) {
+      mirrorSentBytes.labelValues(mirror).inc(counts.bytes());
+      mirrorMounts.labelValues(mirror).inc(counts.mounted());
+    } else {
+      mirrorBytes.labelValues(mirror).inc(counts.bytes());
+    }
     mirrorRequests.labelValues(mirror).inc(counts.requests());
   }
 

@@ -14,6 +14,14 @@ class ConfigurationTest {
   Path dir;
 
   @Test
+  void onlyMisspeltSettingsWarnNotTheLauncherOrCliVariables() {
+    Configuration c = Configuration.load(null, Map.of("PORTCULLIS_JAVA_OPTS", "-Xmx1g", "PORTCULLIS_PASSWORD", "x",
+        "PORTCULLIS_URL", "http://x", "PORTCULLIS_USER", "u", "PORTCULLIS_LISTN", ":1"), Map.of());
+    assertThat(c.warnings()).containsExactly(
+        "unknown environment variable PORTCULLIS_LISTN ignored (see docs/configuration.md)");
+  }
+
+  @Test
   void defaultsThenFileThenEnvironmentThenOptions() throws Exception {
     Path file = Files.writeString(dir.resolve("c.yaml"), "listen: 127.0.0.1:6000\nauth:\n  service: from-file\n"
         + "data-dir: /from/file\n");

@@ -60,6 +60,18 @@ class LayeringTest {
         .check(CLASSES);
   }
 
+  /**
+   * Pull-through caches build on mirroring (its upstream client, its blob copy), never the other way
+   * round; the registry does not know them at all (the web edge asks the cache for cache namespaces).
+   */
+  @Test
+  void mirroringDoesNotKnowCaches() {
+    noClasses().that().resideInAnyPackage("io.portcullis.mirror", "io.portcullis.mirror.jdbc",
+            "io.portcullis.mirror.upstream..")
+        .should().dependOnClassesThat().resideInAPackage("io.portcullis.mirror.cache..")
+        .check(CLASSES);
+  }
+
   @Test
   void packagesHaveNoCycles() {
     slices().matching("io.portcullis.(*)..").should().beFreeOfCycles().check(CLASSES);
@@ -82,6 +94,7 @@ class LayeringTest {
         .layer("mirror").definedBy("io.portcullis.mirror..")
         .layer("quota").definedBy("io.portcullis.quota..")
         .layer("gc").definedBy("io.portcullis.gc..")
+        .layer("retention").definedBy("io.portcullis.retention..")
         .layer("identity").definedBy("io.portcullis.identity..")
         .layer("repository").definedBy("io.portcullis.repository..")
         .layer("webhooks").definedBy("io.portcullis.webhooks..")
@@ -92,7 +105,7 @@ class LayeringTest {
         .layer("auth").definedBy("io.portcullis.auth..")
         .layer("shared").definedBy("io.portcullis.shared..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "quota", "gc", "identity", "repository", "webhooks",
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "quota", "retention", "gc", "identity", "repository", "webhooks",
             "events", "jobs", "storage", "metadata", "auth", "shared")
         .whereLayer("cli").mayOnlyAccessLayers("shared")
         .whereLayer("registry").mayOnlyAccessLayers("repository", "storage", "metadata", "events", "shared")
@@ -101,6 +114,7 @@ class LayeringTest {
         .whereLayer("scan").mayOnlyAccessLayers("repository", "metadata", "storage", "events", "jobs", "shared")
         .whereLayer("quota").mayOnlyAccessLayers("registry", "metadata", "events", "shared")
         .whereLayer("gc").mayOnlyAccessLayers("registry", "storage", "jobs", "metadata", "events", "shared")
+        .whereLayer("retention").mayOnlyAccessLayers("registry", "repository", "jobs", "events", "metadata", "shared")
         .whereLayer("identity").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")
         .whereLayer("repository").mayOnlyAccessLayers("metadata", "events", "shared")
         .whereLayer("webhooks").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")

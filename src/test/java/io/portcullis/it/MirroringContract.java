@@ -4,7 +4,6 @@ import static io.portcullis.it.IdentityApiContract.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.portcullis.app.Setting;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,79 +11,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Pull mirrors against real upstreams on 127.0.0.1: the CNCF distribution registry (anonymous), a
  * second Portcullis (token auth with credentials), and a proxy of ours in front of distribution that
  * corrupts blobs or announces a spent rate-limit budget. Fixture images go upstream with skopeo and
- * come out of the mirror with skopeo. The registry allows {@code mirror.allowed-networks=127.0.0.1/32}, as
- * every upstream here is on loopback; other loopback addresses stay refused.
+ * come out of the mirror with skopeo ({@link UpstreamWorld}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-abstract class MirroringContract {
+abstract class MirroringContract extends UpstreamWorld {
   static final String PASSWORD_MARK = TestRegistry.ADMIN_PASSWORD;
-  TestRegistry registry;
-  RegistryClient client;
-  String basic;
-  Path work;
-  String distribution;
-  private long distributionPid;
-  private final List<AutoCloseable> closing = new ArrayList<>();
-
-  abstract TestRegistry.Backend backend();
-
-  /** A port of 5600-5699 per backend, so the two ITs never share a distribution. */
-  abstract int distributionPort();
-
-  @BeforeAll
-  void start() throws Exception {
-    registry = TestRegistry.start(backend(), Map.of(Setting.MIRROR_ALLOWED_NETWORKS, "127.0.0.1/32"));
-    client = registry.admin();
-    basic = "Basic " + Base64.getEncoder().encodeToString((TestRegistry.ADMIN + ":" + TestRegistry.ADMIN_PASSWORD)
-        .getBytes(StandardCharsets.UTF_8));
-    work = Files.createTempDirectory("portcullis-mirror-it-");
-    ProcessBuilder start = new ProcessBuilder(Processes.shared().resolve("scripts/start-distribution.sh").toString());
-    start.environment().put("PORT", String.valueOf(distributionPort()));
-    start.environment().put("ROOT", work.resolve("distribution").toString());
-    Process process = start.redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(process.waitFor()).as(output).isZero();
-    distributionPid = Long.parseLong(output.lines().reduce((a, b) -> b).orElseThrow().strip());
-    distribution = "127.0.0.1:" + distributionPort();
-    pushUpstream("alpine-3.16", "library/alpine:3.16.9");
-    pushUpstream("alpine-3.16-multiarch", "library/alpine:3.16");
-    pushUpstream("clean-tiny", "library/alpine:1.0");
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    for (AutoCloseable c : closing) {
-      c.close();
-    }
-    registry.close();
-    ProcessHandle.of(distributionPid).ifPresent(ProcessHandle::destroy);
-  }
-
-  void pushUpstream(String fixture, String reference) throws Exception {
-    Path layout = Processes.shared().resolve("fixtures/images/" + fixture);
-    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false",
-        "--dest-no-creds", "oci:" + layout + ":" + RealClientsContract.refName(layout),
-        "docker://" + distribution + "/" + reference)).requireSuccess();
-  }
-
-  HttpResponse<byte[]> api(String method, String path, String body) throws Exception {
-    return client.send(method, "/api/v1" + path, null, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
-        "Authorization", basic, "Content-Type", "application/json");
-  }
 
   JsonNode createMirror(String body) throws Exception {
     return expect(201, api("POST", "/mirrors", body));
@@ -107,13 +47,6 @@ abstract class MirroringContract {
   JsonNode runNow(long mirror) throws Exception {
     long job = expect(202, api("POST", "/mirrors/" + mirror + "/runs", null)).get("job").asLong();
     return awaitRun(mirror, job);
-  }
-
-  String raw(String reference, String creds) throws Exception {
-    List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
-    command.addAll(creds == null ? List.of("--no-creds") : List.of("--creds", creds));
-    command.add(reference);
-    return Processes.run(command).requireSuccess().output();
   }
 
   @Test
@@ -382,6 +315,204 @@ abstract class MirroringContract {
     assertThat(deleted.exitCode()).as(deleted.output()).isZero();
     assertThat(api("GET", "/mirrors/" + id, null).statusCode()).isEqualTo(404);
     assertThat(expect(200, api("GET", "/schedules", null)).toString()).doesNotContain("mirror:" + id + "\"");
+  }
+
+  /** Pushes a fixture (every platform) into Portcullis, as a developer or CI would. */
+  void pushLocal(String fixture, String reference) throws Exception {
+    Path layout = Processes.shared().resolve("fixtures/images/" + fixture);
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--dest-tls-verify=false",
+        "--dest-creds", Skopeo.adminCreds(), "oci:" + layout + ":" + RealClientsContract.refName(layout),
+        "docker://" + registry.host + "/" + reference)).requireSuccess();
+  }
+
+  /** The newest finished run of the mirror that added or updated a tag, waited for. */
+  JsonNode awaitPushed(long mirror, int tags) throws Exception {
+    for (int i = 0; i < 600; i++) {
+      for (JsonNode run : expect(200, api("GET", "/mirrors/" + mirror + "/runs", null)).get("items")) {
+        JsonNode t = run.get("tags");
+        if (!run.get("state").asText().equals("running") && t.get("added").asInt() + t.get("updated").asInt() >= tags) {
+          return run;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("push mirror " + mirror + " pushed no " + tags + " tags: "
+        + expect(200, api("GET", "/mirrors/" + mirror + "/runs", null)));
+  }
+
+  @Test
+  @Order(10)
+  void aPushIntoAPushMirroredRepositoryIsCopiedToTheRemoteByteForByte() throws Exception {
+    JsonNode mirror = createMirror("{\"direction\":\"push\",\"source\":\"official/app\",\"registry\":\"http://"
+        + distribution + "\",\"repository\":\"dr/app\"}");
+    assertThat(mirror.get("direction").asText()).isEqualTo("push");
+    assertThat(mirror.get("source").asText()).isEqualTo("official/app");
+    long id = mirror.get("id").asLong();
+    JsonNode first = awaitRun(id, -1);
+    assertThat(first.get("state").asText()).as("nothing to push yet: " + first).isEqualTo("succeeded");
+    assertThat(first.get("tags").get("seen").asInt()).isZero();
+
+    pushLocal("alpine-3.16-multiarch", "official/app:3.16");
+    JsonNode run = awaitPushed(id, 1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(run.get("tags").get("added").asInt()).isEqualTo(1);
+    assertThat(run.get("bytes").asLong()).isPositive();
+    String local = raw("docker://" + registry.host + "/official/app:3.16", Skopeo.adminCreds());
+    assertThat(raw("docker://" + distribution + "/dr/app:3.16", null)).as("the index, byte for byte").isEqualTo(local);
+    for (JsonNode child : RegistryClient.JSON.readTree(local).get("manifests")) {
+      String digest = child.get("digest").asText();
+      assertThat(raw("docker://" + distribution + "/dr/app@" + digest, null)).as(digest)
+          .isEqualTo(raw("docker://" + registry.host + "/official/app@" + digest, Skopeo.adminCreds()));
+    }
+    Path out = work.resolve("out-pushed");
+    Processes.run(List.of("skopeo", "--insecure-policy", "copy", "--all", "--src-tls-verify=false", "--src-no-creds",
+        "docker://" + distribution + "/dr/app:3.16", "oci:" + out + ":3.16.9")).requireSuccess();
+    RealClientsContract.assertSameContent(Processes.shared().resolve("fixtures/images/alpine-3.16-multiarch"), out,
+        "3.16.9");
+    JsonNode events = expect(200, api("GET", "/audit?action=image.pushed_to_mirror&repository=official/app", null));
+    assertThat(events.get("items")).singleElement().satisfies(e -> assertThat(e.toString())
+        .contains(distribution + "/dr/app:3.16"));
+
+    JsonNode again = runNow(id);
+    assertThat(again.get("state").asText()).as(again.toString()).isEqualTo("succeeded");
+    assertThat(again.get("tags").get("unchanged").asInt()).isEqualTo(1);
+    assertThat(again.get("bytes").asLong()).isZero();
+  }
+
+  @Test
+  @Order(11)
+  void aSecondRepositorySharingTheBlobsMountsThemAtTheRemoteInsteadOfUploading() throws Exception {
+    long id = createMirror("{\"direction\":\"push\",\"source\":\"official/app2\",\"registry\":\"http://"
+        + distribution + "\",\"repository\":\"dr/app2\",\"tagTemplate\":\"{tag}-dr\",\"include\":[\"3.*\"]}")
+        .get("id").asLong();
+    awaitRun(id, -1);
+    pushLocal("alpine-3.16-multiarch", "official/app2:3.16");
+    pushLocal("clean-tiny", "official/app2:edge");
+    JsonNode run = awaitPushed(id, 1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(run.get("tags").get("selected").asInt()).as("edge is not 3.*").isEqualTo(1);
+    JsonNode index = RegistryClient.JSON.readTree(raw("docker://" + registry.host + "/official/app2:3.16",
+        Skopeo.adminCreds()));
+    int blobs = 0;
+    for (JsonNode child : index.get("manifests")) {
+      JsonNode image = RegistryClient.JSON.readTree(raw("docker://" + registry.host + "/official/app2@"
+          + child.get("digest").asText(), Skopeo.adminCreds()));
+      blobs += 1 + image.get("layers").size();
+    }
+    // Every blob of every platform was pushed to dr/app before: mounted from there, none uploaded.
+    assertThat(run.get("blobsMounted").asInt()).as(run.toString()).isEqualTo(blobs);
+    assertThat(run.get("bytes").asLong()).as("nothing uploaded").isZero();
+    assertThat(raw("docker://" + distribution + "/dr/app2:3.16-dr", null))
+        .isEqualTo(raw("docker://" + registry.host + "/official/app2:3.16", Skopeo.adminCreds()));
+    assertThat(Processes.run(List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "--no-creds",
+        "docker://" + distribution + "/dr/app2:edge-dr")).exitCode()).as("filtered out").isNotZero();
+    Processes.Result runs = registry.cli("mirrors", "runs", String.valueOf(id));
+    assertThat(runs.output()).contains("blobs mounted");
+    String metrics = new String(client.send("GET", "/metrics", null, null).body(), StandardCharsets.UTF_8);
+    assertThat(metrics).contains("portcullis_mirror_blobs_mounted_total{mirror=\"official/app2 -> " + distribution
+        + "/dr/app2\"} " + blobs + ".0");
+    assertThat(metrics).contains("portcullis_mirror_sent_bytes_total{mirror=\"official/app -> " + distribution
+        + "/dr/app\"}");
+  }
+
+  @Test
+  @Order(12)
+  void aPushMirrorAuthenticatesWithItsSealedCredentials() throws Exception {
+    Path root = work.resolve("htpasswd-distribution");
+    Files.createDirectories(root.resolve("storage"));
+    String hash = org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2y", "robot-password".toCharArray(),
+        new java.security.SecureRandom().generateSeed(16), 6);
+    Files.writeString(root.resolve("htpasswd"), "robot:" + hash + "\n");
+    int port = distributionPort() + 50;
+    Files.writeString(root.resolve("config.yml"), "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
+        + "storage:\n  filesystem:\n    rootdirectory: " + root.resolve("storage") + "\n"
+        + "http:\n  addr: 127.0.0.1:" + port + "\nauth:\n  htpasswd:\n    realm: test\n    path: "
+        + root.resolve("htpasswd") + "\n");
+    Process secured = new ProcessBuilder("docker-registry", "serve", root.resolve("config.yml").toString())
+        .redirectErrorStream(true).redirectOutput(root.resolve("log").toFile()).start();
+    closing.add(secured::destroy);
+    String host = "127.0.0.1:" + port;
+    for (int i = 0; i < 50 && Processes.run(List.of("curl", "-s", "-o", "/dev/null", "http://" + host + "/v2/"))
+        .exitCode() != 0; i++) {
+      Thread.sleep(100);
+    }
+    pushLocal("clean-tiny", "official/secured:1.0");
+    JsonNode anonymous = createMirror("{\"direction\":\"push\",\"source\":\"official/secured\",\"registry\":"
+        + "\"http://" + host + "\",\"repository\":\"dr/secured\"}");
+    JsonNode refused = awaitRun(anonymous.get("id").asLong(), -1);
+    assertThat(refused.get("state").asText()).isEqualTo("failed");
+    assertThat(refused.get("message").asText()).contains("requires credentials");
+    JsonNode mirror = createMirror("{\"direction\":\"push\",\"source\":\"official/secured\",\"registry\":"
+        + "\"http://" + host + "\",\"repository\":\"dr/secured2\",\"username\":\"robot\",\"password\":\""
+        + "robot-password\"}");
+    assertThat(mirror.toString()).doesNotContain("robot-password");
+    JsonNode run = awaitRun(mirror.get("id").asLong(), -1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(raw("docker://" + host + "/dr/secured2:1.0", "robot:robot-password"))
+        .isEqualTo(raw("docker://" + registry.host + "/official/secured:1.0", Skopeo.adminCreds()));
+  }
+
+  @Test
+  @Order(13)
+  void aNamespaceMirrorCopiesEveryRepositoryUnderTheUpstreamNamespace() throws Exception {
+    pushUpstream("clean-tiny", "acme/one:1.0");
+    pushUpstream("clean-tiny", "acme/two:1.0");
+    pushUpstream("alpine-3.16", "acme/tools/three:3.16.9");
+    pushUpstream("clean-tiny", "acmex/four:1.0");
+    JsonNode mirror = createMirror("{\"target\":\"ns\",\"registry\":\"http://" + distribution
+        + "\",\"namespace\":\"acme\"}");
+    assertThat(mirror.get("namespace").asText()).isEqualTo("acme");
+    assertThat(mirror.has("repository")).isFalse();
+    JsonNode run = awaitRun(mirror.get("id").asLong(), -1);
+    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("succeeded");
+    assertThat(run.get("repositories").asInt()).isEqualTo(3);
+    assertThat(run.get("tags").get("added").asInt()).isEqualTo(3);
+    for (String[] pair : new String[][] {{"ns/one:1.0", "acme/one:1.0"}, {"ns/two:1.0", "acme/two:1.0"},
+        {"ns/tools/three:3.16.9", "acme/tools/three:3.16.9"}}) {
+      assertThat(raw("docker://" + registry.host + "/" + pair[0], Skopeo.adminCreds())).as(pair[0])
+          .isEqualTo(raw("docker://" + distribution + "/" + pair[1], null));
+    }
+    assertThat(expect(200, api("GET", "/repositories/ns/one", null)).get("visibility").asText()).isEqualTo("private");
+    assertThat(api("GET", "/repositories/ns/four", null).statusCode()).as("acmex is another namespace").isEqualTo(404);
+    JsonNode again = runNow(mirror.get("id").asLong());
+    assertThat(again.get("tags").get("unchanged").asInt()).as(again.toString()).isEqualTo(3);
+    assertThat(again.get("bytes").asLong()).isZero();
+
+    JsonNode filtered = createMirror("{\"target\":\"ns2\",\"registry\":\"http://" + distribution
+        + "\",\"namespace\":\"acme\",\"repositories\":\"t*\"}");
+    JsonNode some = awaitRun(filtered.get("id").asLong(), -1);
+    assertThat(some.get("repositories").asInt()).as(some.toString()).isEqualTo(2);
+    assertThat(api("GET", "/repositories/ns2/one", null).statusCode()).isEqualTo(404);
+    assertThat(expect(200, api("GET", "/repositories/ns2/tools/three", null)).get("name").asText())
+        .isEqualTo("ns2/tools/three");
+  }
+
+  @Test
+  @Order(14)
+  void mirrorSettingsTheirKindDoesNotTakeAreRefusedWithProblems() throws Exception {
+    for (String[] refused : new String[][] {
+        {"{\"target\":\"hubns\",\"registry\":\"docker.io\",\"namespace\":\"bitnami\"}",
+            "Docker Hub serves no repository catalog"},
+        {"{\"direction\":\"push\",\"source\":\"official/app\",\"registry\":\"http://" + distribution
+            + "\",\"repository\":\"dr/x\",\"platforms\":[\"linux/amd64\"]}", "platforms apply to pull mirrors"},
+        {"{\"direction\":\"push\",\"target\":\"official/app\",\"registry\":\"http://" + distribution
+            + "\",\"repository\":\"dr/x\"}", "names its local repository as source"},
+        {"{\"direction\":\"sideways\",\"target\":\"official/app\",\"registry\":\"http://" + distribution
+            + "\",\"repository\":\"dr/x\"}", "direction must be pull or push"},
+        {"{\"target\":\"hub/y\",\"registry\":\"http://" + distribution + "\",\"repository\":\"a/b\","
+            + "\"repositories\":\"x*\"}", "apply to namespace mirrors"},
+        {"{\"direction\":\"push\",\"source\":\"official/app\",\"registry\":\"http://" + distribution
+            + "\",\"repository\":\"dr/app\"}", "already has a push mirror to " + distribution + "/dr/app"}}) {
+      HttpResponse<byte[]> answer = api("POST", "/mirrors", refused[0]);
+      JsonNode problem = RegistryClient.json(answer);
+      assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+      assertThat(problem.get("detail").asText()).as(refused[0]).contains(refused[1]);
+      assertThat(problem.get("status").asInt()).isIn(400, 409);
+    }
+    Processes.Result created = registry.cli("mirrors", "create", "official/cli", "--push", "--registry",
+        "http://" + distribution, "--repository", "dr/cli", "--no-enabled");
+    assertThat(created.exitCode()).as(created.output()).isZero();
+    assertThat(created.output()).contains("official/cli").contains("-> http://" + distribution + "/dr/cli");
   }
 
   long mirrorId(String target) throws Exception {

@@ -247,4 +247,77 @@ abstract class RepositorySettingsContract {
     Skopeo.copy(big, Skopeo.adminCreds(), destination("quota/big", "1"));
     assertThat(expect(200, api("GET", "/quotas/quota", null)).get("usedBytes").asLong()).isGreaterThan(1_000_000);
   }
+
+  List<String> tagsOf(String repository) throws Exception {
+    List<String> tags = new ArrayList<>();
+    RegistryClient.json(client.send("GET", "/v2/" + repository + "/tags/list", "repository:" + repository + ":pull",
+        null)).get("tags").forEach(t -> tags.add(t.asText()));
+    return tags;
+  }
+
+  @Test
+  void aPruningPolicyKeepsTheNewestTagsAndTheManifestsOtherTagsName() throws Exception {
+    String repo = "prune/app";
+    byte[] first = null;
+    for (String tag : List.of("v1", "v2", "v3", "v4", "v5")) {
+      byte[] manifest = client.pushImage(repo, tag, ("layer of " + tag).getBytes(StandardCharsets.UTF_8));
+      first = first == null ? manifest : first;
+      Thread.sleep(5);
+    }
+    String firstDigest = RegistryClient.sha256(first);
+    // "stable" names v1's manifest and is the newest tag.
+    assertThat(client.send("PUT", "/v2/" + repo + "/manifests/stable", RegistryClient.push(repo), first,
+        "Content-Type", "application/vnd.oci.image.manifest.v1+json").statusCode()).isEqualTo(201);
+    JsonNode policy = expect(200, api("PUT", "/repositories/" + repo + "/retention",
+        "{\"keepNewest\":2,\"exclude\":[\"v5\"],\"afterPush\":false}"));
+    assertThat(policy.get("keepNewest").asInt()).isEqualTo(2);
+
+    JsonNode dry = expect(200, api("POST", "/repositories/" + repo + "/retention/runs", "{\"dryRun\":true}"));
+    assertThat(dry.at("/counts/wouldPrune").asInt()).isEqualTo(3);
+    assertThat(tagsOf(repo)).as("a dry run changes nothing").hasSize(6);
+    Processes.Result cliDry = registry.cli("retention", "run", repo, "--dry-run");
+    assertThat(cliDry.output()).contains("dry run: 3 would be pruned").contains("wouldPrune  v1");
+
+    JsonNode run = expect(200, api("POST", "/repositories/" + repo + "/retention/runs", "{}"));
+    List<String> prunedTags = new ArrayList<>();
+    run.get("tags").forEach(t -> {
+      if (t.get("outcome").asText().equals("pruned")) {
+        prunedTags.add(t.get("tag").asText());
+      }
+    });
+    List<String> wouldPrune = new ArrayList<>();
+    dry.get("tags").forEach(t -> {
+      if (t.get("outcome").asText().equals("wouldPrune")) {
+        wouldPrune.add(t.get("tag").asText());
+      }
+    });
+    assertThat(prunedTags).as("the run did what the dry run said").isEqualTo(wouldPrune).containsExactly("v3", "v2", "v1");
+    assertThat(tagsOf(repo)).containsExactlyInAnyOrder("stable", "v4", "v5");
+    assertThat(client.send("GET", "/v2/" + repo + "/manifests/" + firstDigest, "repository:" + repo + ":pull", null,
+        "Accept", "application/vnd.oci.image.manifest.v1+json").statusCode()).as("stable still names it").isEqualTo(200);
+    JsonNode audit = expect(200, api("GET", "/audit?repository=" + repo + "&action=tag.pruned&limit=10", null));
+    assertThat(audit.get("items")).hasSize(3);
+
+    // After pushes: a new tag makes the policy run, leaving the two newest besides the excluded v5.
+    expect(200, api("PUT", "/repositories/" + repo + "/retention", "{\"keepNewest\":2,\"exclude\":[\"v5\"]}"));
+    client.pushImage(repo, "v6", "layer of v6".getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < 200 && tagsOf(repo).size() > 3; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(tagsOf(repo)).containsExactlyInAnyOrder("v6", "stable", "v5");
+
+    // Immutable tags are kept, and said to be.
+    expect(200, api("PATCH", "/repositories/" + repo, "{\"immutableTags\":true}"));
+    expect(200, api("PUT", "/repositories/" + repo + "/retention", "{\"keepNewest\":1,\"afterPush\":false}"));
+    JsonNode frozen = expect(200, api("POST", "/repositories/" + repo + "/retention/runs", "{}"));
+    assertThat(frozen.at("/counts/pruned").asInt()).isZero();
+    assertThat(frozen.toString()).contains("kept: the tag is immutable");
+    assertThat(tagsOf(repo)).hasSize(3);
+
+    JsonNode bad = RegistryClient.json(api("PUT", "/repositories/" + repo + "/retention", "{}"));
+    assertThat(bad.get("status").asInt()).isEqualTo(400);
+    assertThat(bad.get("detail").asText()).contains("needs keepNewest or olderThan");
+    assertThat(registry.cli("retention", "remove", repo).exitCode()).isZero();
+    assertThat(api("GET", "/repositories/" + repo + "/retention", null).statusCode()).isEqualTo(404);
+  }
 }

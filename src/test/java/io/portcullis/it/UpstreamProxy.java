@@ -41,6 +41,12 @@ final class UpstreamProxy implements AutoCloseable {
   /** The Range headers of the blob GETs passed on. */
   final java.util.List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
   final AtomicInteger manifestGets = new AtomicInteger();
+  /** When set, blob bodies stop half-way until it is counted down, as a slow upstream. */
+  volatile java.util.concurrent.CountDownLatch holdBlobs;
+  /** Every request received, whatever became of it. */
+  final AtomicInteger requests = new AtomicInteger();
+  /** A status (429, 503) to answer every request with instead of passing it on, as an upstream refusing all; 0 to pass. */
+  volatile int refuseWith;
   final AtomicInteger blobGets = new AtomicInteger();
 
   UpstreamProxy(String upstream) throws IOException {
@@ -57,6 +63,12 @@ final class UpstreamProxy implements AutoCloseable {
 
   private void forward(HttpExchange ex) throws IOException {
     try (ex) {
+      requests.incrementAndGet();
+      if (refuseWith != 0) {
+        ex.getResponseHeaders().add("Retry-After", "3600");
+        ex.sendResponseHeaders(refuseWith, -1);
+        return;
+      }
       String path = ex.getRequestURI().getRawPath();
       String query = ex.getRequestURI().getRawQuery();
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream + path + (query == null ? "" : "?"
@@ -127,6 +139,21 @@ final class UpstreamProxy implements AutoCloseable {
         out.write(body, 0, BREAK_AT);
         out.flush();
         // Closing the exchange short of its Content-Length drops the connection mid-body.
+        return;
+      }
+      java.util.concurrent.CountDownLatch hold = holdBlobs;
+      if (blob && hold != null && body.length > 1) {
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException(e);
+        }
+        try (out) {
+          out.write(body, body.length / 2, body.length - body.length / 2);
+        }
         return;
       }
       try (out) {

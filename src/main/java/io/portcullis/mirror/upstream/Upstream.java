@@ -15,7 +15,8 @@ import java.util.Set;
  * @param repository repository path on it ({@code library/alpine})
  */
 public record Upstream(URI registry, String repository) {
-  private static final String DOCKER_HUB_API = "registry-1.docker.io";
+  /** The host Docker Hub serves the Distribution API at. */
+  public static final String DOCKER_HUB_API = "registry-1.docker.io";
   private static final Set<String> DOCKER_HUB_NAMES = Set.of("docker.io", "index.docker.io", "registry.hub.docker.com",
       DOCKER_HUB_API);
   private static final java.util.regex.Pattern REPOSITORY = java.util.regex.Pattern.compile(

@@ -96,14 +96,17 @@ public final class UpstreamClient {
   private final Credentials credentials;
   private final Clock clock;
   private final Pause pause;
+  /** The token scope of its requests: pull, or pull and push for a push mirror's client. */
+  private final String scope;
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private volatile boolean basic;
   private final AtomicReference<RateLimit> budget = new AtomicReference<>();
   private final AtomicLong requests = new AtomicLong();
 
   UpstreamClient(HttpClient http, UpstreamSettings settings, NetworkPolicy policy, Upstream upstream,
-      Credentials credentials, Clock clock, Pause pause) {
+      Credentials credentials, Clock clock, Pause pause, boolean push) {
     this.http = http;
+    this.scope = "repository:" + upstream.repository() + (push ? ":pull,push" : ":pull");
     this.settings = settings;
     this.policy = policy;
     this.upstream = upstream;
@@ -251,17 +254,137 @@ public final class UpstreamClient {
   }
 
   /**
+   * The repositories of the registry under {@code namespace} ({@code GET /v2/_catalog}, following the
+   * {@code Link} pages); this client's repository plays no part. Docker Hub serves no catalog.
+   */
+  public List<String> catalog(String namespace) {
+    List<String> names = new ArrayList<>();
+    URI page = upstream.registry().resolve("/v2/_catalog?n=" + PAGE);
+    String prefix = namespace + "/";
+    while (page != null) {
+      HttpResponse<InputStream> response = send(page, "GET", Map.of(), HttpRequest.BodyPublishers.noBody(),
+          settings.readTimeout(), true, "registry:catalog:*");
+      if (response.statusCode() != 200) {
+        throw failure(response, "listing the repositories of " + upstream.registry().getAuthority());
+      }
+      for (JsonNode name : readJson(response, "the catalog of " + upstream.registry()).path("repositories")) {
+        if (name.asText().startsWith(prefix)) {
+          names.add(name.asText());
+        }
+      }
+      page = LinkHeader.next(response.headers().firstValue("Link").orElse(null), page).orElse(null);
+    }
+    return names;
+  }
+
+  /** Whether the repository holds blob {@code digest} (HEAD). */
+  public boolean hasBlob(Digest digest) {
+    HttpResponse<InputStream> response = send(upstream.api("blobs/" + digest), "HEAD", Map.of(), false);
+    close(response);
+    if (response.statusCode() == 200) {
+      return true;
+    }
+    if (response.statusCode() == 404) {
+      return false;
+    }
+    throw failure(response, "HEAD of blob " + digest + " at " + upstream);
+  }
+
+  /**
+   * Mounts blob {@code digest} from repository {@code from} of the same registry ({@code POST
+   * blobs/uploads/?mount=&from=}). Empty when it is mounted; otherwise the registry could not mount it
+   * and opened an upload session instead, whose location is returned to upload the blob into.
+   */
+  public Optional<URI> mount(Digest digest, String from) {
+    URI uri = upstream.api("blobs/uploads/?mount=" + encode(digest.toString()) + "&from=" + encode(from));
+    HttpResponse<InputStream> response = send(uri, "POST", Map.of(), HttpRequest.BodyPublishers.noBody(),
+        settings.readTimeout(), false, scope + " repository:" + from + ":pull");
+    close(response);
+    if (response.statusCode() == 201) {
+      return Optional.empty();
+    }
+    if (response.statusCode() == 202) {
+      return Optional.of(location(response, uri));
+    }
+    throw failure(response, "mounting blob " + digest + " from " + from + " at " + upstream);
+  }
+
+  /** Opens an upload session ({@code POST blobs/uploads/}); returns its location. */
+  public URI startUpload() {
+    URI uri = upstream.api("blobs/uploads/");
+    HttpResponse<InputStream> response = send(uri, "POST", Map.of(), false);
+    close(response);
+    if (response.statusCode() != 202) {
+      throw failure(response, "starting an upload to " + upstream);
+    }
+    return location(response, uri);
+  }
+
+  /**
+   * Uploads a whole blob into the session at {@code location} in one streamed {@code PUT ?digest=}
+   * (monolithic): the registry checks the digest. {@code body} is opened again for each attempt.
+   */
+  public void upload(URI location, Digest digest, long size, java.util.function.Supplier<InputStream> body) {
+    String query = location.getRawQuery();
+    URI put = URI.create(location + (query == null ? "?" : "&") + "digest=" + encode(digest.toString()));
+    // The request's timeout covers sending the body: a second per MiB on top of the usual wait.
+    Duration timeout = settings.readTimeout().plusSeconds(size >> 20);
+    HttpResponse<InputStream> response = send(put, "PUT", Map.of("Content-Type", "application/octet-stream"),
+        HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), size), timeout,
+        false, scope);
+    close(response);
+    if (response.statusCode() != 201) {
+      throw failure(response, "uploading blob " + digest + " to " + upstream);
+    }
+  }
+
+  /**
+   * Puts a manifest byte for byte under {@code reference} (a tag or its digest) and checks the digest
+   * the registry answers ({@code Docker-Content-Digest}) against that of the bytes sent.
+   *
+   * @throws UpstreamException.Corrupt when the registry says it stored other bytes
+   */
+  public Digest putManifest(String reference, String mediaType, byte[] payload) {
+    Digest sent = Digest.of(Digest.SHA256, Digest.newMessageDigest(Digest.SHA256).digest(payload));
+    HttpResponse<InputStream> response = send(upstream.api("manifests/" + reference), "PUT",
+        Map.of("Content-Type", mediaType), HttpRequest.BodyPublishers.ofByteArray(payload), settings.readTimeout(),
+        false, scope);
+    close(response);
+    if (response.statusCode() != 201 && response.statusCode() != 200) {
+      throw failure(response, "PUT of manifest " + upstream + ":" + reference);
+    }
+    Optional<Digest> answered = response.headers().firstValue("Docker-Content-Digest").flatMap(UpstreamClient::digest);
+    if (answered.isPresent() && !answered.get().equals(sent)) {
+      throw new UpstreamException.Corrupt("PUT of manifest " + upstream + ":" + reference + ": the registry stored "
+          + answered.get() + ", not the " + sent + " sent");
+    }
+    return sent;
+  }
+
+  private URI location(HttpResponse<InputStream> response, URI request) {
+    return request.resolve(response.headers().firstValue("Location").orElseThrow(() -> new UpstreamException(
+        upstream.registry() + " opened an upload without a Location", response.statusCode())));
+  }
+
+  /**
    * Sends a request to the registry with authentication (answering its challenges) and redirects;
    * {@code counted} requests are those a budget charges for (GETs: Docker Hub does not count HEADs).
    */
   private HttpResponse<InputStream> send(URI uri, String method, Map<String, String> headers, boolean counted) {
-    String scope = "repository:" + upstream.repository() + ":pull";
+    return send(uri, method, headers, HttpRequest.BodyPublishers.noBody(), settings.readTimeout(), counted, scope);
+  }
+
+  /**
+   * The same with a request body (a publisher that can be sent again: retries and a challenge answer
+   * resend it), a timeout and the token scope asked for (several separated by spaces).
+   */
+  private HttpResponse<InputStream> send(URI uri, String method, Map<String, String> headers,
+      HttpRequest.BodyPublisher body, Duration timeout, boolean counted, String scope) {
     boolean challenged = false;
     URI target = uri;
     for (int redirects = 0; ; ) {
       boolean sameHost = target.getAuthority().equals(upstream.registry().getAuthority());
-      HttpRequest.Builder request = HttpRequest.newBuilder(target).method(method, HttpRequest.BodyPublishers.noBody())
-          .timeout(settings.readTimeout());
+      HttpRequest.Builder request = HttpRequest.newBuilder(target).method(method, body).timeout(timeout);
       headers.forEach(request::header);
       if (sameHost) {
         authorization(scope).ifPresent(value -> request.header("Authorization", value));
@@ -325,8 +448,13 @@ public final class UpstreamClient {
         .orElseThrow(() -> new UpstreamException(upstream.registry() + " sent a Bearer challenge without realm", 401));
     StringBuilder query = new StringBuilder();
     challenge.param("service").ifPresent(s -> query.append("service=").append(encode(s)));
-    String asked = challenge.param("scope").orElse(scope);
-    query.append(query.isEmpty() ? "" : "&").append("scope=").append(encode(asked));
+    // What the challenge names and what the request needs (a mount also pulls from its source).
+    java.util.Set<String> asked = new java.util.LinkedHashSet<>();
+    challenge.param("scope").ifPresent(s -> asked.addAll(List.of(s.split(" "))));
+    asked.addAll(List.of(scope.split(" ")));
+    for (String one : asked) {
+      query.append(query.isEmpty() ? "" : "&").append("scope=").append(encode(one));
+    }
     URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(settings.readTimeout());
     if (credentials != null) {

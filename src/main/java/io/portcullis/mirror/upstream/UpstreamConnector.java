@@ -26,6 +26,12 @@ public final class UpstreamConnector {
    * @param pause       waits out a spent rate-limit budget; null to fail with {@link UpstreamException.RateLimited}
    */
   public UpstreamClient connect(Upstream upstream, UpstreamClient.Credentials credentials, UpstreamClient.Pause pause) {
-    return new UpstreamClient(http, settings, policy, upstream, credentials, clock, pause);
+    return new UpstreamClient(http, settings, policy, upstream, credentials, clock, pause, false);
+  }
+
+  /** A client of one remote repository that a push mirror writes to (tokens with push scope). */
+  public UpstreamClient connectForPush(Upstream upstream, UpstreamClient.Credentials credentials,
+      UpstreamClient.Pause pause) {
+    return new UpstreamClient(http, settings, policy, upstream, credentials, clock, pause, true);
   }
 }

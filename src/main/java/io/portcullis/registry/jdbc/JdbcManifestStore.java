@@ -116,6 +116,15 @@ public final class JdbcManifestStore implements ManifestStore {
   }
 
   @Override
+  public List<ManifestService.TaggedManifest> taggedManifests(Tx tx, RepositoryName repository) {
+    return tx.handle().createQuery("SELECT name, digest, updated_at FROM tags WHERE repository = ? ORDER BY name")
+        .bind(0, repository.value())
+        .map((rs, ctx) -> new ManifestService.TaggedManifest(new Tag(rs.getString(1)), Digest.parse(rs.getString(2)),
+            java.time.Instant.ofEpochMilli(rs.getLong(3))))
+        .list();
+  }
+
+  @Override
   public List<String> tagNames(Tx tx, RepositoryName repository, String after, int limit) {
     return tx.handle().createQuery("SELECT name FROM tags WHERE repository = ? AND name > ? ORDER BY name LIMIT ?")
         .bind(0, repository.value()).bind(1, after).bind(2, limit).mapTo(String.class).list();

@@ -21,7 +21,9 @@ import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.mirror.MirrorService;
+import io.portcullis.mirror.cache.CacheService;
 import io.portcullis.quota.QuotaService;
+import io.portcullis.retention.RetentionService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.scan.ImageScan;
 import io.portcullis.scan.SbomExporter;
@@ -89,13 +91,15 @@ public final class ApiV1 {
    *                 repository management resources ({@link IdentityApi})
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
+   * @param caches   pull-through caches behind {@code /caches} ({@link CacheApi})
    * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
+   * @param retention pruning policies behind {@code /repositories/{name}/retention} ({@link RetentionApi})
    * @param gc       garbage collection behind {@code /gc/runs} ({@link GcApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
-      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, QuotaService quotas,
-      GcService gc, OidcSignIn oidc, ObjectMapper json) {
+      Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, CacheService caches,
+      QuotaService quotas, RetentionService retention, GcService gc, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -110,8 +114,10 @@ public final class ApiV1 {
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
-        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access, json),
-        new QuotaApi(quotas, authentication, identity, json), new GcApi(gc, authentication, identity, json));
+        new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
+            (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
+        new CacheApi(caches, authentication, identity, json), new QuotaApi(quotas, authentication, identity, json),
+        new RetentionApi(retention, authentication, access, json), new GcApi(gc, authentication, identity, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -139,7 +145,7 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      QuotaApi quotaApi, GcApi gcApi) {
+      CacheApi cacheApi, QuotaApi quotaApi, RetentionApi retentionApi, GcApi gcApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -200,8 +206,10 @@ public final class ApiV1 {
     r.add("GET", manifest + "/sbom", "api.sbom", (ex, p) -> sbom(ex, manifest(ex, p, Action.PULL)));
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
+    cacheApi.addRoutes(r);
     quotaApi.addRoutes(r);
     gcApi.addRoutes(r);
+    retentionApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;
   }

@@ -145,6 +145,19 @@ final class JsonBody {
     return value.intValue();
   }
 
+  /** An ISO-8601 duration ({@code PT15M}, {@code P30D}); null when absent or null. */
+  java.time.Duration duration(String name) {
+    String value = string(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return java.time.Duration.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Problem.badRequest("field '" + name + "' must be an ISO-8601 duration such as PT15M or P30D").failure();
+    }
+  }
+
   /** A whole-number field within a long; null when absent or null. */
   Long longValue(String name) {
     JsonNode value = fields.get(name);
@@ -172,6 +185,32 @@ final class JsonBody {
         throw Problem.badRequest("field '" + name + "' must contain strings only").failure();
       }
       result.add(item.textValue());
+    }
+    return result;
+  }
+
+  /** An array of objects, each held to the fields {@code allowed}; empty when absent. */
+  List<JsonBody> objects(String name, int max, Set<String> allowed) {
+    JsonNode value = fields.get(name);
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray() || value.size() > max) {
+      throw Problem.badRequest("field '" + name + "' must be an array of at most " + max + " objects").failure();
+    }
+    List<JsonBody> result = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!(item instanceof ObjectNode object)) {
+        throw Problem.badRequest("field '" + name + "' must contain objects only").failure();
+      }
+      for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+        String field = names.next();
+        if (!allowed.contains(field)) {
+          throw Problem.badRequest("unknown field '" + field + "' in '" + name + "' (expected " + String.join(", ",
+              allowed.stream().sorted().toList()) + ")").failure();
+        }
+      }
+      result.add(new JsonBody(object));
     }
     return result;
   }

@@ -30,38 +30,50 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
- * {@code /api/v1/mirrors}: pull mirrors and their runs. A mirror is managed by those who may manage
- * its target repository (the {@code *} action: its namespace's owner, organization admins, system
- * admins): they alone see it, change it and run it. Upstream passwords go in and never come out.
+ * {@code /api/v1/mirrors}: pull and push mirrors and their runs. A mirror is managed by those who may
+ * manage its local repository (the {@code *} action: its namespace's owner, organization admins,
+ * system admins), a namespace mirror by those who may manage its local namespace: they alone see it,
+ * change it and run it. Remote passwords go in and never come out.
  */
 final class MirrorApi {
   private static final int MAX_GLOBS = 64;
   private static final int MAX_PLATFORMS = 32;
   private static final int DEFAULT_PAGE = 100;
-  private static final Set<String> SETTINGS = Set.of("registry", "repository", "interval", "enabled", "include",
-      "exclude", "regex", "semver", "newest", "platforms", "tagTemplate", "username", "password");
+  private static final Set<String> SETTINGS = Set.of("registry", "repository", "namespace", "repositories",
+      "interval", "enabled", "include", "exclude", "regex", "semver", "newest", "platforms", "tagTemplate", "username",
+      "password");
 
   private final MirrorService mirrors;
   private final ApiAuthentication authentication;
   private final AccessController access;
+  private final BiPredicate<Principal, String> managesNamespace;
   private final ObjectMapper json;
 
-  MirrorApi(MirrorService mirrors, ApiAuthentication authentication, AccessController access, ObjectMapper json) {
+  /** @param managesNamespace whether a principal may manage everything in a namespace (a namespace mirror's) */
+  MirrorApi(MirrorService mirrors, ApiAuthentication authentication, AccessController access,
+      BiPredicate<Principal, String> managesNamespace, ObjectMapper json) {
     this.mirrors = mirrors;
     this.authentication = authentication;
     this.access = access;
+    this.managesNamespace = managesNamespace;
     this.json = json;
   }
 
   /** The caller must be signed in; mirror and argument failures become problems. */
   private Router.Handler op(ApiAuthentication.Operation operation) {
-    return authentication.signedInHandler("use mirrors", operation, (ex, e, who) -> switch (e) {
+    return authentication.signedInHandler("use mirrors", operation, MirrorApi::refusal);
+  }
+
+  /** Mirroring refusals (of mirrors and caches) and bad arguments as problems; null for anything else. */
+  static Problem.Failure refusal(Exchange ex, RuntimeException e, Principal who) {
+    return switch (e) {
       case MirrorException refused -> Problem.of(ErrorModel.status(refused), refused.getMessage()).failure();
       case IllegalArgumentException invalid -> Problem.badRequest(invalid.getMessage()).failure();
       default -> null;
-    });
+    };
   }
 
   void addRoutes(Router r) {
@@ -78,7 +90,7 @@ final class MirrorApi {
         more = page.size() == limit;
         for (Mirror m : page) {
           cursor = m.id();
-          if (manages(who, m.target())) {
+          if (manages(who, m)) {
             items.add(mirror(m));
             if (items.size() == limit) {
               break;
@@ -94,16 +106,27 @@ final class MirrorApi {
       ex.sendJson(200, json, body);
     }));
     r.add("POST", "/mirrors", "api.mirrors", op((ex, p, who) -> {
-      JsonBody b = JsonBody.read(ex, json, union(SETTINGS, Set.of("target")));
-      String target = b.requiredString("target");
-      if (!RepositoryName.isValid(target)) {
-        throw Problem.badRequest("target '" + target + "' is not a repository name").failure();
+      JsonBody b = JsonBody.read(ex, json, union(SETTINGS, Set.of("target", "source", "direction")));
+      Mirror.Direction direction = Mirror.Direction.fromWireName(b.string("direction") == null ? "pull"
+          : b.string("direction"));
+      boolean push = direction == Mirror.Direction.PUSH;
+      // A push mirror's local repository is where it copies from: its "source", never a "target".
+      if (b.has(push ? "target" : "source")) {
+        throw Problem.badRequest(push ? "a push mirror names its local repository as source, not target"
+            : "a pull mirror names its local repository as target, not source").failure();
       }
-      RepositoryName name = RepositoryName.of(target);
-      if (!manages(who, name)) {
-        throw new Problem(403, "Forbidden", "creating a mirror needs admin (*) on repository " + name).failure();
+      String local = b.requiredString(push ? "source" : "target");
+      boolean namespace = b.has("namespace");
+      if (!RepositoryName.isValid(local)) {
+        throw Problem.badRequest((push ? "source '" : "target '") + local + "' is not a "
+            + (namespace ? "namespace" : "repository") + " name").failure();
       }
-      Mirror created = mirrors.create(name, change(b, null), caller(ex, who));
+      RepositoryName name = RepositoryName.of(local);
+      if (namespace ? !managesNamespace.test(who, name.namespace()) : !manages(who, name)) {
+        throw new Problem(403, "Forbidden", namespace ? "creating a namespace mirror needs the management of "
+            + "namespace " + name.namespace() : "creating a mirror needs admin (*) on repository " + name).failure();
+      }
+      Mirror created = mirrors.create(direction, namespace, name, change(b, null, namespace), caller(ex, who));
       ex.header("Location", ApiV1.PREFIX + "/mirrors/" + created.id());
       ex.sendJson(201, json, mirror(created));
     }));
@@ -138,7 +161,7 @@ final class MirrorApi {
     r.add("PATCH", "/mirrors/{id}", "api.mirror", op((ex, p, who) -> {
       Mirror m = managed(ex, who, p.get("id"));
       JsonBody b = JsonBody.read(ex, json, SETTINGS);
-      ex.sendJson(200, json, mirror(mirrors.update(m.id(), change(b, m), caller(ex, who))));
+      ex.sendJson(200, json, mirror(mirrors.update(m.id(), change(b, m, m.namespace()), caller(ex, who))));
     }));
     r.add("DELETE", "/mirrors/{id}", "api.mirror", op((ex, p, who) -> {
       Mirror m = managed(ex, who, p.get("id"));
@@ -151,10 +174,14 @@ final class MirrorApi {
   private Mirror managed(Exchange ex, Principal who, String id) {
     long mirrorId = id(id, "mirror");
     Mirror m = mirrors.find(mirrorId).orElseThrow(() -> Problem.notFound("no mirror " + id).failure());
-    if (!manages(who, m.target())) {
+    if (!manages(who, m)) {
       throw Problem.notFound("no mirror " + id).failure();
     }
     return m;
+  }
+
+  private boolean manages(Principal who, Mirror m) {
+    return m.namespace() ? managesNamespace.test(who, m.target().namespace()) : manages(who, m.target());
   }
 
   private boolean manages(Principal who, RepositoryName target) {
@@ -174,8 +201,15 @@ final class MirrorApi {
     return new Caller(who.subject(), ex.clientAddress(), ex.requestId());
   }
 
-  /** The settings a body names over {@code current} (null when creating); absent fields stay as they are. */
-  private static MirrorChange change(JsonBody b, Mirror current) {
+  /**
+   * The settings a body names over {@code current} (null when creating); absent fields stay as they
+   * are. A namespace mirror names its upstream {@code namespace}, the others a {@code repository}.
+   */
+  private static MirrorChange change(JsonBody b, Mirror current, boolean namespace) {
+    if (b.has(namespace ? "repository" : "namespace") || (!namespace && b.has("repositories"))) {
+      throw Problem.badRequest(namespace ? "a namespace mirror names an upstream namespace, not a repository"
+          : "namespace and repositories apply to namespace mirrors, created with a namespace").failure();
+    }
     Duration interval = null;
     if (b.string("interval") != null) {
       try {
@@ -200,16 +234,26 @@ final class MirrorApi {
     if (b.string("username") != null || b.string("password") != null) {
       credentials = new UpstreamClient.Credentials(b.string("username"), b.string("password"));
     }
-    return new MirrorChange(b.string("registry"), b.string("repository"), interval, b.bool("enabled"), tags,
-        platforms, template, replacesCredentials, credentials);
+    return new MirrorChange(b.string("registry"), b.string(namespace ? "namespace" : "repository"),
+        b.has("repositories") && b.string("repositories") == null ? "" : b.string("repositories"), interval,
+        b.bool("enabled"), tags, platforms, template, replacesCredentials, credentials);
   }
 
   private ObjectNode mirror(Mirror m) {
     ObjectNode node = json.createObjectNode();
     node.put("id", m.id());
+    node.put("direction", m.direction().wireName());
     node.put("target", m.target().value());
+    if (m.isPush()) {
+      node.put("source", m.target().value());
+    }
     node.put("registry", m.registry());
-    node.put("repository", m.repository());
+    if (m.namespace()) {
+      node.put("namespace", m.repository());
+      node.put("repositories", m.repositoryFilter());
+    } else {
+      node.put("repository", m.repository());
+    }
     Upstream upstream = m.upstream();
     node.putObject("upstream").put("url", upstream.registry().toString()).put("repository", upstream.repository());
     node.put("interval", m.interval().toString());
@@ -243,6 +287,8 @@ final class MirrorApi {
     MirrorRun.Counts c = r.counts();
     node.putObject("tags").put("seen", c.seen()).put("selected", c.selected()).put("added", c.added())
         .put("updated", c.updated()).put("unchanged", c.unchanged()).put("failed", c.failed());
+    node.put("repositories", c.repositories());
+    node.put("blobsMounted", c.mounted());
     node.put("bytes", c.bytes());
     node.put("requests", c.requests());
     if (r.budget() == null) {

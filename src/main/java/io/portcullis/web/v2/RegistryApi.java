@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.auth.Action;
 import io.portcullis.auth.ResourceType;
+import io.portcullis.mirror.cache.Cache;
+import io.portcullis.mirror.cache.PullThroughCache;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService.Reference;
 import io.portcullis.registry.ManifestService;
@@ -22,8 +24,10 @@ import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 
 /** The OCI Distribution Spec v1.1 API under {@code /v2/}. */
@@ -37,15 +41,18 @@ public final class RegistryApi {
   private final BlobService blobs;
   private final UploadService uploads;
   private final RepositoryService repositories;
+  private final PullThroughCache cache;
   private final Authorizer authorizer;
   private final ObjectMapper json;
 
+  /** @param cache consulted for repositories of a cache namespace: their reads may fetch, their pushes are refused */
   public RegistryApi(ManifestService manifests, BlobService blobs, UploadService uploads,
-      RepositoryService repositories, Authorizer authorizer, ObjectMapper json) {
+      RepositoryService repositories, PullThroughCache cache, Authorizer authorizer, ObjectMapper json) {
     this.manifests = manifests;
     this.blobs = blobs;
     this.uploads = uploads;
     this.repositories = repositories;
+    this.cache = cache;
     this.authorizer = authorizer;
     this.json = json;
   }
@@ -108,7 +115,18 @@ public final class RegistryApi {
         Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL);
         Reference reference = Reference.lookup(referenceText);
         boolean head = ex.method().equals("HEAD");
-        ManifestService.Manifest m = manifests.get(name, reference, !head, caller);
+        Optional<Cache> covering = cache.covering(name);
+        ManifestService.Manifest m;
+        if (covering.isPresent()) {
+          PullThroughCache.Served served = cache.manifest(covering.get(), name, reference, !head, caller);
+          if (served.warning() != null) {
+            ex.header("Warning", "110 - \"" + served.warning().replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\"");
+          }
+          m = served.manifest();
+        } else {
+          m = manifests.get(name, reference, !head, caller);
+        }
         ex.header("Docker-Content-Digest", m.digest().toString());
         ex.header("ETag", "\"" + m.digest() + "\"");
         if (head) {
@@ -120,6 +138,7 @@ public final class RegistryApi {
       }
       case "PUT" -> {
         Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL, Action.PUSH);
+        refuseCached(name);
         Reference reference = Reference.parse(referenceText);
         byte[] payload = ex.readBody(ManifestService.MAX_MANIFEST_BYTES);
         ManifestService.Pushed pushed = manifests.put(name, reference, ex.header(HttpHeader.CONTENT_TYPE), payload, caller);
@@ -144,14 +163,23 @@ public final class RegistryApi {
   private void blob(Exchange ex, RepositoryName name, String digestText) throws IOException {
     switch (ex.method()) {
       case "GET", "HEAD" -> {
-        authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL);
+        Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL);
         Digest digest = Digest.parse(digestText);
-        BlobSource source = blobs.open(name, digest);
         ex.header("Docker-Content-Digest", digest.toString());
         ex.header("ETag", "\"" + digest + "\"");
         ex.header("Accept-Ranges", "bytes");
         ex.header("Cache-Control", "max-age=31536000");
-        sendBlob(ex, source);
+        Optional<Cache> covering = cache.covering(name);
+        if (covering.isPresent() && blobs.size(name, digest).isEmpty()) {
+          // A whole GET streams while it is stored; a HEAD or a range waits for the blob to be stored.
+          boolean stream = ex.method().equals("GET") && ex.header(HttpHeader.RANGE) == null;
+          if (stream) {
+            streamCached(ex, covering.get(), name, digest, caller);
+            return;
+          }
+          cache.blob(covering.get(), name, digest, caller, null);
+        }
+        sendBlob(ex, blobs.open(name, digest));
       }
       case "DELETE" -> {
         Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.DELETE);
@@ -159,6 +187,49 @@ public final class RegistryApi {
         ex.sendEmpty(202, 0);
       }
       default -> throw methodNotAllowed(ex);
+    }
+  }
+
+  /**
+   * Sends a blob as the cache fetches it. Once bytes are on their way a failure cannot become an error
+   * answer: the connection is dropped instead, so the client sees a short body.
+   */
+  private void streamCached(Exchange ex, Cache covering, RepositoryName name, Digest digest, Caller caller)
+      throws IOException {
+    boolean[] started = new boolean[1];
+    try {
+      cache.blob(covering, name, digest, caller, new PullThroughCache.Receiver() {
+        @Override
+        public void start(long size) throws IOException {
+          started[0] = true;
+          ex.startBody(200, OCTET_STREAM, size);
+        }
+
+        @Override
+        public void write(ByteBuffer bytes) throws IOException {
+          ex.writeBody(bytes, false);
+        }
+
+        @Override
+        public void finish() throws IOException {
+          ex.writeBody(ByteBuffer.allocate(0), true);
+        }
+      });
+    } catch (RegistryException e) {
+      if (!started[0]) {
+        throw e;
+      }
+      ex.failure(e.error().code() + ": " + e.getMessage());
+      ex.abort(e);
+    }
+  }
+
+  /** Content of a cache namespace comes from its upstreams only. */
+  private void refuseCached(RepositoryName name) {
+    Optional<Cache> covering = cache.covering(name);
+    if (covering.isPresent()) {
+      throw RegistryError.DENIED.exception("repository " + name + " is in the pull-through cache namespace "
+          + covering.get().namespace() + ": its content comes from the cache's upstreams and cannot be pushed");
     }
   }
 
@@ -209,6 +280,7 @@ public final class RegistryApi {
       }
       case "PATCH" -> {
         authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL, Action.PUSH);
+        refuseCached(name);
         long[] range = contentRange(ex);
         UploadService.Status status = appendOrRange(ex, name,
             () -> uploads.append(name, id, ex.query(STATE), range == null ? null : range[0],
@@ -217,6 +289,7 @@ public final class RegistryApi {
       }
       case "PUT" -> {
         Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL, Action.PUSH);
+        refuseCached(name);
         Digest digest = Digest.parse(requireQuery(ex, "digest"));
         long[] range = contentRange(ex);
         long declared = ex.contentLength();
@@ -238,6 +311,7 @@ public final class RegistryApi {
 
   private void startUpload(Exchange ex, RepositoryName name) throws IOException {
     Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL, Action.PUSH);
+    refuseCached(name);
     String mount = ex.query("mount");
     String from = ex.query("from");
     if (mount != null && from != null) {
