@@ -136,8 +136,12 @@ public final class FsBlobStore implements BlobStore {
     int purged = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(uploads)) {
       for (Path entry : entries) {
-        if (Files.getLastModifiedTime(entry).toMillis() < cutoff && Files.deleteIfExists(entry)) {
-          purged++;
+        try {
+          if (Files.getLastModifiedTime(entry).toMillis() < cutoff && Files.deleteIfExists(entry)) {
+            purged++;
+          }
+        } catch (NoSuchFileException promoted) {
+          // Completed (renamed into blobs/) or discarded since it was listed.
         }
       }
     }
