@@ -50,10 +50,10 @@ public final class GarbageCollector {
   /** Smaller: each blob costs a file deletion and a directory fsync inside its transaction. */
   private static final int BLOB_BATCH = 32;
 
-  /** Told as the run goes, at least once a batch. */
+  /** Told as the run goes, at least once a batch; {@code soFar} is worked out only when asked. */
   @FunctionalInterface
   public interface Observer {
-    void progress(String phase, GcReport soFar);
+    void progress(String phase, java.util.function.Supplier<GcReport> soFar);
   }
 
   private final RegistrySweep sweep;
@@ -87,7 +87,7 @@ public final class GarbageCollector {
     run.orphans();
     if (!dryRun) {
       run.tally.uploads = uploads.purgeStale(uploadExpiry.toMillis());
-      observer.progress(UPLOADS, run.tally.report());
+      observer.progress(UPLOADS, run.tally::report);
     }
     return run.tally.report();
   }
@@ -229,6 +229,8 @@ public final class GarbageCollector {
         List<RepositoryName> page = sweep.repositories(after, REPOSITORY_PAGE);
         for (RepositoryName repository : page) {
           repository(repository);
+          // Also after a repository with nothing to collect: progress renews the run's job lease.
+          observer.progress(deleteUntagged ? MANIFESTS : LINKS, tally::report);
         }
         if (page.size() < REPOSITORY_PAGE) {
           return;
@@ -247,7 +249,7 @@ public final class GarbageCollector {
             tally.manifests += deleted;
             tally.of(repository)[0] += deleted;
           }
-          observer.progress(MANIFESTS, tally.report());
+          observer.progress(MANIFESTS, tally::report);
         }
       }
       for (List<RegistrySweep.Link> batch : batches(plan.links(), BATCH)) {
@@ -261,7 +263,7 @@ public final class GarbageCollector {
             tally.of(repository)[1]++;
           }
         }
-        observer.progress(LINKS, tally.report());
+        observer.progress(LINKS, tally::report);
       }
     }
 
@@ -287,6 +289,7 @@ public final class GarbageCollector {
             freedHere.add(digest);
           }
         }
+        observer.progress(BLOBS, tally::report);
       }
       if (dryRun) {
         freedHere.forEach(d -> {
@@ -294,7 +297,7 @@ public final class GarbageCollector {
           tally.bytes += sizes.get(d);
         });
       }
-      observer.progress(BLOBS, tally.report());
+      observer.progress(BLOBS, tally::report);
       // Already unlinked blobs; in a real run these include the ones unlinked above.
       String after = "";
       while (true) {
@@ -311,7 +314,7 @@ public final class GarbageCollector {
               tally.bytes += size;
             });
           }
-          observer.progress(BLOBS, tally.report());
+          observer.progress(BLOBS, tally::report);
         }
         if (page.size() < BATCH) {
           return;
@@ -329,9 +332,9 @@ public final class GarbageCollector {
             tally.orphanBytes += file.size();
           }
         }
-        observer.progress(ORPHANS, tally.report());
+        observer.progress(ORPHANS, tally::report);
       });
-      observer.progress(ORPHANS, tally.report());
+      observer.progress(ORPHANS, tally::report);
     }
   }
 

@@ -133,11 +133,11 @@ public final class GcService implements JobHandler {
       this.progress = progress;
     }
 
-    void progress(String phase, GcReport soFar) {
-      boolean newPhase = !phase.equals(current.phase());
-      current = current.progressed(phase, soFar);
+    void progress(String phase, java.util.function.Supplier<GcReport> report) {
       long now = clock.millis();
-      if (newPhase || now - savedAt >= SAVE_EVERY_MILLIS) {
+      if (!phase.equals(current.phase()) || now - savedAt >= SAVE_EVERY_MILLIS) {
+        GcReport soFar = report.get();
+        current = current.progressed(phase, soFar);
         savedAt = now;
         GcRun snapshot = current;
         db.inTransaction(tx -> {
