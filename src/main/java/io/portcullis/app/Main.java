@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         IdentityCommands.Orgs.class, IdentityCommands.Teams.class, IdentityCommands.Robots.class,
         IdentityCommands.Repos.class, io.portcullis.cli.WebhookCommands.Webhooks.class,
         io.portcullis.cli.MirrorCommands.Mirrors.class, io.portcullis.cli.CacheCommands.Caches.class,
+        io.portcullis.cli.PolicyCommands.Policies.class, io.portcullis.cli.PolicyCommands.Rules.class,
         io.portcullis.cli.QuotaCommands.Quotas.class, io.portcullis.cli.RetentionCommands.Retention.class,
         io.portcullis.cli.GcCommands.Gc.class,
         io.portcullis.cli.Probe.class})

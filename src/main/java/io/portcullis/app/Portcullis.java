@@ -34,6 +34,12 @@ import io.portcullis.gc.jdbc.JdbcGcStore;
 import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.jobs.jdbc.JdbcScheduleStore;
 import io.portcullis.metadata.Database;
+import io.portcullis.policy.PolicyPermissions;
+import io.portcullis.policy.PolicyService;
+import io.portcullis.policy.jdbc.JdbcPolicyStore;
+import io.portcullis.auth.Principal;
+import io.portcullis.shared.RepositoryName;
+import io.portcullis.shared.RepositoryScope;
 import io.portcullis.metadata.JdbcSecretStore;
 import io.portcullis.mirror.BlobCopy;
 import io.portcullis.mirror.MirrorRunner;
@@ -46,6 +52,7 @@ import io.portcullis.mirror.upstream.UpstreamConnector;
 import io.portcullis.mirror.upstream.UpstreamSettings;
 import io.portcullis.quota.QuotaService;
 import io.portcullis.quota.jdbc.JdbcQuotaStore;
+import io.portcullis.policy.Candidates;
 import io.portcullis.retention.RetentionService;
 import io.portcullis.retention.jdbc.JdbcRetentionStore;
 import io.portcullis.registry.BlobService;
@@ -180,7 +187,7 @@ public final class Portcullis implements AutoCloseable {
     UploadService uploads = new UploadService(blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES),
         sealedRandomKey(secrets, box, "upload-state-key"));
     JdbcManifestStore manifestStore = new JdbcManifestStore();
-    ManifestService manifests = new ManifestService(db, manifestStore, blobLinks, repositories, events, clock);
+    ManifestService manifests = new ManifestService(db, manifestStore, blobs, repositories, events, clock);
     JobQueue jobQueue = new JobQueue(db, new JdbcJobStore(), clock);
     JobRunner jobs = new JobRunner(jobQueue, (int) config.longValue(Setting.JOBS_CONCURRENCY), Duration.ofSeconds(2));
     Scheduler scheduler = new Scheduler(db, new JdbcScheduleStore(), jobQueue, clock, jobs::nudge, Duration.ofSeconds(10));
@@ -232,8 +239,8 @@ public final class Portcullis implements AutoCloseable {
     QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
     blobs.addLinkGuard(quotas);
     metrics.watchQuotas(() -> quotas.list(null, QUOTAS_WATCHED));
-    RetentionService retention = new RetentionService(db, new JdbcRetentionStore(), manifests, repositories, scheduler,
-        jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
+    RetentionService retention = new RetentionService(db, new JdbcRetentionStore(), manifests, repositories,
+        new Candidates(db, manifests, scans, json, clock), scheduler, jobs, events, clock, (repository, tags) -> metrics.tagsPruned(repository.value(), tags));
     repositories.addDeletionParticipant(retention);
     jobs.register(RetentionService.JOB_KIND, retention);
     events.subscribe(retention.afterPush());
@@ -256,11 +263,15 @@ public final class Portcullis implements AutoCloseable {
         upstreamConnector(config, upstreams, clock, CACHE_ATTEMPTS, CACHE_BACKOFF, CACHE_MAX_BACKOFF), manifests, blobs,
         new BlobCopy(uploads), events, clock, metrics.cacheListener());
     RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, pullThrough, authorizer, json);
+    PolicyPermissions policyPermissions = policyPermissions(accessController);
+    PolicyService policies = new PolicyService(db, new JdbcPolicyStore(json), manifests, blobs, repositories, scans,
+        events, policyPermissions, json, clock, metrics::policyEvaluated);
+    events.subscribe(policies.subscriber());
     GcService gc = garbageCollection(config, db, json, clock, events, jobs, scheduler, metrics, uploads,
         new RegistrySweep(db, new JdbcSweepStore(), manifestStore, blobStore, manifests, blobs, repositories, events));
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, caches, quotas, retention, gc, oidcSignIn(config, box, publicUrl, credentials, tokens, json),
-        json);
+        identity, webhooks, mirrors, caches, policies, repositories, policyPermissions, quotas, retention, gc,
+        oidcSignIn(config, box, publicUrl, credentials, tokens, json), json);
 
     Portcullis[] self = new Portcullis[1];
     Health health = new Health(db, blobStore, () -> self[0] != null && self[0].ready, json);
@@ -353,6 +364,30 @@ public final class Portcullis implements AutoCloseable {
           ? WebhookPermissions.Access.MANAGE : WebhookPermissions.Access.NONE;
       case REPOSITORY -> access.canManage(principal, scope.name()) ? WebhookPermissions.Access.MANAGE
           : access.canPull(principal, scope.name()) ? WebhookPermissions.Access.SEE : WebhookPermissions.Access.NONE;
+    };
+  }
+
+  /**
+   * Who may manage policies and immutability rules (a repository's admins; a namespace pattern's owner,
+   * organization admins and system administrators), and the read and write a promotion needs of its owner.
+   */
+  private static PolicyPermissions policyPermissions(IdentityAccessController access) {
+    return new PolicyPermissions() {
+      @Override
+      public boolean mayManage(Principal principal, RepositoryScope scope) {
+        return scope.isPattern() ? access.canManageNamespace(principal, scope.path())
+            : access.canManage(principal, scope.value());
+      }
+
+      @Override
+      public boolean mayRead(Principal principal, RepositoryName repository) {
+        return access.canPull(principal, repository.value());
+      }
+
+      @Override
+      public boolean mayWrite(Principal principal, RepositoryName repository) {
+        return access.canPush(principal, repository.value());
+      }
     };
   }
 

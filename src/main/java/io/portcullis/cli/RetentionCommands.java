@@ -1,9 +1,13 @@
 package io.portcullis.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,6 +19,20 @@ public final class RetentionCommands {
       description = "Pruning policies: which tags a repository keeps (see docs/pruning.md).",
       subcommands = {RetentionGet.class, RetentionSet.class, RetentionRemove.class, RetentionRun.class})
   public static final class Retention extends IdentityCommands.Group {}
+
+  /** Reads a JSON option; bad JSON is a usage error naming the option. */
+  static final class JsonArgument implements ITypeConverter<JsonNode> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public JsonNode convert(String value) {
+      try {
+        return JSON.readTree(value);
+      } catch (JsonProcessingException e) {
+        throw new TypeConversionException("not JSON: " + e.getOriginalMessage());
+      }
+    }
+  }
 
   static String path(String repository) {
     return "/repositories/" + repository + "/retention";
@@ -57,6 +75,10 @@ public final class RetentionCommands {
     @Option(names = "--older-than", description = "Prune only tags tagged longer ago (ISO-8601, e.g. P30D).")
     String olderThan;
 
+    @Option(names = "--criteria", converter = JsonArgument.class, description = "Criteria as JSON, as promotion policies take them, e.g. "
+        + "'[{\"type\":\"vulnerabilities\",\"severity\":\"critical\",\"op\":\">=\",\"count\":1}]'.")
+    JsonNode criteria;
+
     @Option(names = "--include", description = "Tag glob the policy looks at (repeatable; default all).")
     List<String> include;
 
@@ -91,6 +113,9 @@ public final class RetentionCommands {
       }
       if (interval != null) {
         body.put("interval", interval);
+      }
+      if (criteria != null) {
+        body.set("criteria", criteria);
       }
       body.put("afterPush", afterPush).put("enabled", enabled);
       return client.call("PUT", path(repository), body);

@@ -50,9 +50,15 @@ public enum EventType {
   RETENTION_REMOVED("retention.removed"),
   /** A re-match found vulnerabilities new to a stored image; the detail names them ({@code found}). */
   VULNERABILITY_FOUND("vulnerability.found"),
-  // Declared for webhook subscriptions to select; nothing emits them until their capabilities exist.
-  /** Not emitted yet: an image was promoted to another repository. */
+  /** A promotion policy copied an image into its target repository; the detail names the policy. */
   IMAGE_PROMOTED("image.promoted"),
+  /** A promotion policy's image passed but could not be copied (target tag immutable, permission lost). */
+  PROMOTION_REFUSED("promotion.refused"),
+  POLICY_CREATED("policy.created"),
+  POLICY_UPDATED("policy.updated"),
+  POLICY_DELETED("policy.deleted"),
+  IMMUTABILITY_RULE_CREATED("immutability_rule.created"),
+  IMMUTABILITY_RULE_DELETED("immutability_rule.deleted"),
 
   USER_CREATED("user.created"),
   USER_UPDATED("user.updated"),

@@ -111,18 +111,29 @@ public final class BlobService implements RepositoryDeletionParticipant {
    * the blob is not in {@code from}; the caller then falls back to a normal upload.
    */
   public boolean mount(RepositoryName target, RepositoryName from, Digest digest, Caller caller) {
-    return db.inTransaction(tx -> {
-      OptionalLong size = links.holdLinked(tx, from, digest);
-      if (size.isEmpty()) {
-        return false;
-      }
-      Instant at = clock.instant();
-      guard(tx, target, digest, size.getAsLong(), caller);
-      repositories.ensure(tx, target, caller);
-      links.link(tx, target, digest, at.toEpochMilli());
-      events.append(tx, Event.of(EventType.BLOB_MOUNTED, at, caller, target, digest, null, null));
-      return true;
-    });
+    return db.inTransaction(tx -> mount(tx, target, from, digest, caller));
+  }
+
+  /**
+   * {@link #mount} in the caller's transaction, for a copy of a whole manifest (a promotion): the link
+   * guards (quotas) decide as for any other link.
+   */
+  boolean mount(Tx tx, RepositoryName target, RepositoryName from, Digest digest, Caller caller) {
+    OptionalLong size = links.holdLinked(tx, from, digest);
+    if (size.isEmpty()) {
+      return false;
+    }
+    Instant at = clock.instant();
+    guard(tx, target, digest, size.getAsLong(), caller);
+    repositories.ensure(tx, target, caller);
+    links.link(tx, target, digest, at.toEpochMilli());
+    events.append(tx, Event.of(EventType.BLOB_MOUNTED, at, caller, target, digest, null, null));
+    return true;
+  }
+
+  /** The size of the blob if linked to the repository, kept from deletion until commit (a manifest needs it). */
+  OptionalLong holdLinked(Tx tx, RepositoryName repository, Digest digest) {
+    return links.holdLinked(tx, repository, digest);
   }
 
   /**

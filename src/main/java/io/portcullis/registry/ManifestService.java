@@ -38,7 +38,7 @@ public final class ManifestService implements RepositoryDeletionParticipant {
 
   private final Database db;
   private final ManifestStore store;
-  private final BlobLinkStore blobs;
+  private final BlobService blobs;
   private final RepositoryService repositories;
   private final EventLog events;
   private final Clock clock;
@@ -56,7 +56,7 @@ public final class ManifestService implements RepositoryDeletionParticipant {
   private final Cache<String, Digest> tagDigests = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterWrite(Duration.ofSeconds(2)).build();
 
-  public ManifestService(Database db, ManifestStore store, BlobLinkStore blobs, RepositoryService repositories,
+  public ManifestService(Database db, ManifestStore store, BlobService blobs, RepositoryService repositories,
       EventLog events, Clock clock) {
     this.db = db;
     this.store = store;
@@ -188,6 +188,95 @@ public final class ManifestService implements RepositoryDeletionParticipant {
       tagDigests.put(tagKey(repository, tag), manifest.digest());
     }
     return new Pushed(manifest.digest(), manifest.subject() == null ? null : manifest.subject().digest());
+  }
+
+  /**
+   * Copies a manifest from one repository to another in the caller's transaction, as a promotion does:
+   * an index with every child manifest, optionally with the manifests that refer to it (signatures,
+   * SBOMs), the blobs mounted into the target (linked, not stored again; quotas judge each new link), so every digest stays what it was;
+   * then points {@code tag} at it. The target tag is checked first ({@link RepositoryService#requireTagMutable});
+   * a refusal throws, so the caller's transaction rolls back whatever was written. Records {@code manifest.pushed} for each manifest new to the target and
+   * {@code tag.pushed} unless the tag already pointed at it. Returns whether the tag changed.
+   *
+   * @throws RegistryException {@link RegistryError#MANIFEST_UNKNOWN} when the source lacks the manifest,
+   *     {@link RegistryError#TAG_IMMUTABLE} when the target tag points elsewhere and is protected
+   */
+  public boolean copy(Tx tx, RepositoryName source, Digest digest, RepositoryName target, Tag tag,
+      boolean withReferrers, Caller caller) {
+    Optional<Digest> previous = store.lockTag(tx, target, tag);
+    if (previous.isPresent() && previous.get().equals(digest)) {
+      return false;
+    }
+    if (previous.isPresent()) {
+      repositories.requireTagMutable(tx, target, tag);
+    }
+    Instant at = clock.instant();
+    long now = at.toEpochMilli();
+    repositories.ensure(tx, target, caller);
+    ParsedManifest top = copyTree(tx, source, digest, target, caller, at);
+    if (withReferrers) {
+      for (Referrer referrer : store.referrers(tx, source, digest)) {
+        copyTree(tx, source, Digest.parse(referrer.digest()), target, caller, at);
+      }
+    }
+    Optional<Digest> raced = store.createTag(tx, target, tag, digest, now);
+    if (raced.isPresent()) {
+      // Created by a transaction that committed after the first look: checked again, the refusal rolls back.
+      if (!raced.get().equals(digest)) {
+        repositories.requireTagMutable(tx, target, tag);
+      }
+      store.moveTag(tx, target, tag, digest, now);
+    }
+    events.append(tx, Event.of(EventType.TAG_PUSHED, at, caller, target, digest, tag, top.mediaType()));
+    tx.afterCommit(() -> tagDigests.put(tagKey(target, tag), digest));
+    return true;
+  }
+
+  /** The manifest and, for an index, its children first, each with its blobs linked; the parsed top manifest. */
+  private ParsedManifest copyTree(Tx tx, RepositoryName source, Digest digest, RepositoryName target, Caller caller,
+      Instant at) {
+    Manifest stored = store.manifest(tx, source, digest)
+        .orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(source + "@" + digest));
+    ParsedManifest parsed = ManifestParser.parse(stored.mediaType(), stored.payload(), digest.algorithm());
+    if (store.holdManifest(tx, target, digest)) {
+      return parsed;
+    }
+    for (Descriptor child : parsed.children()) {
+      copyTree(tx, source, child.digest(), target, caller, at);
+    }
+    for (Descriptor blob : parsed.blobs()) {
+      if (blob.foreign()) {
+        continue;
+      }
+      // Held, not just read: garbage collection must not unlink it before the copy references it.
+      if (blobs.holdLinked(tx, target, blob.digest()).isEmpty()
+          && !blobs.mount(tx, target, source, blob.digest(), caller)) {
+        throw RegistryError.MANIFEST_BLOB_UNKNOWN.exception(blob.digest() + " of " + source + "@" + digest);
+      }
+    }
+    store.insertManifest(tx, target, parsed, at.toEpochMilli());
+    events.append(tx, Event.of(EventType.MANIFEST_PUSHED, at, caller, target, digest, null, parsed.mediaType()));
+    return parsed;
+  }
+
+  /** The manifest as {@code tx} sees it, for another domain's work in its own transaction. */
+  public Optional<Manifest> find(Tx tx, RepositoryName repository, Digest digest) {
+    return store.manifest(tx, repository, digest);
+  }
+
+  /** The repositories holding the manifest, as {@code tx} sees them. */
+  public List<RepositoryName> repositoriesWith(Tx tx, Digest digest) {
+    return store.repositoriesWith(tx, digest);
+  }
+
+  /** The tags of the repository that point at the manifest or at an index listing it, as {@code tx} sees them. */
+  public List<Tag> tagsReaching(Tx tx, RepositoryName repository, Digest digest) {
+    return store.tagsReaching(tx, repository, digest);
+  }
+
+  /** The manifest a tag points at, as {@code tx} sees it. */
+  public Optional<Digest> tagDigest(Tx tx, RepositoryName repository, Tag tag) {
+    return store.tagDigest(tx, repository, tag);
   }
 
   private void verifyReferences(Tx tx, RepositoryName repository, ParsedManifest manifest) {

@@ -35,6 +35,12 @@ public interface ManifestStore {
   /** Points an existing tag at {@code digest}. */
   void moveTag(Tx tx, RepositoryName repository, Tag tag, Digest digest, long now);
 
+  /** The repositories holding the manifest (tagged, or as a child of an index, or untagged). */
+  List<RepositoryName> repositoriesWith(Tx tx, Digest digest);
+
+  /** The tags pointing at the manifest or at an index that lists it. */
+  List<Tag> tagsReaching(Tx tx, RepositoryName repository, Digest digest);
+
   /** The tags pointing at the manifest. */
   List<Tag> tagsOf(Tx tx, RepositoryName repository, Digest digest);
 

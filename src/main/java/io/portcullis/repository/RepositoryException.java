@@ -25,6 +25,14 @@ public final class RepositoryException extends RuntimeException {
     return new RepositoryException(Kind.NOT_FOUND, "repository '" + repository + "' not found");
   }
 
+  static RepositoryException notFound(String message) {
+    return new RepositoryException(Kind.NOT_FOUND, message);
+  }
+
+  static RepositoryException conflict(String message) {
+    return new RepositoryException(Kind.ALREADY_EXISTS, message);
+  }
+
   static RepositoryException alreadyExists(RepositoryName repository) {
     return new RepositoryException(Kind.ALREADY_EXISTS, "repository '" + repository + "' already exists");
   }

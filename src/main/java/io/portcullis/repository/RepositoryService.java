@@ -8,6 +8,7 @@ import io.portcullis.metadata.Tx;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.RegistryError;
 import io.portcullis.shared.RepositoryName;
+import io.portcullis.shared.RepositoryScope;
 import io.portcullis.shared.Tag;
 import java.time.Clock;
 import java.time.Instant;
@@ -181,17 +182,79 @@ public final class RepositoryService {
 
   /**
    * The check before a tag of the repository moves to another manifest or goes away (deleted by itself
-   * or with its manifest). Today the repository's {@code immutableTags} setting decides; tag protection
-   * rules will decide here too, so callers need not change.
+   * or with its manifest): the repository's {@code immutableTags} setting, then the immutability rules
+   * whose scope covers the repository and whose pattern matches the tag.
    *
    * @throws io.portcullis.shared.RegistryException {@link RegistryError#TAG_IMMUTABLE} (OCI code
-   *     {@code DENIED}) when the tag is protected
+   *     {@code DENIED}) naming the setting or the rule, when the tag is protected
    */
   public void requireTagMutable(Tx tx, RepositoryName repository, Tag tag) {
     if (find(tx, repository).map(Repository::immutableTags).orElse(false)) {
       throw RegistryError.TAG_IMMUTABLE.exception("repository " + repository + " has immutableTags on, so tag '"
           + tag.value() + "' can be neither moved to another manifest nor deleted; new tags can still be pushed");
     }
+    for (ImmutabilityRule rule : store.rulesOf(tx, scopesCovering(repository))) {
+      if (rule.covers(tag)) {
+        throw RegistryError.TAG_IMMUTABLE.exception("tag '" + tag.value() + "' of " + repository + " is protected by "
+            + rule.describe() + ", so it can be neither moved to another manifest nor deleted");
+      }
+    }
+  }
+
+  /** The scopes a rule may name to cover the repository: itself and {@code <each ancestor path>/*}. */
+  static List<String> scopesCovering(RepositoryName repository) {
+    List<String> scopes = new ArrayList<>();
+    scopes.add(repository.value());
+    String name = repository.value();
+    for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+      scopes.add(name.substring(0, slash) + "/*");
+    }
+    return scopes;
+  }
+
+  /** Every immutability rule, by id. */
+  public List<ImmutabilityRule> immutabilityRules() {
+    return db.readOnly(store::rules);
+  }
+
+  public Optional<ImmutabilityRule> immutabilityRule(long id) {
+    return db.readOnly(tx -> store.findRule(tx, id));
+  }
+
+  /**
+   * Adds a rule; tags it covers are protected from the moment it commits, also those pushed before.
+   *
+   * @throws RepositoryException {@link RepositoryException.Kind#INVALID} for a pattern that is empty, too
+   *     long or can match no tag, {@link RepositoryException.Kind#ALREADY_EXISTS} when the scope has it
+   */
+  public ImmutabilityRule addImmutabilityRule(RepositoryScope scope, String pattern, Caller caller) {
+    if (pattern == null || pattern.isBlank() || pattern.length() > ImmutabilityRule.MAX_PATTERN
+        || !pattern.matches("[A-Za-z0-9_.*?-]+")) {
+      throw RepositoryException.invalid("pattern must be 1 to " + ImmutabilityRule.MAX_PATTERN
+          + " tag characters (letters, digits, '_', '.', '-') and the wildcards '*' and '?'");
+    }
+    return db.inTransaction(tx -> {
+      if (!store.insertRule(tx, new ImmutabilityRule(0, scope, pattern, now(), caller.actor()))) {
+        throw RepositoryException.conflict("scope " + scope + " already has a rule for tags '" + pattern + "'");
+      }
+      ImmutabilityRule added = store.rules(tx).stream()
+          .filter(r -> r.scope().equals(scope) && r.pattern().equals(pattern)).findFirst().orElseThrow();
+      events.append(tx, Event.change(EventType.IMMUTABILITY_RULE_CREATED, clock.instant(), caller,
+          "immutability rule " + added.id(), null, Map.of("scope", scope.value(), "pattern", pattern)));
+      return added;
+    });
+  }
+
+  /** @throws RepositoryException {@link RepositoryException.Kind#NOT_FOUND} when there is no such rule */
+  public void removeImmutabilityRule(long id, Caller caller) {
+    db.inTransaction(tx -> {
+      ImmutabilityRule rule = store.findRule(tx, id)
+          .orElseThrow(() -> RepositoryException.notFound("no immutability rule " + id));
+      store.deleteRule(tx, id);
+      events.append(tx, Event.change(EventType.IMMUTABILITY_RULE_DELETED, clock.instant(), caller,
+          "immutability rule " + id, null, Map.of("scope", rule.scope().value(), "pattern", rule.pattern())));
+      return null;
+    });
   }
 
   private Event createdEvent(Repository created, Caller caller) {

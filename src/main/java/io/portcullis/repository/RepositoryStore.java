@@ -30,4 +30,18 @@ public interface RepositoryStore {
 
   /** Whether any repository is in {@code namespace} (its first path component). */
   boolean anyInNamespace(Tx tx, String namespace);
+
+  /** Adds the rule with a new id; false when the scope already has a rule with that pattern. */
+  boolean insertRule(Tx tx, ImmutabilityRule rule);
+
+  Optional<ImmutabilityRule> findRule(Tx tx, long id);
+
+  /** Deletes the rule; false when there is none. */
+  boolean deleteRule(Tx tx, long id);
+
+  /** Every rule, by id. */
+  List<ImmutabilityRule> rules(Tx tx);
+
+  /** The rules whose scope is one of {@code scopes}, by id. */
+  List<ImmutabilityRule> rulesOf(Tx tx, List<String> scopes);
 }

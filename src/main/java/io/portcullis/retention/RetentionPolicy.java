@@ -1,5 +1,7 @@
 package io.portcullis.retention;
 
+import io.portcullis.policy.Candidate;
+import io.portcullis.policy.Criterion;
 import io.portcullis.registry.ManifestService.TaggedManifest;
 import io.portcullis.shared.Glob;
 import io.portcullis.shared.RepositoryName;
@@ -9,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -21,11 +25,14 @@ import java.util.regex.Pattern;
  *
  * @param keepNewest tags kept by recency; 0 when the policy prunes by age alone
  * @param olderThan  only tags older than this are pruned; null when the policy prunes by count alone
+ * @param criteria   the promotion policies' criteria (policies.md), all of which a tag's image must
+ *                   meet to be pruned: "critical vulnerabilities ≥ 1", "scan older than P30D"
  * @param afterPush  whether a push to the repository runs the policy
  * @param interval   how often it runs on its own; null for never (after pushes and on demand only)
  */
 public record RetentionPolicy(RepositoryName repository, List<String> include, List<String> exclude, int keepNewest,
-    Duration olderThan, boolean afterPush, Duration interval, boolean enabled, Instant updatedAt, String updatedBy) {
+    Duration olderThan, List<Criterion> criteria, boolean afterPush, Duration interval, boolean enabled,
+    Instant updatedAt, String updatedBy) {
   public static final int MAX_GLOBS = 64;
   public static final int MAX_GLOB_LENGTH = 256;
   public static final Duration MIN_INTERVAL = Duration.ofMinutes(5);
@@ -33,6 +40,7 @@ public record RetentionPolicy(RepositoryName repository, List<String> include, L
   public RetentionPolicy {
     include = List.copyOf(include);
     exclude = List.copyOf(exclude);
+    criteria = List.copyOf(criteria);
     for (String glob : concat(include, exclude)) {
       if (glob.isEmpty() || glob.length() > MAX_GLOB_LENGTH) {
         throw new IllegalArgumentException("tag globs are 1 to " + MAX_GLOB_LENGTH + " characters");
@@ -47,8 +55,8 @@ public record RetentionPolicy(RepositoryName repository, List<String> include, L
     if (olderThan != null && (olderThan.isNegative() || olderThan.isZero())) {
       throw new IllegalArgumentException("olderThan must be a positive duration");
     }
-    if (keepNewest == 0 && olderThan == null) {
-      throw new IllegalArgumentException("a pruning policy needs keepNewest or olderThan (or both): without either "
+    if (keepNewest == 0 && olderThan == null && criteria.isEmpty()) {
+      throw new IllegalArgumentException("a pruning policy needs keepNewest, olderThan or criteria: without any "
           + "it would prune every tag it selects");
     }
     if (interval != null && interval.compareTo(MIN_INTERVAL) < 0) {
@@ -61,9 +69,11 @@ public record RetentionPolicy(RepositoryName repository, List<String> include, L
 
   /**
    * Every tag's verdict, newest first. {@code immutable} names the tags the repository protects:
-   * they are kept whatever the rules say, and said to be.
+   * they are kept whatever the rules say, and said to be. {@code candidates} loads a tag as the
+   * criteria judge it, asked only for tags the other rules would prune.
    */
-  public List<Verdict> evaluate(List<TaggedManifest> tags, Predicate<Tag> immutable, Instant now) {
+  public List<Verdict> evaluate(List<TaggedManifest> tags, Predicate<Tag> immutable, Instant now,
+      Function<Tag, Optional<Candidate>> candidates) {
     List<Pattern> includes = include.stream().map(Glob::compile).toList();
     List<Pattern> excludes = exclude.stream().map(Glob::compile).toList();
     List<TaggedManifest> newestFirst = new ArrayList<>(tags);
@@ -95,13 +105,36 @@ public record RetentionPolicy(RepositoryName repository, List<String> include, L
         verdicts.add(new Verdict(t, false, "kept: the tag is immutable"));
         continue;
       }
-      String why = keepNewest > 0 ? "number " + rank + ", beyond the " + keepNewest + " newest" : "";
-      if (olderThan != null) {
-        why += (why.isEmpty() ? "" : ", and ") + "tagged " + t.taggedAt() + ", more than " + olderThan + " ago";
+      List<String> why = new ArrayList<>();
+      if (keepNewest > 0) {
+        why.add("number " + rank + ", beyond the " + keepNewest + " newest");
       }
-      verdicts.add(new Verdict(t, true, "pruned: " + why));
+      if (olderThan != null) {
+        why.add("tagged " + t.taggedAt() + ", more than " + olderThan + " ago");
+      }
+      Optional<String> unmet = criteria.isEmpty() ? Optional.empty() : judge(candidates.apply(t.tag()), why);
+      if (unmet.isPresent()) {
+        verdicts.add(new Verdict(t, false, "kept: " + unmet.get()));
+        continue;
+      }
+      verdicts.add(new Verdict(t, true, "pruned: " + String.join(", and ", why)));
     }
     return verdicts;
+  }
+
+  /** The first criterion the tag's image does not meet; the met ones are added to {@code why}. */
+  private Optional<String> judge(Optional<Candidate> candidate, List<String> why) {
+    if (candidate.isEmpty()) {
+      return Optional.of("the tag went while it was judged");
+    }
+    for (Criterion criterion : criteria) {
+      Criterion.Check check = criterion.check(candidate.get());
+      if (!check.passed()) {
+        return Optional.of(check.reason());
+      }
+      why.add(check.reason());
+    }
+    return Optional.empty();
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -10,6 +10,8 @@ import io.portcullis.jobs.JobRunner;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.metadata.Database;
 import io.portcullis.metadata.Tx;
+import io.portcullis.policy.Candidates;
+import io.portcullis.policy.Criterion;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.repository.RepositoryDeletionParticipant;
 import io.portcullis.repository.RepositoryService;
@@ -66,9 +68,11 @@ public final class RetentionService implements JobHandler, RepositoryDeletionPar
   private final EventLog events;
   private final Clock clock;
   private final Listener listener;
+  private final Candidates candidates;
 
+  /** @param candidates loads tags as the criteria judge them */
   public RetentionService(Database db, RetentionStore store, ManifestService manifests, RepositoryService repositories,
-      Scheduler scheduler, JobRunner jobs, EventLog events, Clock clock, Listener listener) {
+      Candidates candidates, Scheduler scheduler, JobRunner jobs, EventLog events, Clock clock, Listener listener) {
     this.db = db;
     this.store = store;
     this.manifests = manifests;
@@ -78,6 +82,7 @@ public final class RetentionService implements JobHandler, RepositoryDeletionPar
     this.events = events;
     this.clock = clock;
     this.listener = listener;
+    this.candidates = candidates;
     scheduler.runFamily(SCHEDULE_PREFIX);
   }
 
@@ -87,7 +92,7 @@ public final class RetentionService implements JobHandler, RepositoryDeletionPar
 
   /** The settings of a policy, before the service stamps it. */
   public record Settings(List<String> include, List<String> exclude, int keepNewest, Duration olderThan,
-      boolean afterPush, Duration interval, boolean enabled) {}
+      List<Criterion> criteria, boolean afterPush, Duration interval, boolean enabled) {}
 
   /**
    * Sets (or replaces) the repository's policy and its schedule.
@@ -98,7 +103,7 @@ public final class RetentionService implements JobHandler, RepositoryDeletionPar
   public RetentionPolicy put(RepositoryName repository, Settings s, Caller caller) {
     Instant at = clock.instant();
     RetentionPolicy policy = new RetentionPolicy(repository, s.include(), s.exclude(), s.keepNewest(), s.olderThan(),
-        s.afterPush(), s.interval(), s.enabled(), at, caller.actor());
+        s.criteria(), s.afterPush(), s.interval(), s.enabled(), at, caller.actor());
     return db.inTransaction(tx -> {
       if (repositories.find(tx, repository).isEmpty()) {
         throw RegistryError.NAME_UNKNOWN.exception(repository.value());
@@ -144,7 +149,9 @@ public final class RetentionService implements JobHandler, RepositoryDeletionPar
     Set<Tag> immutable = db.readOnly(tx -> immutableTags(tx, repository, tags));
     List<TagReport> report = new ArrayList<>();
     int pruned = 0;
-    for (RetentionPolicy.Verdict v : policy.evaluate(tags, immutable::contains, now)) {
+    boolean withScans = policy.criteria().stream().anyMatch(Criterion::needsScan);
+    for (RetentionPolicy.Verdict v : policy.evaluate(tags, immutable::contains, now,
+        tag -> candidates.load(repository, tag, withScans))) {
       if (!v.prune()) {
         report.add(new TagReport(v.tagged(), Outcome.KEPT, v.reason()));
       } else if (dryRun) {
@@ -253,6 +260,6 @@ public final class RetentionService implements JobHandler, RepositoryDeletionPar
         "olderThan", p.olderThan() == null ? "" : p.olderThan().toString(),
         "include", String.join(",", p.include()), "exclude", String.join(",", p.exclude()),
         "afterPush", String.valueOf(p.afterPush()), "interval", p.interval() == null ? "" : p.interval().toString(),
-        "enabled", String.valueOf(p.enabled()));
+        "enabled", String.valueOf(p.enabled()), "criteria", String.valueOf(p.criteria().size()));
   }
 }

@@ -61,6 +61,15 @@ public final class ErrorModel {
     };
   }
 
+  /** The status a refused policy operation is answered with. */
+  public static int status(io.portcullis.policy.PolicyException error) {
+    return switch (error.kind()) {
+      case NOT_FOUND -> 404;
+      case INVALID -> 400;
+      case FORBIDDEN -> 403;
+    };
+  }
+
   /** The status a refused mirror operation is answered with. */
   public static int status(io.portcullis.mirror.MirrorException error) {
     return switch (error.kind()) {

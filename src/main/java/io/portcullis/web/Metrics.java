@@ -46,6 +46,8 @@ public final class Metrics {
   private final Counter webhookAttempts;
   private final Histogram webhookDurations;
   private final Counter mirrorRuns;
+  private final Counter policyEvaluations;
+  private final Counter promotions;
   private final Counter mirrorTags;
   private final Counter mirrorBytes;
   private final Counter mirrorSentBytes;
@@ -87,6 +89,11 @@ public final class Metrics {
     webhookDurations = Histogram.builder().name("portcullis_webhook_delivery_duration_seconds")
         .help("Webhook delivery attempt durations, connection to answer, whatever the outcome")
         .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
+    policyEvaluations = Counter.builder().name("portcullis_policy_evaluations_total")
+        .help("Promotion policy decisions carried out (not dry runs), by outcome (promote, already-promoted, skip, "
+            + "refuse)").labelNames("outcome").register(registry);
+    promotions = Counter.builder().name("portcullis_promotions_total")
+        .help("Promotions by outcome (promoted, refused)").labelNames("outcome").register(registry);
     mirrorRuns = Counter.builder().name("portcullis_mirror_runs_total")
         .help("Mirror runs by target repository and outcome (succeeded, failed)").labelNames("mirror", "outcome")
         .register(registry);
@@ -244,6 +251,16 @@ public final class Metrics {
       gcDeleted.labelValues("blobs").inc(r.blobs());
       gcDeleted.labelValues("orphan_files").inc(r.orphanFiles());
       gcDeleted.labelValues("uploads").inc(r.uploads());
+    }
+  }
+
+  /** A promotion policy decision carried out (the policy service's listener). */
+  public void policyEvaluated(String outcome) {
+    policyEvaluations.labelValues(outcome).inc();
+    switch (outcome) {
+      case "promote" -> promotions.labelValues("promoted").inc();
+      case "refuse" -> promotions.labelValues("refused").inc();
+      default -> { }
     }
   }
 

@@ -11,8 +11,8 @@ public final class WebhookEvents {
       EventType.TAG_DELETED, EventType.MANIFEST_PUSHED, EventType.MANIFEST_PULLED, EventType.MANIFEST_DELETED,
       EventType.REPOSITORY_CREATED, EventType.REPOSITORY_UPDATED, EventType.REPOSITORY_DELETED,
       EventType.SCAN_SUCCEEDED, EventType.SCAN_FAILED, EventType.VULNERABILITIES_CHANGED,
-      EventType.VULNERABILITY_FOUND, EventType.IMAGE_PROMOTED, EventType.IMAGE_MIRRORED, EventType.IMAGE_PUSHED_TO_MIRROR,
-      EventType.MIRROR_RUN_FAILED, EventType.IMAGE_CACHED,
+      EventType.VULNERABILITY_FOUND, EventType.IMAGE_PROMOTED, EventType.PROMOTION_REFUSED, EventType.IMAGE_MIRRORED,
+      EventType.IMAGE_PUSHED_TO_MIRROR, EventType.MIRROR_RUN_FAILED, EventType.IMAGE_CACHED,
       EventType.TAG_PRUNED, EventType.QUOTA_WARNING, EventType.WEBHOOK_DISABLED));
 
   /** The type of a test delivery ({@code POST …/ping}); it is no event of the log. */

@@ -88,7 +88,7 @@ abstract class RepositoryLifecycleContract {
     JdbcBlobLinkStore links = new JdbcBlobLinkStore();
     blobs = new BlobService(database.db, links, blobStore, repositories, events, clock);
     uploads = new UploadService(blobStore, blobs, clock, 1 << 20, new byte[32]);
-    manifests = new ManifestService(database.db, new JdbcManifestStore(), links, repositories, events, clock);
+    manifests = new ManifestService(database.db, new JdbcManifestStore(), blobs, repositories, events, clock);
     identity = new Identity(database.db, JdbcIdentityStores.create(),
         new PasswordHasher(new PasswordHasher.Parameters(64, 1, 1), 2), clock, Set.of("admin"),
         IdentityAccessController.DEFAULT_CACHE_TTL, events, () -> Caller.SYSTEM, repositories);

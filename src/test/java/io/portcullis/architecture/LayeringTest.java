@@ -92,6 +92,7 @@ class LayeringTest {
         .layer("registry").definedBy("io.portcullis.registry..")
         .layer("scan").definedBy("io.portcullis.scan..")
         .layer("mirror").definedBy("io.portcullis.mirror..")
+        .layer("policy").definedBy("io.portcullis.policy..")
         .layer("quota").definedBy("io.portcullis.quota..")
         .layer("gc").definedBy("io.portcullis.gc..")
         .layer("retention").definedBy("io.portcullis.retention..")
@@ -105,16 +106,20 @@ class LayeringTest {
         .layer("auth").definedBy("io.portcullis.auth..")
         .layer("shared").definedBy("io.portcullis.shared..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "quota", "retention", "gc", "identity", "repository", "webhooks",
-            "events", "jobs", "storage", "metadata", "auth", "shared")
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "policy", "quota", "retention", "gc",
+            "identity",
+            "repository", "webhooks", "events", "jobs", "storage", "metadata", "auth", "shared")
         .whereLayer("cli").mayOnlyAccessLayers("shared")
         .whereLayer("registry").mayOnlyAccessLayers("repository", "storage", "metadata", "events", "shared")
         .whereLayer("mirror").mayOnlyAccessLayers("registry", "repository", "jobs", "events", "metadata", "auth",
             "shared")
+        .whereLayer("policy").mayOnlyAccessLayers("registry", "scan", "repository", "storage", "events", "metadata",
+            "auth", "shared")
         .whereLayer("scan").mayOnlyAccessLayers("repository", "metadata", "storage", "events", "jobs", "shared")
         .whereLayer("quota").mayOnlyAccessLayers("registry", "metadata", "events", "shared")
         .whereLayer("gc").mayOnlyAccessLayers("registry", "storage", "jobs", "metadata", "events", "shared")
-        .whereLayer("retention").mayOnlyAccessLayers("registry", "repository", "jobs", "events", "metadata", "shared")
+        .whereLayer("retention").mayOnlyAccessLayers("policy", "scan", "registry", "repository", "jobs", "events",
+            "metadata", "shared")
         .whereLayer("identity").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")
         .whereLayer("repository").mayOnlyAccessLayers("metadata", "events", "shared")
         .whereLayer("webhooks").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")

@@ -72,7 +72,7 @@ public final class GcBench {
       JdbcManifestStore manifestStore = new JdbcManifestStore();
       BlobService blobs = new BlobService(db, links, store, repos, events, clock);
       UploadService uploads = new UploadService(store, blobs, clock, 1 << 20, new byte[32]);
-      ManifestService manifestService = new ManifestService(db, manifestStore, links, repos, events, clock);
+      ManifestService manifestService = new ManifestService(db, manifestStore, blobs, repos, events, clock);
       RegistrySweep sweep = new RegistrySweep(db, new JdbcSweepStore(), manifestStore, store, manifestService, blobs,
           repos, events);
       GarbageCollector collector = new GarbageCollector(sweep, uploads, clock, Duration.ofHours(1), Duration.ofDays(1));

@@ -88,7 +88,7 @@ abstract class GcContract extends DatabaseContract {
     JdbcManifestStore manifestStore = new JdbcManifestStore();
     blobs = new BlobService(database.db, links, store, repositories, events, time);
     uploads = new UploadService(store, blobs, time, 1 << 20, new byte[32]);
-    manifests = new ManifestService(database.db, manifestStore, links, repositories, events, time);
+    manifests = new ManifestService(database.db, manifestStore, blobs, repositories, events, time);
     repositories.addDeletionParticipant(manifests);
     repositories.addDeletionParticipant(blobs);
     sweep = new RegistrySweep(database.db, new JdbcSweepStore(), manifestStore, store, manifests, blobs, repositories,

@@ -316,7 +316,7 @@ abstract class RepositorySettingsContract {
 
     JsonNode bad = RegistryClient.json(api("PUT", "/repositories/" + repo + "/retention", "{}"));
     assertThat(bad.get("status").asInt()).isEqualTo(400);
-    assertThat(bad.get("detail").asText()).contains("needs keepNewest or olderThan");
+    assertThat(bad.get("detail").asText()).contains("needs keepNewest, olderThan or criteria");
     assertThat(registry.cli("retention", "remove", repo).exitCode()).isZero();
     assertThat(api("GET", "/repositories/" + repo + "/retention", null).statusCode()).isEqualTo(404);
   }

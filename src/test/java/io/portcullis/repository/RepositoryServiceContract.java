@@ -16,6 +16,7 @@ import io.portcullis.shared.Caller;
 import io.portcullis.shared.RegistryError;
 import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.RepositoryName;
+import io.portcullis.shared.RepositoryScope;
 import io.portcullis.shared.Tag;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -177,6 +178,41 @@ abstract class RepositoryServiceContract extends DatabaseContract {
       return null;
     })).isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.error()).isEqualTo(RegistryError.TAG_IMMUTABLE))
         .hasMessageContaining("immutableTags").hasMessageContaining("'latest'");
+  }
+
+  @Test
+  void immutabilityRulesProtectMatchingTagsOfTheirScopeEvenBeforeTheRepositoryExists() {
+    assertThat(RepositoryService.scopesCovering(RepositoryName.of("acme/team/app")))
+        .containsExactly("acme/team/app", "acme/*", "acme/team/*");
+    ImmutabilityRule rule = repositories.addImmutabilityRule(new RepositoryScope("acme/*"), "v*", ALICE);
+    assertThat(repositories.immutabilityRules()).containsExactly(rule);
+    assertThatThrownBy(() -> database.db.inTransaction(tx -> {
+      repositories.requireTagMutable(tx, RepositoryName.of("acme/team/app"), new Tag("v1.0"));
+      return null;
+    })).isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.error()).isEqualTo(RegistryError.TAG_IMMUTABLE))
+        .hasMessageContaining("immutability rule " + rule.id()).hasMessageContaining("'v1.0'");
+    database.db.inTransaction(tx -> {
+      repositories.requireTagMutable(tx, APP, new Tag("latest"));
+      repositories.requireTagMutable(tx, RepositoryName.of("acmeish/app"), new Tag("v1.0"));
+      return null;
+    });
+    assertThatThrownBy(() -> repositories.addImmutabilityRule(new RepositoryScope("acme/*"), "v*", ALICE))
+        .isInstanceOfSatisfying(RepositoryException.class, e -> assertThat(e.kind())
+            .isEqualTo(RepositoryException.Kind.ALREADY_EXISTS));
+    assertThatThrownBy(() -> repositories.addImmutabilityRule(new RepositoryScope("acme/*"), "v/1", ALICE))
+        .isInstanceOfSatisfying(RepositoryException.class, e -> assertThat(e.kind())
+            .isEqualTo(RepositoryException.Kind.INVALID));
+    assertThat(logged(EventType.IMMUTABILITY_RULE_CREATED)).hasSize(1);
+
+    repositories.removeImmutabilityRule(rule.id(), ALICE);
+    database.db.inTransaction(tx -> {
+      repositories.requireTagMutable(tx, RepositoryName.of("acme/team/app"), new Tag("v1.0"));
+      return null;
+    });
+    assertThat(logged(EventType.IMMUTABILITY_RULE_DELETED).getFirst().detail()).containsEntry("pattern", "v*");
+    assertThatThrownBy(() -> repositories.removeImmutabilityRule(rule.id(), ALICE))
+        .isInstanceOfSatisfying(RepositoryException.class, e -> assertThat(e.kind())
+            .isEqualTo(RepositoryException.Kind.NOT_FOUND));
   }
 
   @Test

@@ -98,6 +98,20 @@ public final class JdbcManifestStore implements ManifestStore {
   }
 
   @Override
+  public List<RepositoryName> repositoriesWith(Tx tx, Digest digest) {
+    return tx.handle().createQuery("SELECT DISTINCT repository FROM manifests WHERE digest = ? ORDER BY repository")
+        .bind(0, digest.toString()).mapTo(String.class).map(RepositoryName::of).list();
+  }
+
+  @Override
+  public List<Tag> tagsReaching(Tx tx, RepositoryName repository, Digest digest) {
+    return tx.handle().createQuery("SELECT name FROM tags WHERE repository = :r AND (digest = :d OR digest IN "
+            + "(SELECT digest FROM manifest_references WHERE repository = :r AND child = :d AND child_is_manifest))"
+            + " ORDER BY name")
+        .bind("r", repository.value()).bind("d", digest.toString()).mapTo(String.class).map(Tag::new).list();
+  }
+
+  @Override
   public List<Tag> tagsOf(Tx tx, RepositoryName repository, Digest digest) {
     return tx.handle().createQuery("SELECT name FROM tags WHERE repository = ? AND digest = ? ORDER BY name")
         .bind(0, repository.value()).bind(1, digest.toString()).mapTo(String.class).map(Tag::new).list();

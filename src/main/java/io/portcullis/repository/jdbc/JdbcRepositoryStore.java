@@ -1,10 +1,12 @@
 package io.portcullis.repository.jdbc;
 
 import io.portcullis.metadata.Tx;
+import io.portcullis.repository.ImmutabilityRule;
 import io.portcullis.repository.Repository;
 import io.portcullis.repository.RepositoryStore;
 import io.portcullis.repository.Visibility;
 import io.portcullis.shared.RepositoryName;
+import io.portcullis.shared.RepositoryScope;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -73,5 +75,41 @@ public final class JdbcRepositoryStore implements RepositoryStore {
     // Names are lower-case letters, digits and separators, none of which LIKE treats specially.
     return tx.handle().createQuery("SELECT 1 FROM repositories WHERE name LIKE ? LIMIT 1").bind(0, namespace + "/%")
         .mapTo(Integer.class).findOne().isPresent();
+  }
+
+  private static final String RULE_COLUMNS = "id, scope, pattern, created_at, created_by";
+  private static final RowMapper<ImmutabilityRule> RULE = (rs, ctx) -> new ImmutabilityRule(rs.getLong(1),
+      new RepositoryScope(rs.getString(2)), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5));
+
+  @Override
+  public boolean insertRule(Tx tx, ImmutabilityRule rule) {
+    return tx.handle().createUpdate("INSERT INTO immutability_rules(scope, pattern, created_at, created_by)"
+            + " VALUES (?, ?, ?, ?) ON CONFLICT (scope, pattern) DO NOTHING")
+        .bind(0, rule.scope().value()).bind(1, rule.pattern()).bind(2, rule.createdAt().toEpochMilli())
+        .bind(3, rule.createdBy()).execute() == 1;
+  }
+
+  @Override
+  public Optional<ImmutabilityRule> findRule(Tx tx, long id) {
+    return tx.handle().createQuery("SELECT " + RULE_COLUMNS + " FROM immutability_rules WHERE id = ?").bind(0, id)
+        .map(RULE).findOne();
+  }
+
+  @Override
+  public boolean deleteRule(Tx tx, long id) {
+    return tx.handle().createUpdate("DELETE FROM immutability_rules WHERE id = ?").bind(0, id).execute() == 1;
+  }
+
+  @Override
+  public List<ImmutabilityRule> rules(Tx tx) {
+    return tx.handle().createQuery("SELECT " + RULE_COLUMNS + " FROM immutability_rules ORDER BY id").map(RULE)
+        .list();
+  }
+
+  @Override
+  public List<ImmutabilityRule> rulesOf(Tx tx, List<String> scopes) {
+    return tx.handle().createQuery("SELECT " + RULE_COLUMNS + " FROM immutability_rules WHERE scope IN (<scopes>)"
+            + " ORDER BY id")
+        .bindList("scopes", scopes).map(RULE).list();
   }
 }

@@ -21,6 +21,9 @@ import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.mirror.MirrorService;
+import io.portcullis.policy.PolicyPermissions;
+import io.portcullis.policy.PolicyService;
+import io.portcullis.repository.RepositoryService;
 import io.portcullis.mirror.cache.CacheService;
 import io.portcullis.quota.QuotaService;
 import io.portcullis.retention.RetentionService;
@@ -92,6 +95,8 @@ public final class ApiV1 {
    * @param webhooks the webhooks behind {@code /webhooks} and the scopes' webhook lists ({@link WebhooksApi})
    * @param mirrors  pull mirrors behind {@code /mirrors} ({@link MirrorApi})
    * @param caches   pull-through caches behind {@code /caches} ({@link CacheApi})
+   * @param policies promotion policies behind {@code /policies}, with the repository domain's immutability
+   *                 rules behind {@code /immutability-rules} ({@link PolicyApi})
    * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
    * @param retention pruning policies behind {@code /repositories/{name}/retention} ({@link RetentionApi})
    * @param gc       garbage collection behind {@code /gc/runs} ({@link GcApi})
@@ -99,7 +104,8 @@ public final class ApiV1 {
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
       Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, CacheService caches,
-      QuotaService quotas, RetentionService retention, GcService gc, OidcSignIn oidc, ObjectMapper json) {
+      PolicyService policies, RepositoryService repositories, PolicyPermissions policyPermissions, QuotaService quotas,
+      RetentionService retention, GcService gc, OidcSignIn oidc, ObjectMapper json) {
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -116,8 +122,10 @@ public final class ApiV1 {
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
         new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
             (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
-        new CacheApi(caches, authentication, identity, json), new QuotaApi(quotas, authentication, identity, json),
-        new RetentionApi(retention, authentication, access, json), new GcApi(gc, authentication, identity, json));
+        new CacheApi(caches, authentication, identity, json),
+        new PolicyApi(policies, repositories, policyPermissions, authentication, json),
+        new QuotaApi(quotas, authentication, identity, json), new RetentionApi(retention, authentication, access, json),
+        new GcApi(gc, authentication, identity, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -145,7 +153,7 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      CacheApi cacheApi, QuotaApi quotaApi, RetentionApi retentionApi, GcApi gcApi) {
+      CacheApi cacheApi, PolicyApi policyApi, QuotaApi quotaApi, RetentionApi retentionApi, GcApi gcApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -207,6 +215,7 @@ public final class ApiV1 {
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
     cacheApi.addRoutes(r);
+    policyApi.addRoutes(r);
     quotaApi.addRoutes(r);
     gcApi.addRoutes(r);
     retentionApi.addRoutes(r);

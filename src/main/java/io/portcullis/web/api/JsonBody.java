@@ -81,6 +81,11 @@ final class JsonBody {
     return fields.has(name);
   }
 
+  /** A field as JSON, for a domain that reads its own shape (policy criteria); null when absent. */
+  JsonNode node(String name) {
+    return fields.get(name);
+  }
+
   /** A string field; null when absent or JSON null. */
   String string(String name) {
     JsonNode value = fields.get(name);

@@ -8,6 +8,7 @@ import io.portcullis.auth.Action;
 import io.portcullis.auth.Principal;
 import io.portcullis.auth.ResourceScope;
 import io.portcullis.auth.ResourceType;
+import io.portcullis.policy.PolicyDefinition;
 import io.portcullis.retention.RetentionPolicy;
 import io.portcullis.retention.RetentionService;
 import io.portcullis.shared.Caller;
@@ -62,15 +63,15 @@ final class RetentionApi {
           .orElseThrow(() -> Problem.notFound("repository " + name + " has no pruning policy").failure())));
     }));
     r.add("PUT", PATH, "api.retention", op((ex, p, who) -> {
-      JsonBody b = JsonBody.read(ex, json, Set.of("include", "exclude", "keepNewest", "olderThan", "afterPush",
-          "interval", "enabled"));
+      JsonBody b = JsonBody.read(ex, json, Set.of("include", "exclude", "keepNewest", "olderThan", "criteria",
+          "afterPush", "interval", "enabled"));
       Integer keep = b.integer("keepNewest");
       Boolean afterPush = b.bool("afterPush");
       Boolean enabled = b.bool("enabled");
       RetentionService.Settings settings = new RetentionService.Settings(
           b.strings("include", RetentionPolicy.MAX_GLOBS), b.strings("exclude", RetentionPolicy.MAX_GLOBS),
-          keep == null ? 0 : keep, b.duration("olderThan"), afterPush == null || afterPush, b.duration("interval"),
-          enabled == null || enabled);
+          keep == null ? 0 : keep, b.duration("olderThan"), PolicyDefinition.criteria(b.node("criteria")),
+          afterPush == null || afterPush, b.duration("interval"), enabled == null || enabled);
       ex.sendJson(200, json, policy(retention.put(RepositoryName.of(p.get("name")), settings, caller(ex, who))));
     }));
     r.add("DELETE", PATH, "api.retention", op((ex, p, who) -> {
@@ -88,6 +89,7 @@ final class RetentionApi {
     p.exclude().forEach(node.putArray("exclude")::add);
     node.put("keepNewest", p.keepNewest());
     node.put("olderThan", p.olderThan() == null ? null : p.olderThan().toString());
+    node.set("criteria", PolicyDefinition.criteriaJson(p.criteria(), json));
     node.put("afterPush", p.afterPush()).put("interval", p.interval() == null ? null : p.interval().toString())
         .put("enabled", p.enabled()).put("updatedAt", p.updatedAt().toString()).put("updatedBy", p.updatedBy());
     return node;

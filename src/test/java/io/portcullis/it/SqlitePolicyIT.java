@@ -1,0 +1,8 @@
+package io.portcullis.it;
+
+class SqlitePolicyIT extends PolicyContract {
+  @Override
+  TestRegistry.Backend backend() {
+    return TestRegistry.Backend.SQLITE;
+  }
+}
