@@ -19,8 +19,9 @@ public interface BlobLinkStore {
   void upsertBlob(Tx tx, Digest digest, long size, long now);
 
   /**
-   * Links the blob to the repository, or renews the link's time when it is linked: a link is what an
-   * upload in flight looks like, and garbage collection keeps links younger than its grace window.
+   * Links the blob to the repository unless it is linked. An existing link is left as it is, its
+   * time too: renewing it would lock the row, and a manifest push holding that link while the same
+   * blob's upload commits would then deadlock with it.
    */
   void link(Tx tx, RepositoryName repository, Digest digest, long now);
 

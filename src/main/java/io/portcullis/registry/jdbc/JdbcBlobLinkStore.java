@@ -42,7 +42,7 @@ public final class JdbcBlobLinkStore implements BlobLinkStore {
   @Override
   public void link(Tx tx, RepositoryName repository, Digest digest, long now) {
     tx.handle().createUpdate("INSERT INTO repository_blobs(repository, digest, created_at) VALUES (?, ?, ?) "
-            + "ON CONFLICT (repository, digest) DO UPDATE SET created_at = excluded.created_at")
+            + "ON CONFLICT (repository, digest) DO NOTHING")
         .bind(0, repository.value()).bind(1, digest.toString()).bind(2, now).execute();
   }
 
