@@ -80,6 +80,10 @@ import io.portcullis.web.api.OidcSignIn;
 import io.portcullis.web.token.TokenAuthorizer;
 import io.portcullis.web.token.TokenEndpoint;
 import io.portcullis.web.v2.RegistryApi;
+import io.portcullis.policy.gate.Exemptions;
+import io.portcullis.policy.gate.GatePermissions;
+import io.portcullis.policy.gate.PullGates;
+import io.portcullis.policy.gate.jdbc.JdbcGateStore;
 import io.portcullis.webhooks.WebhookPermissions;
 import io.portcullis.webhooks.WebhookSettings;
 import io.portcullis.webhooks.Webhooks;
@@ -108,6 +112,8 @@ import org.slf4j.LoggerFactory;
 /** The composition root: builds every component from the configuration and runs them. */
 public final class Portcullis implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Portcullis.class);
+  /** How long a replica uses pull gates and allowlist entries before reading them again: a change on another replica takes this long. */
+  private static final Duration GATE_CACHE_TIME = Duration.ofSeconds(5);
   /** Namespaces with a quota whose usage the metrics report (each scrape reads them; see quotas.md). */
   private static final int QUOTAS_WATCHED = 1000;
 
@@ -234,6 +240,11 @@ public final class Portcullis implements AutoCloseable {
     events.subscribe(webhooks.subscriber());
     repositories.addDeletionParticipant(webhooks::forgetRepository);
     metrics.watchWebhooks(webhooks::backlog, webhooks::inFlight);
+    Exemptions exemptions = new Exemptions(db, new JdbcGateStore(), scans, manifests, blobs, events,
+        gatePermissions(accessController), clock, HttpServer::origin, GATE_CACHE_TIME);
+    PullGates gates = new PullGates(db, new JdbcGateStore(), exemptions, manifests, clock, accessController::isSystemAdmin,
+        metrics::pullRefused, GATE_CACHE_TIME);
+    repositories.addDeletionParticipant(gates);
     LoginGuard logins = new LoginGuard(credentials, LoginThrottle.withDefaults());
     TokenEndpoint tokenEndpoint = new TokenEndpoint(tokens, logins, scopes, service, json);
     QuotaService quotas = new QuotaService(db, new JdbcQuotaStore(), events, clock, metrics::quotaRefused);
@@ -262,7 +273,8 @@ public final class Portcullis implements AutoCloseable {
     PullThroughCache pullThrough = new PullThroughCache(caches, cacheStore, db,
         upstreamConnector(config, upstreams, clock, CACHE_ATTEMPTS, CACHE_BACKOFF, CACHE_MAX_BACKOFF), manifests, blobs,
         new BlobCopy(uploads), events, clock, metrics.cacheListener());
-    RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, pullThrough, authorizer, json);
+    RegistryApi registryApi = new RegistryApi(manifests, blobs, uploads, repositories, pullThrough, authorizer, gates,
+        json);
     PolicyPermissions policyPermissions = policyPermissions(accessController);
     PolicyService policies = new PolicyService(db, new JdbcPolicyStore(json), manifests, blobs, repositories, scans,
         events, policyPermissions, json, clock, metrics::policyEvaluated);
@@ -270,8 +282,8 @@ public final class Portcullis implements AutoCloseable {
     GcService gc = garbageCollection(config, db, json, clock, events, jobs, scheduler, metrics, uploads,
         new RegistrySweep(db, new JdbcSweepStore(), manifestStore, blobStore, manifests, blobs, repositories, events));
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, caches, policies, repositories, policyPermissions, quotas, retention, gc,
-        oidcSignIn(config, box, publicUrl, credentials, tokens, json), json);
+        identity, webhooks, mirrors, caches, policies, repositories, policyPermissions, quotas, retention, gates, exemptions, gc,
+        oidcSignIn(config, box, publicUrl, credentials, tokens, json), json, clock);
 
     Portcullis[] self = new Portcullis[1];
     Health health = new Health(db, blobStore, () -> self[0] != null && self[0].ready, json);
@@ -364,6 +376,22 @@ public final class Portcullis implements AutoCloseable {
           ? WebhookPermissions.Access.MANAGE : WebhookPermissions.Access.NONE;
       case REPOSITORY -> access.canManage(principal, scope.name()) ? WebhookPermissions.Access.MANAGE
           : access.canPull(principal, scope.name()) ? WebhookPermissions.Access.SEE : WebhookPermissions.Access.NONE;
+    };
+  }
+
+  /**
+   * Who manages which pull gates and allowlists, as for webhooks: system administrators the registry's, a
+   * namespace's user and its organization's admins the namespace's, the repository's admins a repository's.
+   * Unlike webhooks, every signed-in user may read the registry's and any namespace's gate: a refused pull
+   * names them, and whoever may pull a repository may read its gate and allowlist.
+   */
+  private static GatePermissions gatePermissions(IdentityAccessController access) {
+    return (principal, scope) -> switch (scope.kind()) {
+      case GLOBAL -> access.isSystemAdmin(principal) ? GatePermissions.Access.MANAGE : GatePermissions.Access.SEE;
+      case NAMESPACE -> access.canManageNamespace(principal, scope.name())
+          ? GatePermissions.Access.MANAGE : GatePermissions.Access.SEE;
+      case REPOSITORY -> access.canManage(principal, scope.name()) ? GatePermissions.Access.MANAGE
+          : access.canPull(principal, scope.name()) ? GatePermissions.Access.SEE : GatePermissions.Access.NONE;
     };
   }
 

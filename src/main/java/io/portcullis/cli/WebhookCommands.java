@@ -22,23 +22,6 @@ public final class WebhookCommands {
           WebhooksDelivery.class, WebhooksRedeliver.class})
   public static final class Webhooks extends IdentityCommands.Group {}
 
-  /** Which webhooks: the registry's (neither option), a namespace's or a repository's. */
-  static final class Scope {
-    @Option(names = "--namespace", description = "A namespace's webhooks (user or organization).")
-    String namespace;
-
-    @Option(names = "--repository", description = "A repository's webhooks.")
-    String repository;
-
-    static String path(Scope scope) {
-      if (scope == null) {
-        return "/webhooks";
-      }
-      return scope.namespace != null ? "/namespaces/" + scope.namespace + "/webhooks"
-          : "/repositories/" + scope.repository + "/webhooks";
-    }
-  }
-
   /** What create and update set alike; only the options given are sent. */
   static final class Fields {
     @Option(names = "--events", split = ",", description = "Event types, e.g. tag.pushed,scan.failed, or 'all' "
@@ -103,11 +86,11 @@ public final class WebhookCommands {
       description = "List the webhooks of the registry, or of a namespace or repository.")
   static final class WebhooksList extends IdentityCommands.Base {
     @ArgGroup
-    Scope scope;
+    ScopeOptions scope;
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.get(Scope.path(scope)).path("items");
+      return client.get(ScopeOptions.path(scope, "webhooks")).path("items");
     }
 
     @Override
@@ -123,7 +106,7 @@ public final class WebhookCommands {
     String url;
 
     @ArgGroup
-    Scope scope;
+    ScopeOptions scope;
 
     @Mixin
     Fields fields;
@@ -133,7 +116,7 @@ public final class WebhookCommands {
 
     @Override
     JsonNode execute(ApiClient client) throws Exception {
-      return client.call("POST", Scope.path(scope), fields.into(body().put("url", url).put("enabled", !disabled)));
+      return client.call("POST", ScopeOptions.path(scope, "webhooks"), fields.into(body().put("url", url).put("enabled", !disabled)));
     }
 
     @Override

@@ -97,7 +97,13 @@ public enum EventType {
   WEBHOOK_DELETED("webhook.deleted"),
   WEBHOOK_SECRET_ROTATED("webhook.secret_rotated"),
   /** A webhook was switched off because its receiver kept failing (or answered 410 Gone); the reason is in the detail. */
-  WEBHOOK_DISABLED("webhook.disabled");
+  WEBHOOK_DISABLED("webhook.disabled"),
+  /** The pull gate of a scope was set or changed; the detail has its rules. */
+  PULL_GATE_SET("pull_gate.set"),
+  PULL_GATE_DELETED("pull_gate.deleted"),
+  /** A vulnerability was allowlisted (accepted risk); the detail has the id, package, expiry and justification. */
+  ALLOWLIST_ENTRY_ADDED("allowlist.entry_added"),
+  ALLOWLIST_ENTRY_REMOVED("allowlist.entry_removed");
 
   private static final Map<String, EventType> BY_WIRE_NAME =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));

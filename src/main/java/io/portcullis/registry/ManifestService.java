@@ -107,16 +107,21 @@ public final class ManifestService implements RepositoryDeletionParticipant {
     Manifest manifest = digest.flatMap(d -> byDigest(repository, d))
         .orElseThrow(() -> RegistryError.MANIFEST_UNKNOWN.exception(describe(reference)));
     if (pulled) {
-      java.time.Instant at = clock.instant();
-      Tag tag = reference instanceof ByTag t ? t.tag() : null;
-      events.appendRead(Event.of(EventType.MANIFEST_PULLED, at, caller, repository, manifest.digest(), tag,
-          manifest.mediaType()));
-      if (tag != null) {
-        events.appendRead(Event.of(EventType.TAG_PULLED, at, caller, repository, manifest.digest(), tag,
-            manifest.mediaType()));
-      }
+      recordPull(repository, reference, manifest, caller);
     }
     return manifest;
+  }
+
+  /** Records a pull of {@code manifest} (found by {@code reference}) in the event log, for a caller that checked it first. */
+  public void recordPull(RepositoryName repository, Reference reference, Manifest manifest, Caller caller) {
+    java.time.Instant at = clock.instant();
+    Tag tag = reference instanceof ByTag t ? t.tag() : null;
+    events.appendRead(Event.of(EventType.MANIFEST_PULLED, at, caller, repository, manifest.digest(), tag,
+        manifest.mediaType()));
+    if (tag != null) {
+      events.appendRead(Event.of(EventType.TAG_PULLED, at, caller, repository, manifest.digest(), tag,
+          manifest.mediaType()));
+    }
   }
 
   private Optional<Digest> resolveTag(RepositoryName repository, Tag tag) {

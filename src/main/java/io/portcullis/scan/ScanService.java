@@ -25,7 +25,6 @@ import io.portcullis.shared.RepositoryName;
 import io.portcullis.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,6 +91,14 @@ public final class ScanService {
     this.listener = listener;
   }
 
+  /**
+   * Whether a manifest is a container image the scanner reads (anything else, signatures and other
+   * artifacts, is stored as {@code unsupported}).
+   */
+  public static boolean isContainerImage(String mediaType, String configMediaType) {
+    return MediaTypes.isImageManifest(mediaType) && IMAGE_CONFIG_TYPES.contains(configMediaType);
+  }
+
   /** Job handler of {@code scan}: subject = manifest digest, payload = the repository it was pushed to. */
   public void runScanJob(Job job, JobHandler.Progress progress) throws IOException {
     String repository = job.payload();
@@ -146,7 +153,7 @@ public final class ScanService {
     String configType = root.path("config").path("mediaType").asText();
     long now = clock.millis();
     VulnerabilityDatabase.Snapshot snapshot = vulndb.current();
-    if (!MediaTypes.isImageManifest(manifest.mediaType()) || !IMAGE_CONFIG_TYPES.contains(configType)) {
+    if (!isContainerImage(manifest.mediaType(), configType)) {
       return save(new ImageScan(digest, ImageScan.UNSUPPORTED, "not a container image (" + configType + ")", List.of(),
           List.of(), null, snapshot.version(), SeverityCounts.NONE, List.of(), now, now));
     }

@@ -24,6 +24,8 @@ public enum RegistryError {
   TAG_IMMUTABLE("DENIED", "the tag is immutable"),
   UNAUTHORIZED("UNAUTHORIZED", "authentication required"),
   DENIED("DENIED", "requested access to the resource is denied"),
+  /** A pull gate refuses the manifest; the detail names the gate and the reason. */
+  PULL_REFUSED("DENIED", "pull refused"),
   TOO_MANY_REQUESTS("TOOMANYREQUESTS", "too many requests"),
   /** A pull-through cache could reach none of its upstreams for content it does not hold. */
   UPSTREAM_UNAVAILABLE("UNAVAILABLE", "the upstream registry is unavailable"),

@@ -1,6 +1,7 @@
 package io.portcullis.web;
 
 import io.portcullis.auth.Action;
+import io.portcullis.auth.Principal;
 import io.portcullis.auth.ResourceType;
 import io.portcullis.shared.Caller;
 
@@ -25,6 +26,9 @@ public interface Authorizer {
    * whatever its token carries: filters listings such as the catalog.
    */
   boolean mayAccess(Exchange exchange, ResourceType type, String name, Action action);
+
+  /** The principal the request's credentials act for; anonymous without valid ones. */
+  Principal principal(Exchange exchange);
 
   /** The {@code WWW-Authenticate} header value that answers {@code challenge}. */
   String challengeHeader(Exchange exchange, AccessChallenge challenge);

@@ -32,7 +32,7 @@ public final class ErrorModel {
       case UNSUPPORTED_MEDIA_TYPE -> 415;
       case RANGE_INVALID, REQUESTED_RANGE_NOT_SATISFIABLE -> 416;
       case UNAUTHORIZED -> 401;
-      case DENIED -> 403;
+      case DENIED, PULL_REFUSED -> 403;
       case TAG_IMMUTABLE -> 409;
       case TOO_MANY_REQUESTS -> 429;
       case UPSTREAM_UNAVAILABLE -> 503;
@@ -76,6 +76,15 @@ public final class ErrorModel {
       case NOT_FOUND -> 404;
       case ALREADY_EXISTS -> 409;
       case INVALID -> 400;
+    };
+  }
+
+  /** The status a refused pull gate or allowlist operation is answered with. */
+  public static int status(io.portcullis.policy.gate.GateException error) {
+    return switch (error.reason()) {
+      case NOT_FOUND -> 404;
+      case INVALID -> 400;
+      case FORBIDDEN -> 403;
     };
   }
 

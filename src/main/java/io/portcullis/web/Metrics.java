@@ -53,6 +53,7 @@ public final class Metrics {
   private final Counter mirrorSentBytes;
   private final Counter mirrorMounts;
   private final Counter mirrorRequests;
+  private final Counter pullsRefused;
   private final Counter cacheHits;
   private final Counter cacheMisses;
   private final Counter cacheFetches;
@@ -138,6 +139,9 @@ public final class Metrics {
     quotaRefusals = Counter.builder().name("portcullis_quota_refusals_total")
         .help("Blobs refused because they would take a namespace past its storage quota, by namespace")
         .labelNames("namespace").register(registry);
+    pullsRefused = Counter.builder().name("portcullis_pulls_refused_total")
+        .help("Manifest pulls a pull gate refused, by reason (vulnerabilities, unscanned)").labelNames("reason")
+        .register(registry);
     tagsPruned = Counter.builder().name("portcullis_retention_pruned_tags_total")
         .help("Tags pruning policies removed, by repository").labelNames("repository").register(registry);
   }
@@ -214,6 +218,11 @@ public final class Metrics {
   public void scanned(String outcome, Duration took) {
     scans.labelValues(outcome).inc();
     scanDurations.observe(took.toNanos() / 1e9);
+  }
+
+  /** A pull gate refused a pull (the gates' listener). */
+  public void pullRefused(String reason) {
+    pullsRefused.labelValues(reason).inc();
   }
 
   /** One webhook delivery attempt ended (the webhooks' listener). */

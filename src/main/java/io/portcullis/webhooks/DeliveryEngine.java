@@ -1,5 +1,6 @@
 package io.portcullis.webhooks;
 
+import io.portcullis.shared.Scope;
 import io.portcullis.auth.secret.SecretBox;
 import io.portcullis.events.Event;
 import io.portcullis.events.EventLog;
@@ -397,9 +398,9 @@ final class DeliveryEngine implements AutoCloseable {
     if (webhook != null && (o.gone() || failingThroughout)
         && store.setEnabled(tx, webhookId, false, o.disableReason(), clock.millis())) {
       log.warn("webhook {} ({}) disabled: {}", webhookId, webhook.scope(), o.disableReason());
-      WebhookScope scope = webhook.scope();
+      Scope scope = webhook.scope();
       events.append(tx, Event.change(EventType.WEBHOOK_DISABLED, clock.instant(), Caller.SYSTEM, "webhook " + webhookId,
-          scope.kind() == WebhookScope.Kind.REPOSITORY ? RepositoryName.of(scope.name()) : null,
+          scope.kind() == Scope.Kind.REPOSITORY ? RepositoryName.of(scope.name()) : null,
           Map.of("webhook", Long.toString(webhookId), "reason", o.disableReason(), "scope", scope.toString())));
     }
   }

@@ -1,5 +1,6 @@
 package io.portcullis.webhooks;
 
+import io.portcullis.shared.Scope;
 import io.portcullis.events.EventType;
 import java.time.Instant;
 import java.util.Set;
@@ -13,7 +14,7 @@ import java.util.Set;
  * @param failingSince        the first failed attempt since the last successful one; null when the last one succeeded
  * @param previousSecretExpiresAt until when the secret replaced by the last rotation still signs; null when none does
  */
-public record Webhook(long id, WebhookScope scope, String url, Set<EventType> events, PayloadFormat format,
+public record Webhook(long id, Scope scope, String url, Set<EventType> events, PayloadFormat format,
     String description, boolean enabled, String disabledReason, Instant disabledAt, int consecutiveFailures,
     Instant failingSince, Instant lastSuccessAt, String createdBy, Instant createdAt, Instant updatedAt,
     Instant previousSecretExpiresAt) {

@@ -1,5 +1,6 @@
 package io.portcullis.webhooks;
 
+import io.portcullis.shared.Scope;
 import io.portcullis.auth.Principal;
 
 /**
@@ -10,7 +11,7 @@ import io.portcullis.auth.Principal;
 @FunctionalInterface
 public interface WebhookPermissions {
   /** What the principal may do with the scope's webhooks. */
-  Access of(Principal principal, WebhookScope scope);
+  Access of(Principal principal, Scope scope);
 
   /** The answers, which also decide between 403 and 404. */
   enum Access {

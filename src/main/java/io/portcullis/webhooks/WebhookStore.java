@@ -1,5 +1,6 @@
 package io.portcullis.webhooks;
 
+import io.portcullis.shared.Scope;
 import io.portcullis.events.EventType;
 import io.portcullis.metadata.Tx;
 import java.util.Collection;
@@ -15,7 +16,7 @@ public interface WebhookStore {
   record Settings(String url, Set<EventType> events, PayloadFormat format, String description) {}
 
   /** A new webhook: its scope, its settings, why it starts disabled (null: it starts enabled), who created it. */
-  record NewWebhook(WebhookScope scope, Settings settings, String disabledReason, String createdBy) {}
+  record NewWebhook(Scope scope, Settings settings, String disabledReason, String createdBy) {}
 
   /**
    * A message to queue.
@@ -48,7 +49,7 @@ public interface WebhookStore {
   /** Pending deliveries of all replicas, and how long the most overdue one has been due (0: none is). */
   record Backlog(long pending, long oldestDueMillis) {}
 
-  int count(Tx tx, WebhookScope scope);
+  int count(Tx tx, Scope scope);
 
   /** @return the new webhook's id */
   long insert(Tx tx, NewWebhook webhook, long now);
@@ -56,7 +57,7 @@ public interface WebhookStore {
   Optional<Webhook> find(Tx tx, long id);
 
   /** The scope's own webhooks (not those of wider scopes), by id. */
-  List<Webhook> list(Tx tx, WebhookScope scope);
+  List<Webhook> list(Tx tx, Scope scope);
 
   void update(Tx tx, long id, Settings settings, long now);
 
@@ -71,7 +72,7 @@ public interface WebhookStore {
   boolean delete(Tx tx, long id);
 
   /** Deletes every webhook of {@code scope} with their secrets and deliveries; returns how many. */
-  int deleteAll(Tx tx, WebhookScope scope);
+  int deleteAll(Tx tx, Scope scope);
 
   /**
    * Makes {@code sealed} the current secret; the previous current one signs until {@code previousExpiresAt}

@@ -1,5 +1,6 @@
 package io.portcullis.webhooks;
 
+import io.portcullis.shared.Scope;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.auth.Principal;
 import io.portcullis.auth.secret.SecretBox;
@@ -171,7 +172,7 @@ public final class Webhooks implements AutoCloseable {
    * @param events event type wire names; null for every deliverable type
    * @param format {@code portcullis} or {@code cloudevents}; null for portcullis
    */
-  public Issued create(Principal who, WebhookScope scope, String url, Collection<String> events, String format,
+  public Issued create(Principal who, Scope scope, String url, Collection<String> events, String format,
       String description, boolean enabled) {
     requireManager(who, scope);
     WebhookStore.Settings settings = new WebhookStore.Settings(checkUrl(url), types(events),
@@ -194,7 +195,7 @@ public final class Webhooks implements AutoCloseable {
   }
 
   /** The scope's own webhooks, by id. */
-  public List<Webhook> list(Principal who, WebhookScope scope) {
+  public List<Webhook> list(Principal who, Scope scope) {
     requireManager(who, scope);
     return db.readOnly(tx -> store.list(tx, scope));
   }
@@ -257,7 +258,7 @@ public final class Webhooks implements AutoCloseable {
    * namespace and global webhooks still receive it.
    */
   public void forgetRepository(Tx tx, RepositoryName repository) {
-    if (store.deleteAll(tx, WebhookScope.repository(repository.value())) > 0) {
+    if (store.deleteAll(tx, Scope.repository(repository.value())) > 0) {
       tx.afterCommit(this::refreshReadsWanted);
     }
   }
@@ -385,7 +386,7 @@ public final class Webhooks implements AutoCloseable {
     return description.strip();
   }
 
-  private void requireManager(Principal who, WebhookScope scope) {
+  private void requireManager(Principal who, Scope scope) {
     if (who.kind() == Principal.Kind.ANONYMOUS) {
       throw new WebhookException(WebhookException.Reason.FORBIDDEN, "sign in to manage webhooks");
     }
@@ -421,12 +422,12 @@ public final class Webhooks implements AutoCloseable {
     return box.seal(DeliveryEngine.sealName(webhookId), secret.getBytes(StandardCharsets.UTF_8));
   }
 
-  private void record(Tx tx, Principal who, EventType type, long id, WebhookScope scope, Map<String, String> detail) {
+  private void record(Tx tx, Principal who, EventType type, long id, Scope scope, Map<String, String> detail) {
     Caller from = origin.get();
     Map<String, String> facts = new LinkedHashMap<>(detail);
     facts.put("scope", scope.toString());
     events.append(tx, Event.change(type, clock.instant(), new Caller(actor(who), from.client(), from.requestId()),
-        "webhook " + id, scope.kind() == WebhookScope.Kind.REPOSITORY ? RepositoryName.of(scope.name()) : null, facts));
+        "webhook " + id, scope.kind() == Scope.Kind.REPOSITORY ? RepositoryName.of(scope.name()) : null, facts));
   }
 
   private static String actor(Principal who) {

@@ -17,7 +17,7 @@ import io.portcullis.shared.NetworkPolicy;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.shared.Tag;
 import io.portcullis.webhooks.WebhookPermissions;
-import io.portcullis.webhooks.WebhookScope;
+import io.portcullis.shared.Scope;
 import io.portcullis.webhooks.WebhookSettings;
 import io.portcullis.webhooks.Webhooks;
 import io.portcullis.webhooks.jdbc.JdbcWebhookStore;
@@ -96,7 +96,7 @@ public final class WebhookBench {
       events.start();
       long created = System.nanoTime();
       for (int i = 0; i < webhookCount; i++) {
-        webhooks.create(ADMIN, WebhookScope.GLOBAL, url, List.of("tag.pushed"), null, null, true);
+        webhooks.create(ADMIN, Scope.GLOBAL, url, List.of("tag.pushed"), null, null, true);
       }
       System.out.printf("database %s, %d webhooks created in %.1f s%n", db.dialect().name().toLowerCase(),
           webhookCount, (System.nanoTime() - created) / 1e9);

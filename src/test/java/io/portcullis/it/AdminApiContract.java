@@ -77,6 +77,19 @@ abstract class AdminApiContract {
     throw new AssertionError("jobs did not finish");
   }
 
+  /** Imports the fixture vulnerability records (OSV: Alpine, Debian, GHSA), one source each, and waits for each. */
+  void importFixtureDatabase() throws Exception {
+    Path vulndb = Processes.shared().resolve("fixtures").resolve("vulndb");
+    for (String dir : List.of("alpine/osv", "debian/osv", "ghsa")) {
+      HttpResponse<byte[]> accepted = api("POST", "/api/v1/vulnerability-db/imports?format=osv&source=fixtures-"
+          + dir.replace('/', '-'), zip(vulndb.resolve(dir)));
+      JsonNode job = awaitJob(RegistryClient.json(accepted).get("id").asLong());
+      if (accepted.statusCode() != 202 || !job.get("state").asText().equals("succeeded")) {
+        throw new AssertionError("import of " + dir + " failed: " + job);
+      }
+    }
+  }
+
   static byte[] zip(Path directory) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.walk(directory)) {

@@ -1,5 +1,6 @@
 package io.portcullis.webhooks;
 
+import io.portcullis.shared.Scope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,15 +53,15 @@ abstract class WebhooksContract {
     if (who.equals(ROOT)) {
       return WebhookPermissions.Access.MANAGE;
     }
-    boolean acme = scope.kind() != WebhookScope.Kind.GLOBAL
+    boolean acme = scope.kind() != Scope.Kind.GLOBAL
         && (scope.name().equals("acme") || scope.name().startsWith("acme/"));
     if (who.equals(ALICE) && acme) {
       return WebhookPermissions.Access.MANAGE;
     }
-    return who.equals(BOB) && scope.equals(WebhookScope.repository("acme/app"))
+    return who.equals(BOB) && scope.equals(Scope.repository("acme/app"))
         ? WebhookPermissions.Access.SEE : WebhookPermissions.Access.NONE;
   };
-  static final WebhookScope APP = WebhookScope.repository("acme/app");
+  static final Scope APP = Scope.repository("acme/app");
   static final Digest DIGEST = Digest.parse("sha256:" + "cd".repeat(32));
 
   final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
@@ -124,7 +125,7 @@ abstract class WebhooksContract {
     });
   }
 
-  Webhooks.Issued create(Principal who, WebhookScope scope, String path, List<String> types) {
+  Webhooks.Issued create(Principal who, Scope scope, String path, List<String> types) {
     return webhooks.create(who, scope, receiver.url(path), types, null, null, true);
   }
 
@@ -170,10 +171,10 @@ abstract class WebhooksContract {
   void deliversSignedEventsToTheWebhooksWhoseScopeCoversThem() throws Exception {
     start();
     Webhooks.Issued repo = create(ALICE, APP, "/repo", null);
-    Webhooks.Issued namespace = webhooks.create(ALICE, WebhookScope.namespace("acme"), receiver.url("/ns"),
+    Webhooks.Issued namespace = webhooks.create(ALICE, Scope.namespace("acme"), receiver.url("/ns"),
         List.of("tag.pushed"), "cloudevents", "all of acme", true);
-    create(ROOT, WebhookScope.GLOBAL, "/global-deletions", List.of("tag.deleted"));
-    create(ROOT, WebhookScope.repository("other/app"), "/other", null);
+    create(ROOT, Scope.GLOBAL, "/global-deletions", List.of("tag.deleted"));
+    create(ROOT, Scope.repository("other/app"), "/other", null);
     webhooks.create(ALICE, APP, receiver.url("/off"), null, null, null, false);
 
     append(EventType.TAG_PUSHED, "acme/app", "v1");
@@ -223,7 +224,7 @@ abstract class WebhooksContract {
   @Test
   void retriesAndKeepsTheOrderOfEachRepository() throws Exception {
     start();
-    long id = create(ALICE, WebhookScope.namespace("acme"), "/in", null).webhook().id();
+    long id = create(ALICE, Scope.namespace("acme"), "/in", null).webhook().id();
     AtomicInteger refusals = new AtomicInteger(2);
     receiver.answer(r -> r.text().contains("\"tag\":\"first\"") && refusals.getAndDecrement() > 0
         ? Answer.status(503) : Answer.OK);
@@ -251,7 +252,7 @@ abstract class WebhooksContract {
   void givesUpAtTheHorizonAndDisablesAWebhookThatFailedThroughout() throws Exception {
     start();
     long failing = create(ALICE, APP, "/failing", null).webhook().id();
-    create(ROOT, WebhookScope.GLOBAL, "/watch", List.of("webhook.disabled"));
+    create(ROOT, Scope.GLOBAL, "/watch", List.of("webhook.disabled"));
     receiver.answer(r -> path(r, "/failing") ? Answer.status(500) : Answer.OK);
     append(EventType.TAG_PUSHED, "acme/app", "v1");
     awaitDelivery(failing, d -> d.attempts() == 1);
@@ -339,17 +340,17 @@ abstract class WebhooksContract {
   @Test
   void withoutAnAllowlistLoopbackAndMetadataTargetsAreRefused() {
     start(new NetworkPolicy("webhooks.allowed-networks", List.of()), Duration.ofSeconds(5), Duration.ofHours(1), 4);
-    assertThatThrownBy(() -> webhooks.create(ROOT, WebhookScope.GLOBAL, receiver.url("/in"), null, null, null, true))
+    assertThatThrownBy(() -> webhooks.create(ROOT, Scope.GLOBAL, receiver.url("/in"), null, null, null, true))
         .isInstanceOf(WebhookException.class)
         .hasMessage("url refused: 127.0.0.1, a loopback address outside webhooks.allowed-networks")
         .satisfies(e -> assertThat(((WebhookException) e).reason()).isEqualTo(Reason.INVALID));
-    assertThatThrownBy(() -> webhooks.create(ROOT, WebhookScope.GLOBAL, "http://localhost:9/in", null, null, null, true))
+    assertThatThrownBy(() -> webhooks.create(ROOT, Scope.GLOBAL, "http://localhost:9/in", null, null, null, true))
         .hasMessageContaining("localhost resolves to").hasMessageContaining("loopback");
-    assertThatThrownBy(() -> webhooks.create(ROOT, WebhookScope.GLOBAL, "http://169.254.169.254/latest/meta-data", null,
+    assertThatThrownBy(() -> webhooks.create(ROOT, Scope.GLOBAL, "http://169.254.169.254/latest/meta-data", null,
         null, null, true)).hasMessageContaining("a metadata address");
-    assertThatThrownBy(() -> webhooks.create(ROOT, WebhookScope.GLOBAL, "http://[fd00:ec2::254]/", null, null, null,
+    assertThatThrownBy(() -> webhooks.create(ROOT, Scope.GLOBAL, "http://[fd00:ec2::254]/", null, null, null,
         true)).hasMessageContaining("a metadata address");
-    assertThatThrownBy(() -> webhooks.create(ROOT, WebhookScope.GLOBAL, "http://10.1.2.3/", null, null, null, true))
+    assertThatThrownBy(() -> webhooks.create(ROOT, Scope.GLOBAL, "http://10.1.2.3/", null, null, null, true))
         .hasMessageContaining("a private address");
   }
 
@@ -368,13 +369,13 @@ abstract class WebhooksContract {
         .hasMessageContaining("longer than 1000");
     assertThatThrownBy(() -> webhooks.create(ROOT, APP, "gopher://example.com/", null, null, null, true))
         .hasMessageContaining("http:// or https://");
-    assertThatThrownBy(() -> WebhookScope.namespace("Acme/Team")).hasMessageContaining("invalid namespace");
-    assertThatThrownBy(() -> WebhookScope.repository("UPPER/case")).hasMessageContaining("invalid repository name");
+    assertThatThrownBy(() -> Scope.namespace("Acme/Team")).hasMessageContaining("invalid namespace");
+    assertThatThrownBy(() -> Scope.repository("UPPER/case")).hasMessageContaining("invalid repository name");
     assertThatThrownBy(() -> webhooks.rotate(ROOT, create(ROOT, APP, "/r", null).webhook().id(), Duration.ofDays(8)))
         .hasMessageContaining("overlap must be between PT0S and PT168H");
 
     JdbcWebhookStore store = new JdbcWebhookStore(json);
-    WebhookScope full = WebhookScope.repository("acme/full");
+    Scope full = Scope.repository("acme/full");
     database.db.inTransaction(tx -> {
       for (int i = 0; i < Webhooks.MAX_PER_SCOPE; i++) {
         store.insert(tx, new WebhookStore.NewWebhook(full, new WebhookStore.Settings(receiver.url("/"), null,
@@ -390,20 +391,20 @@ abstract class WebhooksContract {
   @Test
   void onlyThoseWhoManageAScopeReachItsWebhooks() {
     start();
-    long global = create(ROOT, WebhookScope.GLOBAL, "/g", null).webhook().id();
+    long global = create(ROOT, Scope.GLOBAL, "/g", null).webhook().id();
     long app = create(ALICE, APP, "/a", null).webhook().id();
     assertThat(reason(() -> webhooks.list(Principal.anonymous(), APP))).isEqualTo(Reason.FORBIDDEN);
     assertThat(reason(() -> webhooks.list(BOB, APP))).as("sees the repository, may not manage").isEqualTo(Reason.FORBIDDEN);
-    assertThat(reason(() -> webhooks.list(BOB, WebhookScope.repository("acme/secret")))).isEqualTo(Reason.NOT_FOUND);
-    assertThat(reason(() -> webhooks.list(ALICE, WebhookScope.GLOBAL))).isEqualTo(Reason.FORBIDDEN);
-    assertThat(reason(() -> webhooks.create(ALICE, WebhookScope.namespace("other"), receiver.url("/"), null, null,
+    assertThat(reason(() -> webhooks.list(BOB, Scope.repository("acme/secret")))).isEqualTo(Reason.NOT_FOUND);
+    assertThat(reason(() -> webhooks.list(ALICE, Scope.GLOBAL))).isEqualTo(Reason.FORBIDDEN);
+    assertThat(reason(() -> webhooks.create(ALICE, Scope.namespace("other"), receiver.url("/"), null, null,
         null, true))).isEqualTo(Reason.FORBIDDEN);
     assertThat(reason(() -> webhooks.get(ALICE, global))).as("by id, others' webhooks do not exist")
         .isEqualTo(Reason.NOT_FOUND);
     assertThat(reason(() -> webhooks.delete(BOB, app))).isEqualTo(Reason.NOT_FOUND);
     assertThat(reason(() -> webhooks.get(ROOT, 999_999))).isEqualTo(Reason.NOT_FOUND);
     assertThat(webhooks.list(ALICE, APP)).extracting(Webhook::id).containsExactly(app);
-    assertThat(webhooks.list(ROOT, WebhookScope.GLOBAL)).extracting(Webhook::id).containsExactly(global);
+    assertThat(webhooks.list(ROOT, Scope.GLOBAL)).extracting(Webhook::id).containsExactly(global);
     webhooks.delete(ALICE, app);
     assertThat(webhooks.list(ALICE, APP)).isEmpty();
     assertThat(events.search(new EventQuery(0, 10, RepositoryName.of("acme/app"), null, null, null, null)))
@@ -488,8 +489,8 @@ abstract class WebhooksContract {
   @Test
   void aHangingReceiverTimesOutWithoutHoldingUpTheOthers() throws Exception {
     start(loopbackAllowed(), Duration.ofMillis(300), Duration.ofHours(1), 2);
-    long hanging = create(ALICE, WebhookScope.namespace("acme"), "/hang", null).webhook().id();
-    create(ALICE, WebhookScope.namespace("acme"), "/ok", null);
+    long hanging = create(ALICE, Scope.namespace("acme"), "/hang", null).webhook().id();
+    create(ALICE, Scope.namespace("acme"), "/ok", null);
     receiver.answer(r -> path(r, "/hang") ? Answer.HANG : Answer.OK);
     for (int i = 0; i < 6; i++) {
       append(EventType.TAG_PUSHED, "acme/r" + i, "v1");

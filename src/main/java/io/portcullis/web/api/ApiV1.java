@@ -21,6 +21,9 @@ import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.Scheduler;
 import io.portcullis.mirror.MirrorService;
+import io.portcullis.policy.gate.EffectiveFindings;
+import io.portcullis.policy.gate.Exemptions;
+import io.portcullis.policy.gate.PullGates;
 import io.portcullis.policy.PolicyPermissions;
 import io.portcullis.policy.PolicyService;
 import io.portcullis.repository.RepositoryService;
@@ -42,6 +45,7 @@ import io.portcullis.shared.Caller;
 import io.portcullis.shared.MediaTypes;
 import io.portcullis.shared.RegistryException;
 import io.portcullis.shared.RepositoryName;
+import io.portcullis.shared.Scope;
 import io.portcullis.web.ErrorModel;
 import io.portcullis.web.Exchange;
 import io.portcullis.webhooks.Webhooks;
@@ -85,6 +89,8 @@ public final class ApiV1 {
   private final JobQueue jobs;
   private final Scheduler schedules;
   private final SbomExporter sboms;
+  private final PullGates gates;
+  private final Exemptions exemptions;
   private final ObjectMapper json;
   private final OpenApiDocument openApi;
   private final Router router;
@@ -99,13 +105,19 @@ public final class ApiV1 {
    *                 rules behind {@code /immutability-rules} ({@link PolicyApi})
    * @param quotas   storage quotas behind {@code /quotas} ({@link QuotaApi})
    * @param retention pruning policies behind {@code /repositories/{name}/retention} ({@link RetentionApi})
+   * @param gates    pull gates and, with {@code exemptions}, the CVE allowlists ({@link PullGatesApi}); the
+   *                 scan views count findings as {@code exemptions} leave them
    * @param gc       garbage collection behind {@code /gc/runs} ({@link GcApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
       Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, CacheService caches,
       PolicyService policies, RepositoryService repositories, PolicyPermissions policyPermissions, QuotaService quotas,
-      RetentionService retention, GcService gc, OidcSignIn oidc, ObjectMapper json) {
+      RetentionService retention, PullGates gates, Exemptions exemptions, GcService gc,
+      OidcSignIn oidc, ObjectMapper json,
+      java.time.Clock clock) {
+    this.gates = gates;
+    this.exemptions = exemptions;
     this.oidc = oidc;
     this.events = events;
     this.authentication = new ApiAuthentication(tokens, logins);
@@ -119,12 +131,13 @@ public final class ApiV1 {
     this.sboms = new SbomExporter(json);
     this.json = json;
     this.openApi = OpenApiDocument.load(json);
+    PullGatesApi gatesApi = new PullGatesApi(gates, exemptions, authentication, json, clock);
     this.router = buildRouter(new IdentityApi(identity, authentication, json),
         new WebhooksApi(webhooks, authentication, json), new MirrorApi(mirrors, authentication, access,
             (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
         new CacheApi(caches, authentication, identity, json),
         new PolicyApi(policies, repositories, policyPermissions, authentication, json),
-        new QuotaApi(quotas, authentication, identity, json), new RetentionApi(retention, authentication, access, json),
+        new QuotaApi(quotas, authentication, identity, json), new RetentionApi(retention, authentication, access, json), gatesApi,
         new GcApi(gc, authentication, identity, json));
   }
 
@@ -153,7 +166,8 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      CacheApi cacheApi, PolicyApi policyApi, QuotaApi quotaApi, RetentionApi retentionApi, GcApi gcApi) {
+      CacheApi cacheApi, PolicyApi policyApi, QuotaApi quotaApi, RetentionApi retentionApi, PullGatesApi gatesApi,
+      GcApi gcApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -208,10 +222,15 @@ public final class ApiV1 {
       ex.sendJson(202, json, jobs.find(id).map(this::jobJson).orElseThrow());
     });
     r.add("GET", manifest + "/scan/layers", "api.scan.layers",
-        (ex, p) -> ex.sendJson(200, json, layers(platformScan(ex, manifest(ex, p, Action.PULL).manifest()))));
+        (ex, p) -> ex.sendJson(200, json, layers(platformImage(ex, manifest(ex, p, Action.PULL)))));
     r.add("GET", manifest + "/scan/components", "api.scan.components",
-        (ex, p) -> ex.sendJson(200, json, components(ex, platformScan(ex, manifest(ex, p, Action.PULL).manifest()))));
+        (ex, p) -> ex.sendJson(200, json, components(ex, platformImage(ex, manifest(ex, p, Action.PULL)))));
     r.add("GET", manifest + "/sbom", "api.sbom", (ex, p) -> sbom(ex, manifest(ex, p, Action.PULL)));
+    r.add("GET", manifest + "/pull-gate", "api.pull_gate.verdict", (ex, p) -> {
+      ManifestRef m = manifest(ex, p, Action.PULL);
+      ex.sendJson(200, json, verdict(gatesApi, gates.evaluate(m.name(), m.manifest())));
+    });
+    gatesApi.addRoutes(r);
     webhooksApi.addRoutes(r);
     mirrorApi.addRoutes(r);
     cacheApi.addRoutes(r);
@@ -238,8 +257,18 @@ public final class ApiV1 {
         caller));
   }
 
+  private ObjectNode verdict(PullGatesApi gatesApi, PullGates.Verdict verdict) {
+    ObjectNode body = json.createObjectNode();
+    body.put("allowed", verdict.allowed());
+    body.put("reason", verdict.reason());
+    body.put("message", verdict.message());
+    ArrayNode list = body.putArray("gates");
+    verdict.gates().forEach(g -> list.add(gatesApi.gate(g)));
+    return body;
+  }
+
   private void sbom(Exchange ex, ManifestRef ref) throws IOException {
-    ImageScan scan = platformScan(ex, ref.manifest());
+    ImageScan scan = platformImage(ex, ref).scan().orElseThrow();
     ImageInventory inventory = scans.inventory(scan.digest())
         .orElseThrow(() -> new Problem(409, "Conflict", "the image has no successful scan yet").failure());
     String format = Optional.ofNullable(ex.query("format")).orElse("cyclonedx");
@@ -252,50 +281,37 @@ public final class ApiV1 {
         json.writeValueAsBytes(document));
   }
 
-  /** One platform of the manifest: the manifest itself, or the index entry chosen by {@code platform}. */
-  private ImageScan platformScan(Exchange ex, ManifestService.Manifest manifest) throws IOException {
-    String target = manifest.digest().toString();
-    if (MediaTypes.isIndex(manifest.mediaType())) {
-      String wanted = ex.query("platform");
-      target = platforms(manifest).stream().filter(p -> wanted == null || p.name().equals(wanted)).findFirst()
-          .orElseThrow(() -> Problem.notFound("no platform " + wanted + " in " + manifest.digest()).failure())
-          .digest();
+  /**
+   * One platform of the manifest, with exemptions applied: the manifest itself, or the index entry chosen by
+   * {@code platform}; 409 when it has no scan.
+   */
+  private EffectiveFindings.Image platformImage(Exchange ex, ManifestRef ref) {
+    EffectiveFindings findings = exemptions.effectiveFindings(ref.name(), ref.manifest());
+    String wanted = ex.query("platform");
+    EffectiveFindings.Image image = findings.images().stream()
+        .filter(i -> wanted == null || i.platform() == null || i.platform().equals(wanted)).findFirst()
+        .orElseThrow(() -> Problem.notFound("no platform " + wanted + " in " + ref.manifest().digest()).failure());
+    if (image.scan().isEmpty()) {
+      throw new Problem(409, "Conflict", "image " + image.digest() + " has not been scanned yet").failure();
     }
-    String digest = target;
-    return scans.result(digest)
-        .orElseThrow(() -> new Problem(409, "Conflict", "image " + digest + " has not been scanned yet").failure());
+    return image;
   }
 
-  private record Platform(String name, String digest) {}
-
-  private List<Platform> platforms(ManifestService.Manifest manifest) throws IOException {
-    List<Platform> platforms = new ArrayList<>();
-    for (JsonNode child : json.readTree(manifest.payload()).path("manifests")) {
-      JsonNode p = child.path("platform");
-      String name = p.isMissingNode() ? "unknown" : p.path("os").asText() + "/" + p.path("architecture").asText()
-          + (p.hasNonNull("variant") ? "/" + p.path("variant").asText() : "");
-      platforms.add(new Platform(name, child.path("digest").asText()));
-    }
-    return platforms;
-  }
-
-  private ObjectNode summary(RepositoryName name, ManifestService.Manifest manifest) throws IOException {
+  private ObjectNode summary(RepositoryName name, ManifestService.Manifest manifest) {
     ObjectNode body = json.createObjectNode();
     body.put("repository", name.value());
     body.put("digest", manifest.digest().toString());
     body.put("mediaType", manifest.mediaType());
-    List<Platform> platforms = MediaTypes.isIndex(manifest.mediaType()) ? platforms(manifest)
-        : List.of(new Platform(null, manifest.digest().toString()));
+    EffectiveFindings findings = exemptions.effectiveFindings(name, manifest);
     ArrayNode list = body.putArray("platforms");
-    List<Finding> all = new ArrayList<>();
     String overall = ImageScan.SUCCEEDED;
-    for (Platform platform : platforms) {
+    for (EffectiveFindings.Image image : findings.images()) {
       ObjectNode entry = list.addObject();
-      if (platform.name() != null) {
-        entry.put("platform", platform.name());
+      if (image.platform() != null) {
+        entry.put("platform", image.platform());
       }
-      entry.put("digest", platform.digest());
-      Optional<ImageScan> scan = scans.result(platform.digest());
+      entry.put("digest", image.digest());
+      Optional<ImageScan> scan = image.scan();
       if (scan.isEmpty()) {
         entry.put("status", "not_scanned");
         overall = "not_scanned";
@@ -313,13 +329,14 @@ public final class ApiV1 {
       entry.put("vulnerabilityDbVersion", s.vulndbVersion());
       entry.put("scannedAt", Instant.ofEpochMilli(s.scannedAt()).toString());
       entry.put("matchedAt", Instant.ofEpochMilli(s.matchedAt()).toString());
-      entry.set("counts", counts(s.counts()));
-      entry.set("fixableCounts", counts(SeverityCounts.of(s.findings().stream().filter(f -> f.fixedVersion() != null)
-          .toList())));
-      all.addAll(s.findings());
+      entry.set("counts", counts(image.counts()));
+      entry.set("fixableCounts", counts(SeverityCounts.of(image.inForce().stream()
+          .filter(f -> f.fixedVersion() != null).toList())));
+      entry.put("suppressed", image.suppressedCount());
     }
     body.put("status", overall);
-    body.set("counts", counts(SeverityCounts.of(all)));
+    body.set("counts", counts(findings.counts()));
+    body.put("suppressed", findings.suppressedCount());
     return body;
   }
 
@@ -329,7 +346,8 @@ public final class ApiV1 {
   }
 
   /** Layers view: for each layer its command and the vulnerable components it introduced. */
-  private ObjectNode layers(ImageScan scan) throws IOException {
+  private ObjectNode layers(EffectiveFindings.Image image) throws IOException {
+    ImageScan scan = image.scan().orElseThrow();
     ObjectNode body = json.createObjectNode();
     body.put("digest", scan.digest());
     body.put("status", scan.status());
@@ -343,15 +361,30 @@ public final class ApiV1 {
       entry.put("command", i < scan.history().size() ? scan.history().get(i) : null);
       entry.put("packages", inventory.map(inv -> inv.packages().stream().filter(p -> layer.equals(p.layerDigest()))
           .count()).orElse(0L));
-      List<Finding> introduced = scan.findings().stream().filter(f -> layer.equals(f.layerDigest())).toList();
-      entry.set("counts", counts(SeverityCounts.of(introduced)));
-      entry.set("vulnerabilities", json.valueToTree(introduced));
+      List<EffectiveFindings.Assessed> introduced = image.findings().stream()
+          .filter(a -> layer.equals(a.finding().layerDigest())).toList();
+      entry.set("counts", counts(SeverityCounts.of(introduced.stream().filter(EffectiveFindings.Assessed::inForce)
+          .map(EffectiveFindings.Assessed::finding).toList())));
+      ArrayNode vulnerabilities = entry.putArray("vulnerabilities");
+      introduced.forEach(a -> vulnerabilities.add(finding(a)));
     }
     return body;
   }
 
-  /** Components view: every finding, filtered and sorted. */
-  private ObjectNode components(Exchange ex, ImageScan scan) {
+  /** A finding as the views show it, with {@code suppression} (source and reason) when it does not count. */
+  private ObjectNode finding(EffectiveFindings.Assessed assessed) {
+    ObjectNode node = json.valueToTree(assessed.finding());
+    if (assessed.inForce()) {
+      node.putNull("suppression");
+    } else {
+      node.putObject("suppression").put("source", assessed.suppression().source().wireName())
+          .put("reason", assessed.suppression().reason());
+    }
+    return node;
+  }
+
+  /** Components view: every finding, filtered and sorted; suppressed ones are listed, marked. */
+  private ObjectNode components(Exchange ex, EffectiveFindings.Image image) {
     Set<SeverityBucket> severities = parseSeverities(ex.query("severity"));
     boolean fixableOnly = "true".equals(ex.query("fixable"));
     String q = Optional.ofNullable(ex.query("q")).map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
@@ -364,16 +397,17 @@ public final class ApiV1 {
           .thenComparing(Finding::vulnerabilityId);
       default -> throw Problem.badRequest("sort must be severity, package, id or cvss").failure();
     };
-    List<Finding> selected = scan.findings().stream()
-        .filter(f -> severities.isEmpty() || severities.contains(f.severity()))
-        .filter(f -> !fixableOnly || f.fixedVersion() != null)
-        .filter(f -> q == null || f.allIds().stream().anyMatch(id -> id.toLowerCase(Locale.ROOT).contains(q))
-            || f.packageName().toLowerCase(Locale.ROOT).contains(q))
-        .sorted(order).toList();
+    List<EffectiveFindings.Assessed> selected = image.findings().stream()
+        .filter(a -> severities.isEmpty() || severities.contains(a.finding().severity()))
+        .filter(a -> !fixableOnly || a.finding().fixedVersion() != null)
+        .filter(a -> q == null || a.finding().allIds().stream().anyMatch(id -> id.toLowerCase(Locale.ROOT).contains(q))
+            || a.finding().packageName().toLowerCase(Locale.ROOT).contains(q))
+        .sorted(Comparator.comparing(EffectiveFindings.Assessed::finding, order)).toList();
     ObjectNode body = json.createObjectNode();
-    body.put("digest", scan.digest());
+    body.put("digest", image.digest());
     body.put("total", selected.size());
-    body.set("components", json.valueToTree(selected));
+    ArrayNode components = body.putArray("components");
+    selected.forEach(a -> components.add(finding(a)));
     return body;
   }
 
@@ -576,6 +610,24 @@ public final class ApiV1 {
           + ", such as " + MAX_WAIT.toSeconds() + "s").failure();
     }
     return Duration.ofSeconds(Integer.parseInt(seconds.group(1)));
+  }
+
+  /** The scope named by the {@code namespace} path variable; 400 for a name that cannot be one. */
+  static Scope namespaceScope(Router.Params p) {
+    return scope(() -> Scope.namespace(p.get("namespace")));
+  }
+
+  /** The scope named by the {@code name} path variable; 400 for a name that cannot be one. */
+  static Scope repositoryScope(Router.Params p) {
+    return scope(() -> Scope.repository(p.get("name")));
+  }
+
+  private static Scope scope(java.util.function.Supplier<Scope> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest(e.getMessage()).failure();
+    }
   }
 
   static int intParam(Exchange ex, String name, int fallback, int min, int max) {

@@ -10,7 +10,7 @@ import io.portcullis.webhooks.Delivery;
 import io.portcullis.webhooks.Webhook;
 import io.portcullis.webhooks.WebhookEvents;
 import io.portcullis.webhooks.WebhookException;
-import io.portcullis.webhooks.WebhookScope;
+import io.portcullis.shared.Scope;
 import io.portcullis.webhooks.Webhooks;
 import java.io.IOException;
 import java.time.Duration;
@@ -47,9 +47,9 @@ final class WebhooksApi {
 
   /** Adds the routes; the repository ones must come before the repository catch-all. */
   void addRoutes(Router r) {
-    scope(r, "/webhooks", "api.webhooks", p -> WebhookScope.GLOBAL);
-    scope(r, "/namespaces/{namespace}/webhooks", "api.namespace.webhooks", p -> WebhookScope.namespace(p.get("namespace")));
-    scope(r, "/repositories/{name...}/webhooks", "api.repository.webhooks", p -> WebhookScope.repository(p.get("name")));
+    scope(r, "/webhooks", "api.webhooks", p -> Scope.GLOBAL);
+    scope(r, "/namespaces/{namespace}/webhooks", "api.namespace.webhooks", ApiV1::namespaceScope);
+    scope(r, "/repositories/{name...}/webhooks", "api.repository.webhooks", ApiV1::repositoryScope);
     String one = "/webhooks/{id}";
     r.add("GET", one, "api.webhook", op((ex, p, who) -> ex.sendJson(200, json, webhook(webhooks.get(who, id(p))))));
     r.add("PATCH", one, "api.webhook", op((ex, p, who) -> {
@@ -91,7 +91,7 @@ final class WebhooksApi {
         accepted(ex, webhooks.redeliver(who, id(p), deliveryId(p)))));
   }
 
-  private void scope(Router r, String template, String name, Function<Router.Params, WebhookScope> scope) {
+  private void scope(Router r, String template, String name, Function<Router.Params, Scope> scope) {
     r.add("GET", template, name, op((ex, p, who) -> {
       ObjectNode body = json.createObjectNode();
       ArrayNode items = body.putArray("items");
@@ -145,7 +145,7 @@ final class WebhooksApi {
 
   private ObjectNode webhook(Webhook w) {
     ObjectNode node = json.createObjectNode().put("id", w.id()).put("scope", w.scope().kind().wireName());
-    if (w.scope().kind() == WebhookScope.Kind.GLOBAL) {
+    if (w.scope().kind() == Scope.Kind.GLOBAL) {
       node.putNull("scopeName");
     } else {
       node.put("scopeName", w.scope().name());

@@ -92,6 +92,19 @@ public final class TokenAuthorizer implements Authorizer {
   }
 
   @Override
+  public Principal principal(Exchange ex) {
+    String bearer = bearer(ex);
+    if (bearer == null) {
+      return Principal.anonymous();
+    }
+    try {
+      return tokens.verify(bearer).principal();
+    } catch (InvalidTokenException e) {
+      return Principal.anonymous();
+    }
+  }
+
+  @Override
   public String challengeHeader(Exchange ex, AccessChallenge challenge) {
     StringBuilder header = new StringBuilder("Bearer realm=\"")
         .append(publicUrl.isEmpty() ? ex.baseUrl() : publicUrl).append("/auth/token\",service=\"")

@@ -7,6 +7,7 @@ import io.portcullis.auth.Action;
 import io.portcullis.auth.ResourceType;
 import io.portcullis.mirror.cache.Cache;
 import io.portcullis.mirror.cache.PullThroughCache;
+import io.portcullis.policy.gate.PullGates;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService.Reference;
 import io.portcullis.registry.ManifestService;
@@ -43,12 +44,15 @@ public final class RegistryApi {
   private final RepositoryService repositories;
   private final PullThroughCache cache;
   private final Authorizer authorizer;
+  private final PullGates gates;
   private final ObjectMapper json;
 
   /** @param cache consulted for repositories of a cache namespace: their reads may fetch, their pushes are refused */
   public RegistryApi(ManifestService manifests, BlobService blobs, UploadService uploads,
-      RepositoryService repositories, PullThroughCache cache, Authorizer authorizer, ObjectMapper json) {
+      RepositoryService repositories, PullThroughCache cache, Authorizer authorizer, PullGates gates,
+      ObjectMapper json) {
     this.manifests = manifests;
+    this.gates = gates;
     this.blobs = blobs;
     this.uploads = uploads;
     this.repositories = repositories;
@@ -118,23 +122,23 @@ public final class RegistryApi {
         Optional<Cache> covering = cache.covering(name);
         ManifestService.Manifest m;
         if (covering.isPresent()) {
-          PullThroughCache.Served served = cache.manifest(covering.get(), name, reference, !head, caller);
+          PullThroughCache.Served served = cache.manifest(covering.get(), name, reference, false, caller);
           if (served.warning() != null) {
             ex.header("Warning", "110 - \"" + served.warning().replace("\\", "\\\\").replace("\"", "\\\"")
                 + "\"");
           }
           m = served.manifest();
         } else {
-          m = manifests.get(name, reference, !head, caller);
+          m = manifests.get(name, reference, false, caller);
         }
-        ex.header("Docker-Content-Digest", m.digest().toString());
-        ex.header("ETag", "\"" + m.digest() + "\"");
-        if (head) {
-          ex.header(HttpHeader.CONTENT_TYPE.asString(), m.mediaType());
-          ex.sendEmpty(200, m.size());
-        } else {
-          ex.send(200, m.mediaType(), m.payload());
+        // HEAD is not gated: its answer has no body to carry the refusal's reason, and reveals no content.
+        // Clients GET the manifest next and are refused there, reason included. The gate runs before the
+        // pull is recorded: a refused pull is no pull.
+        if (!head) {
+          gates.admit(name, m, () -> authorizer.principal(ex));
+          manifests.recordPull(name, reference, m, caller);
         }
+        sendManifest(ex, m, head);
       }
       case "PUT" -> {
         Caller caller = authorizer.require(ex, ResourceType.REPOSITORY, name.value(), Action.PULL, Action.PUSH);
@@ -155,6 +159,17 @@ public final class RegistryApi {
         ex.sendEmpty(202, 0);
       }
       default -> throw methodNotAllowed(ex);
+    }
+  }
+
+  private static void sendManifest(Exchange ex, ManifestService.Manifest m, boolean head) throws IOException {
+    ex.header("Docker-Content-Digest", m.digest().toString());
+    ex.header("ETag", "\"" + m.digest() + "\"");
+    if (head) {
+      ex.header(HttpHeader.CONTENT_TYPE.asString(), m.mediaType());
+      ex.sendEmpty(200, m.size());
+    } else {
+      ex.send(200, m.mediaType(), m.payload());
     }
   }
 

@@ -10,7 +10,7 @@ import io.portcullis.webhooks.Delivery;
 import io.portcullis.webhooks.PayloadFormat;
 import io.portcullis.webhooks.Webhook;
 import io.portcullis.webhooks.WebhookEvents;
-import io.portcullis.webhooks.WebhookScope;
+import io.portcullis.shared.Scope;
 import io.portcullis.webhooks.WebhookStore;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
@@ -46,7 +46,7 @@ public final class JdbcWebhookStore implements WebhookStore {
   }
 
   @Override
-  public int count(Tx tx, WebhookScope scope) {
+  public int count(Tx tx, Scope scope) {
     return tx.handle().createQuery("SELECT COUNT(*) FROM webhooks WHERE scope = ? AND scope_name = ?")
         .bind(0, scope.kind().wireName()).bind(1, scope.name()).mapTo(Integer.class).one();
   }
@@ -72,7 +72,7 @@ public final class JdbcWebhookStore implements WebhookStore {
   }
 
   @Override
-  public List<Webhook> list(Tx tx, WebhookScope scope) {
+  public List<Webhook> list(Tx tx, Scope scope) {
     return tx.handle().createQuery("SELECT " + WEBHOOK + " FROM webhooks w WHERE w.scope = ? AND w.scope_name = ? "
             + "ORDER BY w.id")
         .bind(0, scope.kind().wireName()).bind(1, scope.name()).map((rs, ctx) -> webhook(rs)).list();
@@ -104,7 +104,7 @@ public final class JdbcWebhookStore implements WebhookStore {
   }
 
   @Override
-  public int deleteAll(Tx tx, WebhookScope scope) {
+  public int deleteAll(Tx tx, Scope scope) {
     return tx.handle().createUpdate("DELETE FROM webhooks WHERE scope = ? AND scope_name = ?")
         .bind(0, scope.kind().wireName()).bind(1, scope.name()).execute();
   }
@@ -298,7 +298,7 @@ public final class JdbcWebhookStore implements WebhookStore {
         EventType.fromWireName(type).ifPresent(events::add);
       }
     }
-    return new Webhook(rs.getLong("id"), new WebhookScope(WebhookScope.Kind.fromWireName(kind), rs.getString("scope_name")),
+    return new Webhook(rs.getLong("id"), new Scope(Scope.Kind.fromWireName(kind), rs.getString("scope_name")),
         rs.getString("url"), events, PayloadFormat.fromWireName(rs.getString("format")), rs.getString("description"),
         rs.getBoolean("enabled"), rs.getString("disabled_reason"), instant(rs, "disabled_at"),
         rs.getInt("consecutive_failures"), instant(rs, "failing_since"), instant(rs, "last_success_at"),

@@ -16,7 +16,7 @@ import io.portcullis.webhooks.Delivery;
 import io.portcullis.webhooks.PayloadFormat;
 import io.portcullis.webhooks.Webhook;
 import io.portcullis.webhooks.WebhookEvents;
-import io.portcullis.webhooks.WebhookScope;
+import io.portcullis.shared.Scope;
 import io.portcullis.webhooks.WebhookStore;
 import io.portcullis.webhooks.WebhookStore.Attempt;
 import io.portcullis.webhooks.WebhookStore.Claim;
@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
 
 /** The webhook tables on each database the registry runs on. */
 abstract class WebhookStoreContract {
-  static final WebhookScope APP = WebhookScope.repository("acme/app");
-  static final WebhookScope ACME = WebhookScope.namespace("acme");
+  static final Scope APP = Scope.repository("acme/app");
+  static final Scope ACME = Scope.namespace("acme");
   static final WebhookStore.Settings SETTINGS = new WebhookStore.Settings("https://hooks.example.com/in",
       null, PayloadFormat.PORTCULLIS, "ci");
 
@@ -87,7 +87,7 @@ abstract class WebhookStoreContract {
     return read(tx -> store.backlog(tx, now()));
   }
 
-  long webhook(WebhookScope scope) {
+  long webhook(Scope scope) {
     return db.inTransaction(tx -> store.insert(tx, new WebhookStore.NewWebhook(scope, SETTINGS, null, "alice"), now()));
   }
 
@@ -123,14 +123,14 @@ abstract class WebhookStoreContract {
   void keepsWebhooksPerScope() {
     long repo = webhook(APP);
     long namespace = webhook(ACME);
-    long global = webhook(WebhookScope.GLOBAL);
+    long global = webhook(Scope.GLOBAL);
     db.inTransaction(tx -> {
       long disabled = store.insert(tx, new WebhookStore.NewWebhook(APP, new WebhookStore.Settings("http://h/",
           EnumSet.of(EventType.TAG_PUSHED, EventType.SCAN_FAILED), PayloadFormat.CLOUDEVENTS, null), "created disabled",
           "bob"), now());
       assertThat(store.count(tx, APP)).isEqualTo(2);
       assertThat(store.list(tx, APP)).extracting(Webhook::id).containsExactly(repo, disabled);
-      assertThat(store.list(tx, WebhookScope.repository("acme/other"))).isEmpty();
+      assertThat(store.list(tx, Scope.repository("acme/other"))).isEmpty();
       Webhook d = store.find(tx, disabled).orElseThrow();
       assertThat(d.events()).containsExactlyInAnyOrder(EventType.TAG_PUSHED, EventType.SCAN_FAILED);
       assertThat(d.format()).isEqualTo(PayloadFormat.CLOUDEVENTS);
@@ -147,7 +147,7 @@ abstract class WebhookStoreContract {
       assertThat(w.createdBy()).isEqualTo("alice");
       assertThat(w.createdAt()).isEqualTo(clock.instant());
       assertThat(store.find(tx, namespace).orElseThrow().scope()).isEqualTo(ACME);
-      assertThat(store.find(tx, global).orElseThrow().scope()).isEqualTo(WebhookScope.GLOBAL);
+      assertThat(store.find(tx, global).orElseThrow().scope()).isEqualTo(Scope.GLOBAL);
       return null;
     });
     clock.advance(Duration.ofMinutes(1));
@@ -241,8 +241,8 @@ abstract class WebhookStoreContract {
   void findsTheEnabledWebhooksCoveringEvents() {
     long repo = webhook(APP);
     long namespace = webhook(ACME);
-    long global = webhook(WebhookScope.GLOBAL);
-    long elsewhere = webhook(WebhookScope.repository("other/app"));
+    long global = webhook(Scope.GLOBAL);
+    long elsewhere = webhook(Scope.repository("other/app"));
     long off = webhook(APP);
     db.inTransaction(tx -> {
       store.setEnabled(tx, off, false, "off", now());

@@ -1,0 +1,8 @@
+package io.portcullis.it;
+
+class SqlitePullGateIT extends PullGateContract {
+  @Override
+  TestRegistry.Backend backend() {
+    return TestRegistry.Backend.SQLITE;
+  }
+}
