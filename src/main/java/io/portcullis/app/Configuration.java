@@ -126,6 +126,11 @@ public final class Configuration {
     networkPolicy(Setting.MIRROR_ALLOWED_NETWORKS);
     duration(Setting.MIRROR_CONNECT_TIMEOUT);
     duration(Setting.MIRROR_READ_TIMEOUT);
+    duration(Setting.GC_GRACE);
+    if (!get(Setting.GC_INTERVAL).isEmpty()) {
+      duration(Setting.GC_INTERVAL);
+    }
+    oneOf(Setting.GC_DELETE_UNTAGGED, "true", "false");
     String proxy = get(Setting.MIRROR_PROXY);
     if (!proxy.isEmpty() && !proxy.matches("http://[^/:@]+:\\d{1,5}/?")) {
       throw new InvalidConfiguration("mirror.proxy must be http://HOST:PORT, not " + proxy);

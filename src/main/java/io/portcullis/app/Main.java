@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
         io.portcullis.cli.PolicyCommands.Policies.class, io.portcullis.cli.PolicyCommands.Rules.class,
         io.portcullis.cli.QuotaCommands.Quotas.class, io.portcullis.cli.RetentionCommands.Retention.class,
         io.portcullis.cli.GateCommands.Gates.class, io.portcullis.cli.GateCommands.Allowlist.class,
+        io.portcullis.cli.GcCommands.Gc.class,
         io.portcullis.cli.Probe.class})
 public final class Main implements Callable<Integer> {
 

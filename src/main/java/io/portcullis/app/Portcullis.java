@@ -28,6 +28,9 @@ import io.portcullis.jobs.JobQueue;
 import io.portcullis.jobs.JobHandler;
 import io.portcullis.jobs.JobRunner;
 import io.portcullis.jobs.Scheduler;
+import io.portcullis.gc.GarbageCollector;
+import io.portcullis.gc.GcService;
+import io.portcullis.gc.jdbc.JdbcGcStore;
 import io.portcullis.jobs.jdbc.JdbcJobStore;
 import io.portcullis.jobs.jdbc.JdbcScheduleStore;
 import io.portcullis.metadata.Database;
@@ -55,7 +58,9 @@ import io.portcullis.retention.jdbc.JdbcRetentionStore;
 import io.portcullis.registry.BlobService;
 import io.portcullis.registry.ManifestService;
 import io.portcullis.registry.UploadService;
+import io.portcullis.registry.RegistrySweep;
 import io.portcullis.registry.jdbc.JdbcBlobLinkStore;
+import io.portcullis.registry.jdbc.JdbcSweepStore;
 import io.portcullis.registry.jdbc.JdbcManifestStore;
 import io.portcullis.repository.RepositoryService;
 import io.portcullis.repository.jdbc.JdbcRepositoryStore;
@@ -187,8 +192,8 @@ public final class Portcullis implements AutoCloseable {
     JdbcSecretStore secrets = new JdbcSecretStore(db, clock);
     UploadService uploads = new UploadService(blobStore, blobs, clock, config.longValue(Setting.MAX_BLOB_BYTES),
         sealedRandomKey(secrets, box, "upload-state-key"));
-    ManifestService manifests = new ManifestService(db, new JdbcManifestStore(), blobs, repositories, events,
-        clock);
+    JdbcManifestStore manifestStore = new JdbcManifestStore();
+    ManifestService manifests = new ManifestService(db, manifestStore, blobs, repositories, events, clock);
     JobQueue jobQueue = new JobQueue(db, new JdbcJobStore(), clock);
     JobRunner jobs = new JobRunner(jobQueue, (int) config.longValue(Setting.JOBS_CONCURRENCY), Duration.ofSeconds(2));
     Scheduler scheduler = new Scheduler(db, new JdbcScheduleStore(), jobQueue, clock, jobs::nudge, Duration.ofSeconds(10));
@@ -275,8 +280,10 @@ public final class Portcullis implements AutoCloseable {
     PolicyService policies = new PolicyService(db, new JdbcPolicyStore(json), manifests, blobs, repositories, scans,
         candidates, events, policyPermissions, json, clock, metrics::policyEvaluated);
     events.subscribe(policies.subscriber());
+    GcService gc = garbageCollection(config, db, json, clock, events, jobs, scheduler, metrics, uploads,
+        new RegistrySweep(db, new JdbcSweepStore(), manifestStore, blobStore, manifests, blobs, repositories, events));
     ApiV1 api = new ApiV1(events, tokens, logins, accessController, manifests, scans, scanning, vulndb, jobQueue, scheduler,
-        identity, webhooks, mirrors, caches, policies, repositories, policyPermissions, quotas, retention, gates, exemptions,
+        identity, webhooks, mirrors, caches, policies, repositories, policyPermissions, quotas, retention, gates, exemptions, gc,
         oidcSignIn(config, box, publicUrl, credentials, tokens, json), json, clock);
 
     Portcullis[] self = new Portcullis[1];
@@ -327,6 +334,22 @@ public final class Portcullis implements AutoCloseable {
     log.info("Portcullis listening on {}:{} (data {}, metadata {})", listen.getHostString(), http.port(), dataDir,
         db.dialect().name().toLowerCase(java.util.Locale.ROOT));
     return portcullis;
+  }
+
+  /** Garbage collection as a job, on the {@code gc.interval} schedule unless that is empty (see garbage-collection.md). */
+  private static GcService garbageCollection(Configuration config, Database db, ObjectMapper json, Clock clock,
+      EventLog events, JobRunner jobs, Scheduler scheduler, Metrics metrics, UploadService uploads, RegistrySweep sweep) {
+    GarbageCollector collector = new GarbageCollector(sweep, uploads, clock, config.duration(Setting.GC_GRACE),
+        config.duration(Setting.UPLOAD_EXPIRY));
+    GcService gc = new GcService(db, new JdbcGcStore(json), collector, jobs, events, clock,
+        Boolean.parseBoolean(config.get(Setting.GC_DELETE_UNTAGGED)), metrics::gcFinished);
+    jobs.register(GcService.JOB_KIND, gc);
+    if (config.get(Setting.GC_INTERVAL).isEmpty()) {
+      scheduler.remove(GcService.SUBJECT);
+    } else {
+      scheduler.register(GcService.SUBJECT, GcService.JOB_KIND, config.duration(Setting.GC_INTERVAL));
+    }
+    return gc;
   }
 
   /**

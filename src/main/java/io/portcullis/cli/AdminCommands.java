@@ -73,21 +73,39 @@ public final class AdminCommands {
 
   /** Follows a job until it ends, printing its progress; returns 0 when it succeeded. */
   static int follow(ApiClient client, long id, boolean json, PrintStream out) throws Exception {
+    return followUntilEnd(() -> client.get("/jobs/" + id), job -> "job " + id + ": " + job.path("state").asText() + " "
+        + job.path("progress").path("done").asLong() + "/" + job.path("progress").path("total").asLong() + " "
+        + job.path("message").asText(""), json, out);
+  }
+
+  /** One look at what is followed: a job or a run, or null while it is not there yet. */
+  @FunctionalInterface
+  interface Poll {
+    JsonNode read() throws Exception;
+  }
+
+  /**
+   * Polls until what is followed is {@code succeeded} or {@code failed}, printing its line whenever it
+   * changes (as JSON: only the last state); returns 0 when it succeeded.
+   */
+  static int followUntilEnd(Poll poll, java.util.function.Function<JsonNode, String> line, boolean json,
+      PrintStream out) throws Exception {
     String last = "";
     while (true) {
-      JsonNode job = client.get("/jobs/" + id);
-      String state = job.path("state").asText();
-      String line = state + " " + job.path("progress").path("done").asLong() + "/"
-          + job.path("progress").path("total").asLong() + " " + job.path("message").asText("");
-      if (!json && !line.equals(last)) {
-        out.println("job " + id + ": " + line);
-        last = line;
-      }
-      if (state.equals("succeeded") || state.equals("failed")) {
-        if (json) {
-          print(out, job);
+      JsonNode node = poll.read();
+      if (node != null) {
+        String text = line.apply(node);
+        if (!json && !text.equals(last)) {
+          out.println(text);
+          last = text;
         }
-        return state.equals("succeeded") ? 0 : 1;
+        String state = node.path("state").asText();
+        if (state.equals("succeeded") || state.equals("failed")) {
+          if (json) {
+            print(out, node);
+          }
+          return state.equals("succeeded") ? 0 : 1;
+        }
       }
       Thread.sleep(500);
     }

@@ -282,30 +282,13 @@ public final class MirrorCommands {
    * its job will retry shows as a new run in {@code mirrors runs}.
    */
   static int follow(ApiClient client, long mirror, long job, boolean json, PrintStream out) throws Exception {
-    String last = "";
-    while (true) {
-      JsonNode run = null;
+    return AdminCommands.followUntilEnd(() -> {
       for (JsonNode r : client.get("/mirrors/" + mirror + "/runs").path("items")) {
         if (r.path("job").asLong() == job) {
-          run = r;
-          break;
+          return r;
         }
       }
-      if (run != null) {
-        String line = runLine(run);
-        if (!json && !line.equals(last)) {
-          out.println(line);
-          last = line;
-        }
-        String state = run.path("state").asText();
-        if (state.equals("succeeded") || state.equals("failed")) {
-          if (json) {
-            AdminCommands.print(out, run);
-          }
-          return state.equals("succeeded") ? 0 : 1;
-        }
-      }
-      Thread.sleep(500);
-    }
+      return null;
+    }, MirrorCommands::runLine, json, out);
   }
 }

@@ -37,6 +37,8 @@ public enum EventType {
   QUOTA_WARNING("quota.warning"),
   QUOTA_SET("quota.set"),
   QUOTA_REMOVED("quota.removed"),
+  /** A garbage collection run (or dry run) finished; the detail has what it freed. */
+  GC_COMPLETED("gc.completed"),
   CACHE_CREATED("cache.created"),
   CACHE_UPDATED("cache.updated"),
   CACHE_DELETED("cache.deleted"),

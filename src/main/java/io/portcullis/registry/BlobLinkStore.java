@@ -18,7 +18,11 @@ public interface BlobLinkStore {
   /** Records that the blob's bytes are stored, holding its row's lock until commit. */
   void upsertBlob(Tx tx, Digest digest, long size, long now);
 
-  /** Links the blob to the repository unless it is linked. */
+  /**
+   * Links the blob to the repository unless it is linked. An existing link is left as it is, its
+   * time too: renewing it would lock the row, and a manifest push holding that link while the same
+   * blob's upload commits would then deadlock with it.
+   */
   void link(Tx tx, RepositoryName repository, Digest digest, long now);
 
   /** Unlinks the blob from the repository; false when it was not linked. */

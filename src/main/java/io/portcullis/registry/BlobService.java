@@ -131,11 +131,6 @@ public final class BlobService implements RepositoryDeletionParticipant {
     return true;
   }
 
-  /** The size of the blob if linked to the repository, as {@code tx} sees it. */
-  OptionalLong linkedSize(Tx tx, RepositoryName repository, Digest digest) {
-    return links.linkedSize(tx, repository, digest);
-  }
-
   /** The size of the blob if linked to the repository, kept from deletion until commit (a manifest needs it). */
   OptionalLong holdLinked(Tx tx, RepositoryName repository, Digest digest) {
     return links.holdLinked(tx, repository, digest);
@@ -160,6 +155,11 @@ public final class BlobService implements RepositoryDeletionParticipant {
       links.link(tx, repository, digest, now);
       return null;
     });
+  }
+
+  /** Drops links garbage collection removed from this replica's cache. */
+  void forget(RepositoryName repository, java.util.Collection<Digest> digests) {
+    digests.forEach(digest -> linked.invalidate(key(repository, digest)));
   }
 
   /** Adds a check every new link must pass (wired at start-up, before the first request). */

@@ -169,7 +169,11 @@ public final class ManifestService implements RepositoryDeletionParticipant {
     db.inTransaction(tx -> {
       verifyReferences(tx, repository, manifest);
       repositories.ensure(tx, repository, caller);
-      store.insertManifest(tx, repository, manifest, now);
+      // Held once it is there: a collector deleting the (untagged) manifest right now makes this wait,
+      // and then it is stored again instead of a tag pointing at nothing.
+      if (!store.insertManifest(tx, repository, manifest, now) && !store.holdManifest(tx, repository, manifest.digest())) {
+        store.insertManifest(tx, repository, manifest, now);
+      }
       events.append(tx, Event.of(EventType.MANIFEST_PUSHED, at, caller, repository, manifest.digest(), tag,
           manifest.mediaType()));
       if (tag != null) {
@@ -249,7 +253,8 @@ public final class ManifestService implements RepositoryDeletionParticipant {
       if (blob.foreign()) {
         continue;
       }
-      if (blobs.linkedSize(tx, target, blob.digest()).isEmpty()
+      // Held, not just read: garbage collection must not unlink it before the copy references it.
+      if (blobs.holdLinked(tx, target, blob.digest()).isEmpty()
           && !blobs.mount(tx, target, source, blob.digest(), caller)) {
         throw RegistryError.MANIFEST_BLOB_UNKNOWN.exception(blob.digest() + " of " + source + "@" + digest);
       }
@@ -355,6 +360,11 @@ public final class ManifestService implements RepositoryDeletionParticipant {
       byDigest.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + '@'));
       tagDigests.asMap().keySet().removeIf(key -> key.startsWith(repository.value() + ':'));
     });
+  }
+
+  /** Drops manifests garbage collection deleted from this replica's cache. */
+  void forget(RepositoryName repository, java.util.Collection<Digest> digests) {
+    digests.forEach(digest -> byDigest.invalidate(manifestKey(repository, digest)));
   }
 
   /** A tag, the manifest it points at, and when it came to point there (pushed or moved). */

@@ -3,6 +3,7 @@ package io.portcullis.storage;
 import io.portcullis.shared.Digest;
 import java.io.IOException;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * Content-addressed storage of blob bytes, one copy per digest across all repositories, plus the
@@ -32,6 +33,12 @@ public interface BlobStore {
   void promote(StagedUpload upload, Digest digest) throws IOException;
 
   void delete(Digest digest) throws IOException;
+
+  /**
+   * Every stored blob, in no particular order; the caller closes the stream. Garbage collection
+   * compares it with the metadata to find bytes a crash left without their row.
+   */
+  Stream<StoredBlob> list() throws IOException;
 
   /** Proves the store accepts writes (readiness): writes, syncs and removes a small probe object. */
   void checkWritable() throws IOException;

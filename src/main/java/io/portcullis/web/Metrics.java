@@ -1,6 +1,8 @@
 package io.portcullis.web;
 
 import io.portcullis.events.EventLog;
+import io.portcullis.gc.GcReport;
+import io.portcullis.gc.GcRun;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
 import io.portcullis.mirror.MirrorRun;
@@ -57,6 +59,10 @@ public final class Metrics {
   private final Counter cacheFetches;
   private final Counter cacheStale;
   private final Counter quotaRefusals;
+  private final Counter gcRuns;
+  private final Counter gcFreedBytes;
+  private final Counter gcDeleted;
+  private final Histogram gcDurations;
   private final Counter tagsPruned;
 
   public Metrics(Clock clock) {
@@ -101,6 +107,17 @@ public final class Metrics {
     mirrorRequests = Counter.builder().name("portcullis_mirror_upstream_requests_total")
         .help("HTTP requests mirror runs sent to upstreams, by target repository").labelNames("mirror")
         .register(registry);
+    gcRuns = Counter.builder().name("portcullis_gc_runs_total")
+        .help("Garbage collection runs by outcome (succeeded, failed) and whether they were dry runs")
+        .labelNames("outcome", "dry_run").register(registry);
+    gcFreedBytes = Counter.builder().name("portcullis_gc_freed_bytes_total")
+        .help("Bytes garbage collection deleted from the blob store (blobs and orphaned files)").register(registry);
+    gcDeleted = Counter.builder().name("portcullis_gc_deleted_total")
+        .help("What garbage collection deleted, by kind (manifests, links, blobs, orphan_files, uploads)")
+        .labelNames("kind").register(registry);
+    gcDurations = Histogram.builder().name("portcullis_gc_duration_seconds")
+        .help("Duration of garbage collection runs, dry runs included")
+        .classicUpperBounds(1, 5, 30, 60, 300, 900, 3600, 10800).register(registry);
     cacheHits = Counter.builder().name("portcullis_cache_hits_total")
         .help("Pull-through cache reads served from what is stored (or confirmed current by a HEAD), by cache namespace")
         .labelNames("cache").register(registry);
@@ -229,6 +246,21 @@ public final class Metrics {
         .help("Webhook deliveries this server is sending right now")
         .callback(gauge -> gauge.call(inFlight.getAsInt()))
         .register(registry);
+  }
+
+  /** A finished garbage collection run (the collector's listener); a dry run freed nothing. */
+  public void gcFinished(GcRun run, Duration took) {
+    gcRuns.labelValues(run.state(), String.valueOf(run.dryRun())).inc();
+    gcDurations.observe(took.toNanos() / 1e9);
+    if (!run.dryRun()) {
+      GcReport r = run.report();
+      gcFreedBytes.inc(r.freedBytes());
+      gcDeleted.labelValues("manifests").inc(r.manifests());
+      gcDeleted.labelValues("links").inc(r.links());
+      gcDeleted.labelValues("blobs").inc(r.blobs());
+      gcDeleted.labelValues("orphan_files").inc(r.orphanFiles());
+      gcDeleted.labelValues("uploads").inc(r.uploads());
+    }
   }
 
   /** A promotion policy decision carried out (the policy service's listener). */

@@ -94,6 +94,7 @@ class LayeringTest {
         .layer("mirror").definedBy("io.portcullis.mirror..")
         .layer("policy").definedBy("io.portcullis.policy..")
         .layer("quota").definedBy("io.portcullis.quota..")
+        .layer("gc").definedBy("io.portcullis.gc..")
         .layer("retention").definedBy("io.portcullis.retention..")
         .layer("identity").definedBy("io.portcullis.identity..")
         .layer("repository").definedBy("io.portcullis.repository..")
@@ -105,7 +106,8 @@ class LayeringTest {
         .layer("auth").definedBy("io.portcullis.auth..")
         .layer("shared").definedBy("io.portcullis.shared..")
         .whereLayer("app").mayNotBeAccessedByAnyLayer()
-        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "policy", "quota", "retention", "identity",
+        .whereLayer("web").mayOnlyAccessLayers("registry", "scan", "mirror", "policy", "quota", "retention", "gc",
+            "identity",
             "repository", "webhooks", "events", "jobs", "storage", "metadata", "auth", "shared")
         .whereLayer("cli").mayOnlyAccessLayers("shared")
         .whereLayer("registry").mayOnlyAccessLayers("repository", "storage", "metadata", "events", "shared")
@@ -115,6 +117,7 @@ class LayeringTest {
             "auth", "shared")
         .whereLayer("scan").mayOnlyAccessLayers("repository", "metadata", "storage", "events", "jobs", "shared")
         .whereLayer("quota").mayOnlyAccessLayers("registry", "metadata", "events", "shared")
+        .whereLayer("gc").mayOnlyAccessLayers("registry", "storage", "jobs", "metadata", "events", "shared")
         .whereLayer("retention").mayOnlyAccessLayers("policy", "scan", "registry", "repository", "jobs", "events",
             "metadata", "shared")
         .whereLayer("identity").mayOnlyAccessLayers("repository", "auth", "metadata", "events", "shared")

@@ -2,10 +2,6 @@ package io.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +32,7 @@ class CrashSafetyIT {
 
   @Test
   void acknowledgedWritesSurviveSigkillAndStoreStaysConsistent() throws Exception {
-    int port = freePort();
+    int port = ServerProcess.freePort();
     String base = "http://127.0.0.1:" + port;
     Random random = new Random(7);
     List<Acknowledged> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -44,9 +40,9 @@ class CrashSafetyIT {
     List<RegistryClient> clients = java.util.stream.IntStream.range(0, WORKERS)
         .mapToObj(w -> new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD)).toList();
     for (int cycle = 0; cycle < CYCLES; cycle++) {
-      Process server = startServer(port);
+      Process server = ServerProcess.start(dataDir, port, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32"));
       try {
-        awaitHealthy(base, server);
+        ServerProcess.awaitHealthy(base, server);
         verify(base, acknowledged);
         int before = acknowledged.size();
         // Kill at a random moment once pushes are flowing, so every cycle interrupts real work.
@@ -57,9 +53,9 @@ class CrashSafetyIT {
       }
     }
     assertThat(acknowledged).as("pushes were acknowledged before the kills").hasSizeGreaterThan(CYCLES);
-    Process server = startServer(port);
+    Process server = ServerProcess.start(dataDir, port, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32"));
     try {
-      awaitHealthy(base, server);
+      ServerProcess.awaitHealthy(base, server);
       verify(base, acknowledged);
     } finally {
       server.destroy();
@@ -75,21 +71,21 @@ class CrashSafetyIT {
    */
   @Test
   void eventsCommittedBeforeASigkillAreDeliveredAfterTheRestart() throws Exception {
-    int port = freePort();
+    int port = ServerProcess.freePort();
     String base = "http://127.0.0.1:" + port;
     List<Acknowledged> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
-    Process server = startServer(port);
-    awaitHealthy(base, server);
+    Process server = ServerProcess.start(dataDir, port, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32"));
+    ServerProcess.awaitHealthy(base, server);
     server.destroy();
     server.waitFor();
     // Another replica took scan-on-push's lease and died: deliveries wait for the lease to run out, so
     // the kill below lands between commit and delivery for every push, not only when the race allows.
     update("INSERT INTO leases(name, holder, expires_at) VALUES ('events:scan-on-push', 'replica-that-died', "
         + (System.currentTimeMillis() + 30_000) + ")");
-    server = startServer(port);
+    server = ServerProcess.start(dataDir, port, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32"));
     long pendingAtKill;
     try {
-      awaitHealthy(base, server);
+      ServerProcess.awaitHealthy(base, server);
       List<RegistryClient> clients = java.util.stream.IntStream.range(0, WORKERS)
           .mapToObj(w -> new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD)).toList();
       pushUntilKilled(server, clients, 99, acknowledged, () -> acknowledged.size() >= 3 * WORKERS, 0);
@@ -105,9 +101,9 @@ class CrashSafetyIT {
     }
     assertThat(pendingAtKill).as("deliveries pending at the kill").isGreaterThanOrEqualTo(acknowledged.size());
 
-    server = startServer(port);
+    server = ServerProcess.start(dataDir, port, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32"));
     try {
-      awaitHealthy(base, server);
+      ServerProcess.awaitHealthy(base, server);
       for (int waited = 0; count("SELECT COUNT(*) FROM event_deliveries") > 0 && waited < 900; waited++) {
         Thread.sleep(100);
       }
@@ -128,15 +124,15 @@ class CrashSafetyIT {
    */
   @Test
   void webhookDeliveriesQueuedBeforeASigkillAreSentAfterTheRestart() throws Exception {
-    int port = freePort();
+    int port = ServerProcess.freePort();
     String base = "http://127.0.0.1:" + port;
     try (io.portcullis.webhooks.Receiver receiver = io.portcullis.webhooks.Receiver.start()) {
       receiver.down();
       List<Acknowledged> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
       String secret;
-      Process server = startServer(port);
+      Process server = ServerProcess.start(dataDir, port, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32"));
       try {
-        awaitHealthy(base, server);
+        ServerProcess.awaitHealthy(base, server);
         RegistryClient client = new RegistryClient(base, TestRegistry.ADMIN, TestRegistry.ADMIN_PASSWORD);
         HttpResponse<byte[]> created = client.send("POST", base + "/api/v1/webhooks", null,
             ("{\"url\":\"" + receiver.url("/in") + "\",\"events\":[\"tag.pushed\"]}").getBytes(),
@@ -154,9 +150,9 @@ class CrashSafetyIT {
           .as("deliveries waiting at the kill").isPositive();
 
       receiver.up();
-      server = startServer(port);
+      server = ServerProcess.start(dataDir, port, Map.of("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32"));
       try {
-        awaitHealthy(base, server);
+        ServerProcess.awaitHealthy(base, server);
         java.util.Set<String> expected = new java.util.TreeSet<>();
         acknowledged.forEach(a -> expected.add(a.repo() + ":" + a.tag()));
         java.util.Set<String> received = new java.util.TreeSet<>();
@@ -173,12 +169,6 @@ class CrashSafetyIT {
         server.destroy();
         server.waitFor();
       }
-    }
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 
@@ -301,38 +291,5 @@ class CrashSafetyIT {
         assertThat(RegistryClient.sha256(Files.readAllBytes(file))).isEqualTo("sha256:" + file.getFileName());
       }
     }
-  }
-
-  private Process startServer(int port) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Path jar = Path.of("target/portcullis.jar").toAbsolutePath();
-    assertThat(jar).as("the packaged jar (integration tests run after package)").exists();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "serve",
-        "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + "-server.log").toFile());
-    builder.environment().put("PORTCULLIS_ADMIN_PASSWORD", TestRegistry.ADMIN_PASSWORD);
-    builder.environment().put("PORTCULLIS_LOG_FORMAT", "text");
-    builder.environment().put("PORTCULLIS_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32");
-    return builder.start();
-  }
-
-  private static void awaitHealthy(String base, Process server) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    for (int i = 0; i < 600; i++) {
-      if (!server.isAlive()) {
-        throw new AssertionError("server exited with " + server.exitValue());
-      }
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("server did not become healthy");
   }
 }

@@ -4,8 +4,10 @@ import io.portcullis.shared.Digest;
 import io.portcullis.storage.BlobSource;
 import io.portcullis.storage.BlobStore;
 import io.portcullis.storage.StagedUpload;
+import io.portcullis.storage.StoredBlob;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -18,6 +20,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.OptionalLong;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Blobs as files under {@code <root>/blobs/<alg>/<2 hex>/<hex>}, uploads under
@@ -95,6 +99,27 @@ public final class FsBlobStore implements BlobStore {
   }
 
   @Override
+  public Stream<StoredBlob> list() throws IOException {
+    // blobs/<alg>/<2 hex>/<hex>; anything else under blobs/ is not a blob and is left alone.
+    return Files.walk(blobs, 3).filter(path -> path.getNameCount() == blobs.getNameCount() + 3)
+        .map(this::stored).filter(Objects::nonNull);
+  }
+
+  private StoredBlob stored(Path path) {
+    try {
+      Digest digest = Digest.parse(path.getParent().getParent().getFileName() + ":" + path.getFileName());
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      return attributes.isRegularFile() && pathOf(digest).equals(path)
+          ? new StoredBlob(digest, attributes.size(), attributes.lastModifiedTime().toMillis()) : null;
+    } catch (NoSuchFileException | RuntimeException e) {
+      // Deleted while listed, or a name no blob has.
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
   public void checkWritable() throws IOException {
     Path probe = Files.createTempFile(uploads, ".probe-", "");
     try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE)) {
@@ -111,8 +136,12 @@ public final class FsBlobStore implements BlobStore {
     int purged = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(uploads)) {
       for (Path entry : entries) {
-        if (Files.getLastModifiedTime(entry).toMillis() < cutoff && Files.deleteIfExists(entry)) {
-          purged++;
+        try {
+          if (Files.getLastModifiedTime(entry).toMillis() < cutoff && Files.deleteIfExists(entry)) {
+            purged++;
+          }
+        } catch (NoSuchFileException promoted) {
+          // Completed (renamed into blobs/) or discarded since it was listed.
         }
       }
     }

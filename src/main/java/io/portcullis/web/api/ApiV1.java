@@ -15,6 +15,7 @@ import io.portcullis.events.Event;
 import io.portcullis.events.EventLog;
 import io.portcullis.events.EventQuery;
 import io.portcullis.events.EventType;
+import io.portcullis.gc.GcService;
 import io.portcullis.identity.Identity;
 import io.portcullis.jobs.Job;
 import io.portcullis.jobs.JobQueue;
@@ -106,12 +107,14 @@ public final class ApiV1 {
    * @param retention pruning policies behind {@code /repositories/{name}/retention} ({@link RetentionApi})
    * @param gates    pull gates and, with {@code exemptions}, the CVE allowlists ({@link PullGatesApi}); the
    *                 scan views count findings as {@code exemptions} leave them
+   * @param gc       garbage collection behind {@code /gc/runs} ({@link GcApi})
    */
   public ApiV1(EventLog events, TokenService tokens, LoginGuard logins, AccessController access,
       ManifestService manifests, ScanService scans, Scanning scanning, VulnerabilityDatabase vulndb, JobQueue jobs,
       Scheduler schedules, Identity identity, Webhooks webhooks, MirrorService mirrors, CacheService caches,
       PolicyService policies, RepositoryService repositories, PolicyPermissions policyPermissions, QuotaService quotas,
-      RetentionService retention, PullGates gates, Exemptions exemptions, OidcSignIn oidc, ObjectMapper json,
+      RetentionService retention, PullGates gates, Exemptions exemptions, GcService gc,
+      OidcSignIn oidc, ObjectMapper json,
       java.time.Clock clock) {
     this.gates = gates;
     this.exemptions = exemptions;
@@ -134,7 +137,8 @@ public final class ApiV1 {
             (who, namespace) -> identity.accessController().canManageNamespace(who, namespace), json),
         new CacheApi(caches, authentication, identity, json),
         new PolicyApi(policies, repositories, policyPermissions, authentication, json),
-        new QuotaApi(quotas, authentication, identity, json), new RetentionApi(retention, authentication, access, json), gatesApi);
+        new QuotaApi(quotas, authentication, identity, json), new RetentionApi(retention, authentication, access, json), gatesApi,
+        new GcApi(gc, authentication, identity, json));
   }
 
   private OidcSignIn requireOidc() {
@@ -162,7 +166,8 @@ public final class ApiV1 {
   }
 
   private Router buildRouter(IdentityApi identityApi, WebhooksApi webhooksApi, MirrorApi mirrorApi,
-      CacheApi cacheApi, PolicyApi policyApi, QuotaApi quotaApi, RetentionApi retentionApi, PullGatesApi gatesApi) {
+      CacheApi cacheApi, PolicyApi policyApi, QuotaApi quotaApi, RetentionApi retentionApi, PullGatesApi gatesApi,
+      GcApi gcApi) {
     Router r = new Router();
     r.add("GET", "/openapi.yaml", "api.openapi", (ex, p) -> ex.send(200, "application/yaml", openApi.yaml()));
     r.add("GET", "/openapi.json", "api.openapi", (ex, p) -> ex.send(200, "application/json", openApi.json()));
@@ -231,6 +236,7 @@ public final class ApiV1 {
     cacheApi.addRoutes(r);
     policyApi.addRoutes(r);
     quotaApi.addRoutes(r);
+    gcApi.addRoutes(r);
     retentionApi.addRoutes(r);
     identityApi.addRoutes(r);
     return r;

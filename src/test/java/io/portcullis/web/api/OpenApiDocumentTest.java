@@ -19,7 +19,7 @@ class OpenApiDocumentTest {
     JsonMapper json = JsonMapper.builder().build();
     // Handlers are only stored, never run, so the routes can be listed without the services behind them.
     ApiV1 api = new ApiV1(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, json, null);
+        null, null, null, null, null, null, null, json, null);
     Set<String> routed = new TreeSet<>();
     api.routes().forEach(r -> routed.add(r.method() + " " + r.openApiPath()));
 

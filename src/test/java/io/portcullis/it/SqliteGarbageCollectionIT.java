@@ -1,0 +1,8 @@
+package io.portcullis.it;
+
+class SqliteGarbageCollectionIT extends GarbageCollectionContract {
+  @Override
+  TestRegistry.Backend backend() {
+    return TestRegistry.Backend.SQLITE;
+  }
+}
