@@ -207,6 +207,25 @@ abstract class PolicyContract extends AdminApiContract {
     assertThat(awaitJob(RegistryClient.json(accepted).get("id").asLong()).get("state").asText()).isEqualTo("succeeded");
     await("hub/vulnerable:v1 promoted after the import", unchecked(() -> digest("official/vulnerable", "v1") != null));
     assertThat(digest("official/vulnerable", "v1")).isEqualTo(digest("hub/vulnerable", "v1"));
+
+    // An import that finds vulnerabilities in a promoted image again makes the gate of its namespace refuse it
+    // (to anyone but system administrators: here an anonymous pull of the public repository).
+    call("PATCH", "/api/v1/repositories/official/vulnerable", "{\"visibility\":\"public\"}");
+    call("PUT", "/api/v1/namespaces/official/pull-gate", "{\"minSeverity\":\"major\"}");
+    assertThat(anonymousInspect("official/vulnerable:v1").exitCode()).isZero();
+    HttpResponse<byte[]> restored = api("POST", "/api/v1/vulnerability-db/imports?format=osv&source=fixtures-ghsa",
+        zip(fixtures.resolve("vulndb/ghsa")));
+    assertThat(awaitJob(RegistryClient.json(restored).get("id").asLong()).get("state").asText()).isEqualTo("succeeded");
+    await("the gate refuses official/vulnerable:v1 after the import", unchecked(() -> {
+      Processes.Result inspect = anonymousInspect("official/vulnerable:v1");
+      return inspect.exitCode() != 0 && inspect.output().contains("pull refused");
+    }));
+    call("DELETE", "/api/v1/namespaces/official/pull-gate", null);
+  }
+
+  private Processes.Result anonymousInspect(String reference) throws Exception {
+    return Processes.run(List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "--no-creds",
+        "docker://" + registry.host + "/" + reference));
   }
 
   @Test
