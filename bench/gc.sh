@@ -16,8 +16,10 @@ ROOT=$(cd "$HERE/.." && pwd)
 . "$ROOT/bin/java-home.sh"
 cd "$ROOT"
 BENCH_ROOT=${BENCH_ROOT:-/tmp/portcullis-bench-gc}
-./mvnw -q -B -DskipTests test-compile >&2
-CP="target/classes:target/test-classes:$(./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)"
+REPO_ROOT=$ROOT
+. "$ROOT/bench/lib.sh"
+bench_classpath
+CP=$BENCH_CP
 run() {
   rm -rf "$BENCH_ROOT/$1"
   "$JAVA_HOME/bin/java" -Xmx1g -cp "$CP" io.portcullis.bench.GcBench "$BENCH_ROOT/$1"

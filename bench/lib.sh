@@ -1,4 +1,4 @@
-# Sourced by the bench scripts (REPO_ROOT and BENCH_ROOT set).
+# Sourced by the bench scripts (REPO_ROOT set; BENCH_ROOT where a function uses it).
 
 # Builds target/portcullis.jar when it is missing or older than the sources, so a bench never
 # measures a stale jar.
@@ -15,4 +15,11 @@ new_run_dir() {
   STAMP=$(date +%Y%m%d-%H%M%S)
   RUN_DIR=$BENCH_ROOT/results/$STAMP
   mkdir -p "$RUN_DIR"
+}
+
+# Compiles the test classes, where the in-process benchmarks live, and sets BENCH_CP to run them with.
+bench_classpath() {
+  (cd "$REPO_ROOT" && ./mvnw -q -B -DskipTests test-compile) >&2
+  BENCH_CP="$REPO_ROOT/target/classes:$REPO_ROOT/target/test-classes:$(cd "$REPO_ROOT" && ./mvnw -q -B \
+    dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)"
 }

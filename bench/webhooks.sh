@@ -31,8 +31,10 @@ export BENCH_ROOT=${BENCH_ROOT:-/tmp/portcullis-bench-webhooks}
 STAMP=$(date +%Y%m%d-%H%M%S); RUN_DIR=$BENCH_ROOT/results/$STAMP; mkdir -p "$RUN_DIR"
 
 ./mvnw -q -B -DskipTests package >&2
-./mvnw -q -B -DskipTests test-compile >&2
-CP="target/classes:target/test-classes:$(./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)"
+REPO_ROOT=$ROOT
+. "$ROOT/bench/lib.sh"
+bench_classpath
+CP=$BENCH_CP
 PIDS=()
 cleanup() {
   local pid

@@ -31,6 +31,8 @@ import io.portcullis.scan.jdbc.JdbcAdvisoryStore;
 import io.portcullis.scan.jdbc.JdbcRegistryContent;
 import io.portcullis.scan.jdbc.JdbcScanStore;
 import io.portcullis.scan.layer.LayerLimits;
+import io.portcullis.scan.match.Finding;
+import io.portcullis.scan.severity.SeverityBucket;
 import io.portcullis.scan.match.SeverityCounts;
 import io.portcullis.shared.ByteSource;
 import io.portcullis.shared.Caller;
@@ -117,10 +119,12 @@ public final class PolicyBench {
             + i + "\"}}").getBytes(StandardCharsets.UTF_8);
         Digest digest = manifests.put(repository, new ManifestService.ByTag(new Tag("v" + i)), MediaTypes.OCI_MANIFEST,
             manifest, BENCH).digest();
-        SeverityCounts counts = i % 3 == 0 ? new SeverityCounts(1, 2, 3, 6) : SeverityCounts.NONE;
+        // Counts follow from the findings, as the scanner stores them: criteria judge the findings in force.
+        List<Finding> findings = i % 3 == 0 ? List.of(finding("CVE-2030-0001", SeverityBucket.CRITICAL),
+            finding("CVE-2030-0002", SeverityBucket.MAJOR), finding("CVE-2030-0003", SeverityBucket.MINOR)) : List.of();
         db.inTransaction(tx -> {
           scanStore.putScan(tx, new ImageScan(digest.toString(), ImageScan.SUCCEEDED, null, List.of(), List.of(), "alpine",
-              1, counts, List.of(), clock.millis(), clock.millis()));
+              1, SeverityCounts.of(findings), findings, clock.millis(), clock.millis()));
           return null;
         });
       }
@@ -143,6 +147,11 @@ public final class PolicyBench {
             seconds, images / seconds, outcomes);
       }
     }
+  }
+
+  private static Finding finding(String id, SeverityBucket severity) {
+    return new Finding(id, List.of(), null, "openssl", "3.0.1", "3.0.7", "Alpine:v3.16", "/lib/apk/db/installed",
+        "sha256:0", severity, null, null, "", "");
   }
 
   private static void upload(UploadService uploads, RepositoryName repository, byte[] content) throws Exception {

@@ -44,6 +44,14 @@ abstract class MirroringContract extends UpstreamWorld {
     throw new AssertionError("mirror " + mirror + " did not finish a run of job " + job);
   }
 
+  /** The upstream's tag listings answered 304 Not Modified so far. */
+  static double notModifiedListings(TestRegistry upstream) throws Exception {
+    String metrics = new String(upstream.admin().send("GET", "/metrics", null, null).body(), StandardCharsets.UTF_8);
+    return metrics.lines().filter(line -> line.startsWith("portcullis_http_requests_total{")
+        && line.contains("route=\"v2.tags\"") && line.contains("status=\"304\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
   JsonNode runNow(long mirror) throws Exception {
     long job = expect(202, api("POST", "/mirrors/" + mirror + "/runs", null)).get("job").asLong();
     return awaitRun(mirror, job);
@@ -255,15 +263,13 @@ abstract class MirroringContract extends UpstreamWorld {
     for (String answer : answers) {
       assertThat(answer).doesNotContain(PASSWORD_MARK);
     }
-    // Nothing changed upstream: the listing is asked for with its validator and answered 304.
+    // Nothing changed upstream: the listing is asked for with its validator and answered 304 (counted
+    // before and after, since the interval change above may have queued a run of its own meanwhile).
+    double before = notModifiedListings(upstream);
     JsonNode again = runNow(id);
     assertThat(again.get("state").asText()).as(again.toString()).isEqualTo("succeeded");
     assertThat(again.at("/tags/unchanged").asInt()).isEqualTo(1);
-    String upstreamMetrics = new String(upstream.admin().send("GET", "/metrics", null, null).body(),
-        StandardCharsets.UTF_8);
-    assertThat(upstreamMetrics.lines().filter(line -> line.startsWith("portcullis_http_requests_total{")
-        && line.contains("method=\"GET\"") && line.contains("status=\"304\""))).as(upstreamMetrics).hasSize(1)
-        .allSatisfy(line -> assertThat(line).endsWith(" 1.0"));
+    assertThat(notModifiedListings(upstream)).isGreaterThan(before);
     // Wrong credentials: the run fails and says where.
     expect(200, api("PATCH", "/mirrors/" + id, "{\"username\":\"admin\",\"password\":\"wrong-password\"}"));
     JsonNode refused = runNow(id);

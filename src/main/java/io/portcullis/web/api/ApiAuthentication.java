@@ -1,13 +1,19 @@
 package io.portcullis.web.api;
 
+import io.portcullis.auth.AccessController;
+import io.portcullis.auth.Action;
 import io.portcullis.auth.Principal;
+import io.portcullis.auth.ResourceScope;
+import io.portcullis.auth.ResourceType;
 import io.portcullis.auth.login.LoginGuard;
 import io.portcullis.auth.token.InvalidTokenException;
 import io.portcullis.auth.token.TokenService;
+import io.portcullis.shared.RepositoryName;
 import io.portcullis.web.Exchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -60,6 +66,12 @@ final class ApiAuthentication {
       }
       operation.run(ex, p, who);
     }, refusals);
+  }
+
+  /** Whether the principal may manage the repository (the {@code *} action), as mirrors and pruning policies require. */
+  static boolean managesRepository(AccessController access, Principal who, RepositoryName repository) {
+    return access.grant(who, new ResourceScope(ResourceType.REPOSITORY, repository.value(), EnumSet.of(Action.ALL)))
+        .contains(Action.ALL);
   }
 
   /** A refusal's problem; "forbidden" to a caller who did not sign in is a 401 asking to. */

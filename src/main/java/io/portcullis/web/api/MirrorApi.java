@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.auth.AccessController;
-import io.portcullis.auth.Action;
 import io.portcullis.auth.Principal;
-import io.portcullis.auth.ResourceScope;
-import io.portcullis.auth.ResourceType;
 import io.portcullis.mirror.Mirror;
 import io.portcullis.mirror.MirrorChange;
 import io.portcullis.mirror.MirrorException;
@@ -25,8 +22,6 @@ import io.portcullis.web.Exchange;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -185,8 +180,7 @@ final class MirrorApi {
   }
 
   private boolean manages(Principal who, RepositoryName target) {
-    return access.grant(who, new ResourceScope(ResourceType.REPOSITORY, target.value(), EnumSet.of(Action.ALL)))
-        .contains(Action.ALL);
+    return ApiAuthentication.managesRepository(access, who, target);
   }
 
   private static long id(String text, String what) {
@@ -210,14 +204,7 @@ final class MirrorApi {
       throw Problem.badRequest(namespace ? "a namespace mirror names an upstream namespace, not a repository"
           : "namespace and repositories apply to namespace mirrors, created with a namespace").failure();
     }
-    Duration interval = null;
-    if (b.string("interval") != null) {
-      try {
-        interval = Duration.parse(b.string("interval"));
-      } catch (DateTimeParseException e) {
-        throw Problem.badRequest("interval must be an ISO-8601 duration such as PT15M").failure();
-      }
-    }
+    Duration interval = b.duration("interval");
     TagFilter tags = null;
     if (b.has("include") || b.has("exclude") || b.has("regex") || b.has("semver") || b.has("newest")) {
       TagFilter base = current == null ? TagFilter.ALL : current.tags();

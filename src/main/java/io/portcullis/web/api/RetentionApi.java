@@ -4,17 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.auth.AccessController;
-import io.portcullis.auth.Action;
 import io.portcullis.auth.Principal;
-import io.portcullis.auth.ResourceScope;
-import io.portcullis.auth.ResourceType;
 import io.portcullis.policy.PolicyDefinition;
 import io.portcullis.retention.RetentionPolicy;
 import io.portcullis.retention.RetentionService;
 import io.portcullis.shared.Caller;
 import io.portcullis.shared.RepositoryName;
 import io.portcullis.web.Exchange;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -41,8 +37,7 @@ final class RetentionApi {
   private Router.Handler op(ApiAuthentication.Operation operation) {
     return authentication.signedInHandler("manage pruning policies", (ex, p, who) -> {
       RepositoryName name = RepositoryName.of(p.get("name"));
-      if (!access.grant(who, new ResourceScope(ResourceType.REPOSITORY, name.value(), EnumSet.of(Action.ALL)))
-          .contains(Action.ALL)) {
+      if (!ApiAuthentication.managesRepository(access, who, name)) {
         throw Problem.notFound("no repository " + name + " you manage").failure();
       }
       operation.run(ex, p, who);
