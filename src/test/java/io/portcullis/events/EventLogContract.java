@@ -183,7 +183,9 @@ abstract class EventLogContract extends DatabaseContract {
     }
     EventQuery pulls = new EventQuery(0, 10, REPO, null, EventType.MANIFEST_PULLED, null, null);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (log.search(pulls).size() < 5 && System.nanoTime() < deadline) {
+    // Counts move after the commit that makes the rows visible: wait for both.
+    while ((log.search(pulls).size() < 5 || log.appendedCounts().getOrDefault(EventType.MANIFEST_PULLED, 0L) < 5)
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     assertThat(log.search(pulls)).extracting(e -> e.tag().value()).containsExactly("t4", "t3", "t2", "t1", "t0");
